@@ -1,0 +1,64 @@
+package dev.koreexporter.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The whole, validated, immutable configuration (CONTRACT §2). Build it with {@link ConfigLoader}. */
+public record ExporterConfig(Server server,
+                             Kore kore,
+                             Poll poll,
+                             State state,
+                             Metrics metrics,
+                             Tracing tracing,
+                             List<Bot> bots) {
+    public ExporterConfig {
+        bots = List.copyOf(bots);
+    }
+
+    /**
+     * The exporter's own HTTP endpoint. {@code tls} and {@code basicAuth} are optional (null when off).
+     */
+    public record Server(int port, String host, Tls tls, Map<String, String> basicAuthUsers) {
+        public Server {
+            basicAuthUsers = basicAuthUsers == null ? Map.of() : Map.copyOf(basicAuthUsers);
+        }
+    }
+
+    /** Key and certificate (PEM files) for serving /metrics over TLS. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
+
+    /** {@code caBundle} is null for the JVM's default trust store. */
+    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
+    }
+
+    public record RateLimit(int perMinute, int perHour) {
+    }
+
+    public record Poll(Duration interval, Duration lookback, Duration backfill) {
+    }
+
+    public record State(Path dir) {
+    }
+
+    /** {@code buckets}: bucket upper bounds by histogram metric name, overriding the defaults. */
+    public record Metrics(Duration containmentWindow, Map<String, List<Double>> buckets) {
+        public Metrics {
+            buckets = Map.copyOf(buckets);
+        }
+    }
+
+    public record Tracing(boolean includeText) {
+    }
+
+    /** {@code accountId} is null when the Agent AI conversations API is not used. */
+    public record Bot(String name, String id, String clientId, Secret clientSecret, String accountId,
+                      List<String> channels) {
+        public Bot {
+            channels = List.copyOf(channels);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.koreexporter.kore;
+
+/**
+ * A Kore.ai call that failed for good (after the retries the failure allows). Messages name the endpoint
+ * and never carry a secret or a token.
+ */
+public class KoreApiException extends RuntimeException {
+    private final Endpoint endpoint;
+    private final int status;
+
+    public KoreApiException(Endpoint endpoint, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.endpoint = endpoint;
+        this.status = status;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** HTTP status, or 0 when no response arrived or the body could not be read. */
+    public int status() {
+        return status;
+    }
+
+    /** 401: the bot's credentials were refused. */
+    public static final class Auth extends KoreApiException {
+        public Auth(Endpoint endpoint, String koreMessage) {
+            super(endpoint, 401, endpoint.label() + ": authentication refused by Kore.ai: " + koreMessage, null);
+        }
+    }
+
+    /** A body that is not the JSON the endpoint documents (malformed, truncated, wrong shape). */
+    public static final class BadResponse extends KoreApiException {
+        public BadResponse(Endpoint endpoint, int status, String detail, Throwable cause) {
+            super(endpoint, status, endpoint.label() + ": unreadable response: " + detail, cause);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.koreexporter.model;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** One record of the Agent AI conversations API. */
+public record AgentAiConversation(String id, String channelType, String experience, Instant startTime) {
+    public AgentAiConversation {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(startTime, "startTime");
+    }
+}
