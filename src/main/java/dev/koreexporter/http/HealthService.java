@@ -1,0 +1,62 @@
+package dev.koreexporter.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.koreexporter.poll.BotStatus;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code /health/live} (200 while serving) and {@code /health/ready}: 200 once every bot has finished a
+ * cycle, successful or not, and its checkpoint can be written; the JSON body gives each bot's status.
+ */
+public final class HealthService implements HttpService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Supplier<List<BotStatus>> bots;
+
+    public HealthService(Supplier<List<BotStatus>> bots) {
+        this.bots = bots;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/live", (req, res) -> json(res, Status.OK_200, JSON.createObjectNode().put("status", "UP")));
+        rules.get("/ready", this::ready);
+    }
+
+    private void ready(ServerRequest req, ServerResponse res) {
+        List<BotStatus> statuses = bots.get();
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("bots");
+        boolean ready = true;
+        for (BotStatus s : statuses) {
+            boolean botReady = s.cyclesCompleted() > 0 && s.checkpointOk();
+            ready &= botReady;
+            ObjectNode b = list.addObject();
+            b.put("bot", s.bot());
+            b.put("ready", botReady);
+            b.put("cycles", s.cyclesCompleted());
+            b.put("lastCycleOk", s.lastCycleOk());
+            b.put("lastSuccess", s.lastSuccess() == null ? null : s.lastSuccess().toString());
+            b.put("watermark", s.watermark() == null ? null : s.watermark().toString());
+            b.put("checkpointOk", s.checkpointOk());
+            b.put("lastError", s.lastError());
+        }
+        body.put("status", ready ? "UP" : "DOWN");
+        json(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+    }
+
+    private static void json(ServerResponse res, Status status, ObjectNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body.toString());
+    }
+}

@@ -1,0 +1,308 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.KoreApi;
+import dev.koreexporter.kore.KoreApiException;
+import dev.koreexporter.metrics.BotGauges;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.TurnExemplar;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.tracing.SpanRef;
+import dev.koreexporter.tracing.TurnTracer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Polls one bot. Each cycle reads, per stream (sessions, messages of each channel, Agent AI
+ * conversations), the window [watermark - lookback, now], counts every record not counted before, and
+ * follows active sessions until they close. Streams fail independently; the state is checkpointed after
+ * every page that counted something, so a crash repeats at most one page.
+ */
+public final class BotPoller implements BotGauges {
+    private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
+    static final String SESSIONS = "sessions";
+    static final String CONVERSATIONS = "conversations";
+    /** Bounds one cycle's window while catching up (first backfill, after an outage). */
+    static final Duration CATCH_UP_STEP = Duration.ofHours(6);
+
+    private final ExporterConfig.Bot bot;
+    private final ExporterConfig.Poll poll;
+    private final KoreApi api;
+    private final KoreMetrics metrics;
+    private final TurnTracer tracer;
+    private final Clock clock;
+    private final PollState state;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<String> loggedRejections = new HashSet<>();
+    private final Map<String, String> lastStreamErrors = new java.util.HashMap<>();
+    private volatile boolean stopped;
+    private volatile BotStatus status;
+
+    public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
+                     KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
+        this.bot = bot;
+        this.poll = poll;
+        this.api = api;
+        this.metrics = metrics;
+        this.tracer = tracer;
+        this.clock = clock;
+        this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
+        this.status = new BotStatus(bot.name(), 0, false, null, state.oldestWatermark(), null, true);
+        metrics.register(this);
+    }
+
+    @Override
+    public String bot() {
+        return bot.name();
+    }
+
+    public BotStatus status() {
+        return status;
+    }
+
+    /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
+    public boolean runCycle() {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        CycleCounts counts = new CycleCounts();
+        List<String> errors = new ArrayList<>();
+        boolean caughtUp = true;
+
+        caughtUp &= stream(SESSIONS, now, errors, w -> readSessions(w, counts));
+        for (String channel : bot.channels()) {
+            caughtUp &= stream(PollState.messagesKey(channel), now, errors, w -> readMessages(channel, w, counts));
+        }
+        if (bot.accountId() != null) {
+            caughtUp &= stream(CONVERSATIONS, now, errors, w -> readConversations(w, counts));
+        }
+
+        boolean ok = errors.isEmpty();
+        boolean checkpointOk = locked(() -> state.persist(bot.name()));
+        if (!checkpointOk) {
+            metrics.checkpointFailed(bot.name());
+        }
+        metrics.cycleFinished(bot.name(), ok);
+        BotStatus previous = status;
+        status = new BotStatus(bot.name(), previous.cyclesCompleted() + 1, ok,
+                ok ? clock.instant() : previous.lastSuccess(), state.oldestWatermark(),
+                ok ? previous.lastError() : String.join("; ", errors), checkpointOk);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        String progress = caughtUp ? "" : " (catching up, read to " + state.oldestWatermark() + ")";
+        LOG.info(() -> String.format("bot=%s cycle %s in %d ms: %s%s", bot.name(), ok ? "ok" : "FAILED", ms, counts,
+                progress));
+        return caughtUp;
+    }
+
+    /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
+    public void stopAndCheckpoint() {
+        lock.lock();
+        try {
+            stopped = true;
+            if (!state.persist(bot.name())) {
+                metrics.checkpointFailed(bot.name());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ids currently remembered for de-duplication (tests check it stays bounded). */
+    int seenIds() {
+        return locked(state::seenCount);
+    }
+
+    @Override
+    public OptionalDouble watermarkLagSeconds(Instant now) {
+        Instant wm = state.oldestWatermark();
+        return wm == null ? OptionalDouble.empty() : OptionalDouble.of(Duration.between(wm, now).toMillis() / 1000.0);
+    }
+
+    @Override
+    public Map<Containment, Double> containmentRatios(Instant now) {
+        return state.containment().ratios(now);
+    }
+
+    /** Reads one stream's window; failures are contained here so the other streams still run. */
+    private boolean stream(String key, Instant now, List<String> errors, Function<TimeWindow, Void> read) {
+        if (stopped) {
+            return true;
+        }
+        TimeWindow window = state.window(key, now, poll.lookback(), CATCH_UP_STEP);
+        if (window == null) {
+            return true;
+        }
+        try {
+            read.apply(window);
+            locked(() -> {
+                state.completed(key, window.to(), poll.lookback());
+                return true;
+            });
+            lastStreamErrors.remove(key);
+            return !window.to().isBefore(now);
+        } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
+            String error = key + ": " + e.getMessage();
+            errors.add(error);
+            if (!error.equals(lastStreamErrors.put(key, error))) {
+                LOG.warning(() -> "bot=" + bot.name() + " endpoint=" + endpointOf(e) + " " + error);
+            }
+            return true;
+        }
+    }
+
+    private Void readSessions(TimeWindow window, CycleCounts counts) {
+        for (Page<Session> page : api.sessions(window, null)) {
+            onPage(page, () -> {
+                for (Session s : page.records()) {
+                    if (window.contains(s.start())) {
+                        session(s, counts);
+                    }
+                }
+            });
+        }
+        List<String> followed = locked(() -> state.sessionsToLookUp(window.from()));
+        for (int i = 0; i < followed.size(); i += 50) {
+            KoreApi.SessionLookup found = api.sessionsById(followed.subList(i, Math.min(followed.size(), i + 50)));
+            onPage(new Page<>(found.sessions(), found.rejections(), found.sessions().size()), () -> {
+                found.sessions().forEach(s -> session(s, counts));
+                found.invalidIds().forEach(state::unfollow);
+            });
+        }
+        return null;
+    }
+
+    private void session(Session s, CycleCounts counts) {
+        if (state.sessionCounted(s.id())) {
+            counts.duplicates++;
+            metrics.duplicate(bot.name(), "session");
+        } else if (s.active()) {
+            state.follow(s);
+        } else {
+            state.countSession(s);
+            metrics.sessionClosed(bot.name(), s);
+            tracer.sessionClosed(bot, s);
+            counts.sessions++;
+            counts.counted++;
+        }
+    }
+
+    private Void readMessages(String channel, TimeWindow window, CycleCounts counts) {
+        String key = PollState.messagesKey(channel);
+        for (Page<Message> page : api.messages(channel, window)) {
+            onPage(page, () -> {
+                for (Message m : page.records()) {
+                    if (!window.contains(m.createdOn())) {
+                        continue;
+                    }
+                    if (!state.markSeen(key, m.id(), m.createdOn())) {
+                        counts.duplicates++;
+                        metrics.duplicate(bot.name(), "message");
+                        continue;
+                    }
+                    metrics.message(bot.name(), m);
+                    if (m.isTurn()) {
+                        SpanRef span = tracer.turn(bot, m);
+                        metrics.turn(bot.name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
+                        counts.turns++;
+                    }
+                    counts.messages++;
+                    counts.counted++;
+                }
+            });
+        }
+        return null;
+    }
+
+    private Void readConversations(TimeWindow window, CycleCounts counts) {
+        for (Page<AgentAiConversation> page : api.agentAiConversations(window)) {
+            onPage(page, () -> {
+                for (AgentAiConversation c : page.records()) {
+                    if (!window.contains(c.startTime())) {
+                        continue;
+                    }
+                    if (!state.markSeen(CONVERSATIONS, c.id(), c.startTime())) {
+                        counts.duplicates++;
+                        metrics.duplicate(bot.name(), "conversation");
+                        continue;
+                    }
+                    metrics.conversation(bot.name(), c);
+                    counts.conversations++;
+                    counts.counted++;
+                }
+            });
+        }
+        return null;
+    }
+
+    /**
+     * Counts one page under the lock, then checkpoints if it counted anything: the checkpoint never lags
+     * the metrics by more than this page.
+     */
+    private void onPage(Page<?> page, Runnable count) {
+        lock.lock();
+        try {
+            if (stopped) {
+                throw new IllegalStateException("poller stopped");
+            }
+            for (Rejection r : page.rejections()) {
+                metrics.rejected(bot.name(), r);
+                if (loggedRejections.add(r.kind() + "/" + r.reason())) {
+                    LOG.warning(() -> "bot=" + bot.name() + " rejected a " + r.kind() + " record: " + r.reason()
+                            + " (counted in kore_exporter_records_rejected_total; logged once per kind and reason)");
+                }
+            }
+            int before = state.countedSinceCheckpoint();
+            count.run();
+            if (state.countedSinceCheckpoint() > before && !state.persist(bot.name())) {
+                metrics.checkpointFailed(bot.name());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String endpointOf(RuntimeException e) {
+        return e instanceof KoreApiException k ? k.endpoint().label() : "-";
+    }
+
+    private static final class CycleCounts {
+        int messages;
+        int turns;
+        int sessions;
+        int conversations;
+        int duplicates;
+        int counted;
+
+        @Override
+        public String toString() {
+            return messages + " messages (" + turns + " turns), " + sessions + " sessions closed, "
+                    + conversations + " conversations, " + duplicates + " duplicates dropped";
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * One bot's polling memory: the first-start floor, a watermark per stream, the ids counted inside the
+ * lookback horizon, the active sessions being followed, and the recently closed sessions. Not
+ * thread-safe: the poller guards it with its lock (the containment window has its own).
+ */
+final class PollState {
+    private static final Logger LOG = Logger.getLogger(PollState.class.getName());
+    /** A session still "active" a day after it started is not followed any longer. */
+    private static final Duration MAX_FOLLOW = Duration.ofDays(1);
+
+    private final String botId;
+    private final CheckpointStore store;
+    private final Instant floor;
+    private final Map<String, Instant> watermarks = new HashMap<>();
+    private final Map<String, SeenIds> seen = new HashMap<>();
+    private final Map<String, Long> active = new HashMap<>();
+    private final ContainmentWindow containment;
+    private int countedSinceCheckpoint;
+    private volatile Instant oldestWatermark;
+    private boolean persistFailing;
+
+    private PollState(String botId, CheckpointStore store, Instant floor, ContainmentWindow containment) {
+        this.botId = botId;
+        this.store = store;
+        this.floor = floor;
+        this.containment = containment;
+    }
+
+    static PollState restore(ExporterConfig.Bot bot, CheckpointStore store, Instant newFloor, Duration containmentWindow) {
+        Checkpoint cp = null;
+        try {
+            cp = store.load(bot.name()).orElse(null);
+        } catch (IOException e) {
+            LOG.severe("bot=" + bot.name() + " cannot read its checkpoint, starting afresh: " + e.getMessage());
+        }
+        if (cp != null && !bot.id().equals(cp.botId())) {
+            LOG.warning("bot=" + bot.name() + " checkpoint belongs to another bot id, starting afresh");
+            cp = null;
+        }
+        if (cp == null) {
+            LOG.info("bot=" + bot.name() + " no checkpoint: first cycle backfills from " + newFloor);
+            return new PollState(bot.id(), store, newFloor, new ContainmentWindow(containmentWindow, List.of()));
+        }
+        PollState s = new PollState(bot.id(), store, Instant.ofEpochMilli(cp.floor()),
+                new ContainmentWindow(containmentWindow, cp.closedSessions()));
+        cp.watermarks().forEach((k, v) -> s.watermarks.put(k, Instant.ofEpochMilli(v)));
+        cp.seen().forEach((k, v) -> s.seen.put(k, new SeenIds(v)));
+        s.active.putAll(cp.activeSessions());
+        s.updateOldest();
+        LOG.info("bot=" + bot.name() + " resumed from checkpoint, watermark " + s.oldestWatermark);
+        return s;
+    }
+
+    static String messagesKey(String channel) {
+        return "messages:" + channel;
+    }
+
+    /** The window a stream reads now, or null when there is nothing to read (clock behind the watermark). */
+    TimeWindow window(String key, Instant now, Duration lookback, Duration step) {
+        Instant wm = watermarks.getOrDefault(key, floor);
+        Instant start = max(floor, wm.minus(lookback));
+        Instant end = min(now, wm.plus(step));
+        return end.isBefore(start) ? null : new TimeWindow(start, end);
+    }
+
+    void completed(String key, Instant end, Duration lookback) {
+        watermarks.put(key, end);
+        Instant nextStart = max(floor, end.minus(lookback));
+        SeenIds ids = seen.get(key);
+        if (ids != null) {
+            ids.pruneBefore(nextStart);
+        }
+        containment.prune(end);
+        updateOldest();
+    }
+
+    boolean markSeen(String key, String id, Instant time) {
+        boolean added = seen.computeIfAbsent(key, k -> new SeenIds()).add(id, time);
+        if (added) {
+            countedSinceCheckpoint++;
+        }
+        return added;
+    }
+
+    boolean sessionCounted(String id) {
+        SeenIds ids = seen.get(BotPoller.SESSIONS);
+        return ids != null && ids.contains(id);
+    }
+
+    void follow(Session s) {
+        if (active.putIfAbsent(s.id(), s.start().toEpochMilli()) == null) {
+            countedSinceCheckpoint++;
+        }
+    }
+
+    void unfollow(String id) {
+        active.remove(id);
+    }
+
+    void countSession(Session s) {
+        markSeen(BotPoller.SESSIONS, s.id(), s.start());
+        active.remove(s.id());
+        containment.add(s.end(), s.containment());
+    }
+
+    /** Followed sessions the window no longer covers: they must be looked up by id. */
+    List<String> sessionsToLookUp(Instant windowStart) {
+        long from = windowStart.toEpochMilli();
+        long tooOld = windowStart.minus(MAX_FOLLOW).toEpochMilli();
+        active.values().removeIf(start -> start < tooOld);
+        List<String> ids = new ArrayList<>();
+        active.forEach((id, start) -> {
+            if (start < from) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    ContainmentWindow containment() {
+        return containment;
+    }
+
+    Instant oldestWatermark() {
+        return oldestWatermark;
+    }
+
+    int countedSinceCheckpoint() {
+        return countedSinceCheckpoint;
+    }
+
+    int seenCount() {
+        return seen.values().stream().mapToInt(SeenIds::size).sum();
+    }
+
+    /** Writes the checkpoint; false (logged once per failure streak) when it could not be written. */
+    boolean persist(String botName) {
+        Map<String, Long> wms = new HashMap<>();
+        watermarks.forEach((k, v) -> wms.put(k, v.toEpochMilli()));
+        Map<String, Map<String, Long>> ids = new HashMap<>();
+        seen.forEach((k, v) -> ids.put(k, v.snapshot()));
+        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms, ids, active,
+                containment.snapshot());
+        try {
+            store.save(botName, cp);
+            countedSinceCheckpoint = 0;
+            if (persistFailing) {
+                LOG.info("bot=" + botName + " checkpoint written again");
+                persistFailing = false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (!persistFailing) {
+                LOG.severe("bot=" + botName + " cannot write its checkpoint (" + e
+                        + "): counts stay correct while the process runs, but a restart would re-read and count again");
+                persistFailing = true;
+            }
+            return false;
+        }
+    }
+
+    private void updateOldest() {
+        oldestWatermark = watermarks.values().stream().min(Instant::compareTo).orElse(null);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}
