@@ -1,0 +1,118 @@
+package dev.koreexporter.metrics;
+
+import dev.koreexporter.kore.ApiRequestListener;
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Golden file for the /metrics text of a fixed dataset (json_exporter style: good input in, expected
+ * metrics out). Regenerate with -Dgolden.update=true and review the diff by eye.
+ */
+class MetricsGoldenTest {
+    static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
+    static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+
+    /** Renders the fixed dataset as Prometheus text; also used by the promtool lint of the same text. */
+    static String render() throws IOException {
+        return render(false);
+    }
+
+    static String render(boolean openMetrics) throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        KoreMetrics m = new KoreMetrics(registry, Map.of("kore_tts_audio_seconds", List.of(1.0, 5.0)), "1.2.3",
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        m.register(new BotGauges() {
+            @Override
+            public String bot() {
+                return "billing";
+            }
+
+            @Override
+            public java.util.OptionalDouble watermarkLagSeconds(Instant now) {
+                return java.util.OptionalDouble.of(42.5);
+            }
+
+            @Override
+            public Map<Containment, Double> containmentRatios(Instant now) {
+                return Map.of(Containment.SELF_SERVICE, 0.75, Containment.DROP_OFF, 0.25, Containment.AGENT, 0.0);
+            }
+        });
+        Latency full = new Latency(1234.0, new Latency.Asr(310.0, "google", 0.94), new Latency.BotSegment(680.0),
+                new Latency.Tts(244.0, "azure", 42L, 2100.0, true, 85.0));
+        Latency noAsrNoFirstByte = new Latency(1800.0, null, new Latency.BotSegment(1500.0),
+                new Latency.Tts(300.0, "polly", 10L, 900.0, null, null));
+        Message in = new Message("ms-1", "s-1", Direction.INCOMING, "korevg", "en", NOW, null, null);
+        Message out1 = new Message("ms-2", "s-1", Direction.OUTGOING, "korevg", "en", NOW, full, null);
+        Message out2 = new Message("ms-3", "s-1", Direction.OUTGOING, "ivrVoice", null, NOW, noAsrNoFirstByte, null);
+        m.message("billing", in);
+        m.message("billing", out1);
+        m.turn("billing", out1, null);
+        m.message("billing", out2);
+        m.turn("billing", out2, new TurnExemplar("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
+        m.sessionClosed("billing", new Session("s-1", "korevg", NOW.minusSeconds(95), NOW, false,
+                Containment.SELF_SERVICE, "interactive", 6, List.of("en")));
+        m.conversation("billing", new AgentAiConversation("c-1", "voice", null, NOW));
+        m.duplicate("billing", "message");
+        m.rejected("billing", new Rejection("message", "missing_id"));
+        ApiRequestListener api = m.apiListener("billing");
+        api.requestCompleted(Endpoint.GET_MESSAGES_V2, "200", Duration.ofMillis(120));
+        api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));
+        api.throttled(Endpoint.GET_SESSIONS);
+        m.cycleFinished("billing", true);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (openMetrics) {
+            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void openMetricsCarriesTheTurnExemplarOnBucketsOnly() throws IOException {
+        List<String> lines = render(true).lines().toList();
+        String exemplar = "# {span_id=\"b7ad6b7169203331\",trace_id=\"0af7651916cd43dd8448eb211c80319c\"}";
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("kore_turn_latency_seconds_bucket{")
+                && l.contains("channel=\"ivrVoice\"") && l.contains("le=\"2.0\"") && l.contains(exemplar + " 1.8")), 
+                "exemplar on the bucket the 1.8 s turn fell in");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("kore_tts_first_byte_seconds_bucket") && l.contains(" # ")) == false,
+                "the turn without a first byte has no first-byte exemplar, the other turn had no span");
+        assertTrue(lines.stream().filter(l -> l.contains("_count{") || l.contains("_sum{") || l.contains("_total{"))
+                .noneMatch(l -> l.contains(" # {")), "Prometheus 2.42 rejects exemplars on _count: none there");
+    }
+
+    @Test
+    void metricsOfAFixedDatasetMatchTheGoldenFile() throws IOException {
+        String actual = render();
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(GOLDEN, actual);
+        }
+        assertEquals(Files.readString(GOLDEN), actual);
+    }
+}
