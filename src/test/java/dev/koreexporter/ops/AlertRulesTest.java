@@ -1,0 +1,90 @@
+package dev.koreexporter.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Alert metadata (kubernetes-mixin style) and that the promtool tests cover every rule. */
+class AlertRulesTest {
+    private static final String RUNBOOK = "https://github.com/kore-exporter/kore-exporter/blob/main/docs/runbook.md#";
+
+    @Test
+    void everyAlertHasForSeveritySummaryDescriptionAndRunbook() {
+        Set<String> anchors = runbookAnchors();
+        List<JsonNode> alerts = alerts();
+        assertTrue(alerts.size() >= 8, "alerts: " + alerts.size());
+        for (JsonNode a : alerts) {
+            String name = a.path("alert").asText();
+            assertTrue(name.matches("Kore[A-Z][A-Za-z]+"), name + ": CamelCase Kore*");
+            assertFalse(a.path("for").asText().isBlank(), name + ": for");
+            assertTrue(Set.of("page", "ticket").contains(a.path("labels").path("severity").asText()), name + ": severity");
+            JsonNode ann = a.path("annotations");
+            assertFalse(ann.path("summary").asText().isBlank(), name + ": summary");
+            String description = ann.path("description").asText();
+            assertTrue(description.contains("$value"), name + ": description shows $value");
+            String subject = name.equals("KoreExporterDown") ? "$labels.instance" : "$labels.bot";
+            assertTrue(description.contains(subject), name + ": description names " + subject);
+            String url = ann.path("runbook_url").asText();
+            assertTrue(url.startsWith(RUNBOOK), name + ": runbook_url into docs/runbook.md");
+            String anchor = url.substring(RUNBOOK.length());
+            assertEquals(name.toLowerCase(Locale.ROOT), anchor, name + ": anchor of its own section");
+            assertTrue(anchors.contains(anchor), name + ": docs/runbook.md has a section '## " + name + "'");
+        }
+    }
+
+    @Test
+    void burnRateAlertsFollowTheMultiWindowPattern() {
+        for (String name : List.of("KoreTurnLatencyBudgetBurn", "KoreTtsFirstByteBudgetBurn")) {
+            Set<String> seen = new HashSet<>();
+            for (JsonNode a : alerts()) {
+                if (a.path("alert").asText().equals(name)) {
+                    JsonNode l = a.path("labels");
+                    seen.add(l.path("long").asText() + "/" + l.path("short").asText() + "/" + l.path("severity").asText());
+                }
+            }
+            assertEquals(Set.of("1h/5m/page", "6h/30m/page", "1d/2h/ticket", "3d/6h/ticket"), seen, name);
+        }
+    }
+
+    @Test
+    void promtoolTestsCheckEveryAlertAndEveryRecordingRule() {
+        Set<String> testedAlerts = new HashSet<>();
+        StringBuilder testedExprs = new StringBuilder();
+        for (Path f : OpsRepo.ruleTestFiles()) {
+            for (JsonNode test : OpsRepo.readYaml(f).path("tests")) {
+                test.path("alert_rule_test").forEach(t -> testedAlerts.add(t.path("alertname").asText()));
+                test.path("promql_expr_test").forEach(t -> testedExprs.append(t.path("expr").asText()).append('\n'));
+            }
+        }
+        for (JsonNode a : alerts()) {
+            assertTrue(testedAlerts.contains(a.path("alert").asText()), "promtool test for " + a.path("alert").asText());
+        }
+        Set<String> testedNames = OpsRepo.metricNames(testedExprs.toString());
+        for (String record : OpsRepo.recordingRuleNames()) {
+            assertTrue(testedNames.contains(record), "promtool test for recording rule " + record);
+        }
+    }
+
+    private static List<JsonNode> alerts() {
+        return OpsRepo.rules().stream().filter(r -> r.has("alert")).toList();
+    }
+
+    private static Set<String> runbookAnchors() {
+        Set<String> anchors = new HashSet<>();
+        for (String line : OpsRepo.readLines(OpsRepo.ROOT.resolve("docs/runbook.md"))) {
+            if (line.startsWith("## ")) {
+                anchors.add(line.substring(3).trim().toLowerCase(Locale.ROOT).replace(' ', '-'));
+            }
+        }
+        return anchors;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.koreexporter.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** docker-compose.yml wires services that exist, on the ports they listen on, with files that exist. */
+class DockerComposeTest {
+    private final JsonNode compose = OpsRepo.readYaml(OpsRepo.ROOT.resolve("docker-compose.yml"));
+    private final JsonNode services = compose.path("services");
+
+    @Test
+    void definesTheStack() {
+        List<String> names = new ArrayList<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertTrue(names.containsAll(List.of("simulator", "exporter", "prometheus", "grafana", "tempo")), "services " + names);
+    }
+
+    @Test
+    void everyBindMountedHostPathExists() {
+        services.fields().forEachRemaining(s -> mounts(s.getValue()).forEach((host, container) -> {
+            if (host.startsWith(".") || host.startsWith("/")) {
+                assertTrue(Files.exists(OpsRepo.ROOT.resolve(host).normalize()), s.getKey() + ": " + host + " exists");
+            }
+        }));
+    }
+
+    @Test
+    void imagesArePinnedToAVersion() {
+        services.fields().forEachRemaining(s -> {
+            String image = s.getValue().path("image").asText();
+            assertFalse(image.isBlank(), s.getKey() + ": has an image name");
+            int colon = image.lastIndexOf(':');
+            assertTrue(colon > image.lastIndexOf('/'), s.getKey() + ": " + image + " has a tag");
+            String tag = image.substring(colon + 1);
+            assertTrue(tag.matches("v?\\d+(\\.\\d+)+.*") && !tag.contains("latest"), s.getKey() + ": " + image + " pinned");
+        });
+    }
+
+    @Test
+    void prometheusRunsTheConfigAndRulesOfTheRepository() {
+        JsonNode prometheus = services.path("prometheus");
+        Map<String, String> m = mounts(prometheus);
+        Path configFile = Path.of(m.get(relative(OpsRepo.PROMETHEUS_YML)));
+        assertEquals(Path.of(m.get(relative(OpsRepo.RULES))), configFile.resolveSibling("rules"),
+                "rules mounted where rule_files (rules/*.yml, relative to the config) finds them");
+        List<String> command = strings(prometheus.path("command"));
+        assertTrue(command.contains("--config.file=" + configFile), "command " + command);
+        assertTrue(command.contains("--enable-feature=exemplar-storage"), "stores exemplars");
+        assertEquals(List.of("rules/*.yml"), strings(OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML).path("rule_files")));
+    }
+
+    @Test
+    void prometheusScrapesTheExporterOnItsPort() {
+        JsonNode job = OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML).path("scrape_configs").get(0);
+        assertEquals("kore-exporter", job.path("job_name").asText());
+        String target = job.path("static_configs").get(0).path("targets").get(0).asText();
+        assertEquals("exporter:" + exporterConfig().path("server").path("port").asInt(), target);
+        assertTrue(services.has(target.substring(0, target.indexOf(':'))));
+    }
+
+    @Test
+    void exporterReadsTheSimulatorAndSendsSpansToTempo() {
+        JsonNode exporter = services.path("exporter");
+        List<String> command = strings(exporter.path("command"));
+        String configPath = command.get(command.indexOf("--config") + 1);
+        assertEquals(configPath, mounts(exporter).get("./deploy/compose/exporter.yml"), "config file mounted");
+
+        URI kore = URI.create(exporterConfig().path("kore").path("base-url").asText());
+        assertEquals("simulator", kore.getHost());
+        List<String> simulator = strings(services.path("simulator").path("command"));
+        assertEquals("simulator", simulator.get(0));
+        assertEquals(simulator.get(simulator.indexOf("--port") + 1), String.valueOf(kore.getPort()), "simulator port");
+        assertEquals(services.path("exporter").path("image").asText(), services.path("simulator").path("image").asText(),
+                "the simulator runs from the exporter's image");
+
+        JsonNode env = exporter.path("environment");
+        assertEquals("otlp", env.path("OTEL_TRACES_EXPORTER").asText());
+        URI otlp = URI.create(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+        assertEquals("tempo", otlp.getHost());
+        String protocol = env.path("OTEL_EXPORTER_OTLP_PROTOCOL").asText("grpc").startsWith("http") ? "http" : "grpc";
+        String receiver = tempoConfig().path("distributor").path("receivers").path("otlp").path("protocols")
+                .path(protocol).path("endpoint").asText();
+        assertEquals(receiver.substring(receiver.lastIndexOf(':') + 1), String.valueOf(otlp.getPort()),
+                "Tempo receives OTLP/" + protocol + " on the exporter's endpoint port");
+    }
+
+    @Test
+    void grafanaProvisionsDataSourcesOfServicesInTheStackAndTheDashboards() {
+        JsonNode grafana = services.path("grafana");
+        Map<String, String> m = mounts(grafana);
+        assertEquals("/etc/grafana/provisioning", m.get("./grafana/provisioning"));
+        JsonNode provider = OpsRepo.readYaml(OpsRepo.ROOT.resolve("grafana/provisioning/dashboards/dashboards.yml"))
+                .path("providers").get(0);
+        assertEquals(provider.path("options").path("path").asText(), m.get("./grafana/dashboards"), "dashboards mounted");
+        assertEquals("true", grafana.path("environment").path("GF_AUTH_ANONYMOUS_ENABLED").asText());
+
+        Map<String, Integer> ports = Map.of(
+                "prometheus", 9090,
+                "tempo", tempoConfig().path("server").path("http_listen_port").asInt());
+        Map<String, JsonNode> byUid = new HashMap<>();
+        for (JsonNode ds : OpsRepo.readYaml(OpsRepo.ROOT.resolve("grafana/provisioning/datasources/datasources.yml"))
+                .path("datasources")) {
+            URI url = URI.create(ds.path("url").asText());
+            assertTrue(services.has(url.getHost()), ds.path("name") + ": " + url + " is a service");
+            assertEquals(ports.get(url.getHost()), url.getPort(), ds.path("name") + ": port");
+            byUid.put(ds.path("uid").asText(), ds);
+        }
+        assertEquals("prometheus", byUid.get("prometheus").path("type").asText());
+        String traceUid = byUid.get("prometheus").path("jsonData").path("exemplarTraceIdDestinations").get(0)
+                .path("datasourceUid").asText();
+        assertNotNull(byUid.get(traceUid), "exemplar links go to a provisioned data source");
+        assertEquals("tempo", byUid.get(traceUid).path("type").asText());
+    }
+
+    @Test
+    void exporterPortMatchesTheImage() throws Exception {
+        String dockerfile = Files.readString(OpsRepo.ROOT.resolve("Dockerfile"));
+        int port = exporterConfig().path("server").path("port").asInt();
+        assertTrue(dockerfile.contains("EXPOSE " + port), "Dockerfile exposes " + port);
+        assertTrue(strings(services.path("exporter").path("ports")).contains(port + ":" + port));
+        assertTrue(Set.of(strings(services.path("simulator").path("ports")).toArray()).contains("8080:8080"));
+    }
+
+    private JsonNode exporterConfig() {
+        return OpsRepo.readYaml(OpsRepo.ROOT.resolve("deploy/compose/exporter.yml"));
+    }
+
+    private JsonNode tempoConfig() {
+        List<String> command = strings(services.path("tempo").path("command"));
+        String file = command.stream().filter(c -> c.startsWith("-config.file=")).findFirst().orElseThrow()
+                .substring("-config.file=".length());
+        String host = mounts(services.path("tempo")).entrySet().stream().filter(e -> e.getValue().equals(file))
+                .findFirst().orElseThrow().getKey();
+        return OpsRepo.readYaml(OpsRepo.ROOT.resolve(host));
+    }
+
+    /** host path -> container path of a service's volumes. */
+    private static Map<String, String> mounts(JsonNode service) {
+        Map<String, String> m = new HashMap<>();
+        for (String v : strings(service.path("volumes"))) {
+            String[] parts = v.split(":");
+            m.put(parts[0], parts[1]);
+        }
+        return m;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String relative(Path p) {
+        return "./" + OpsRepo.ROOT.relativize(p);
+    }
+}
