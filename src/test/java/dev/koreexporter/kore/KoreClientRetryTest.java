@@ -196,6 +196,26 @@ class KoreClientRetryTest {
     }
 
     @Test
+    void gzipHeaderOnAnAlreadyPlainBodyIsPassedThrough() {
+        try (var fake = new FakeKore(time, r -> Reply.ok(ONE_PAGE).with("Content-Encoding", "gzip"));
+             var client = TestClients.client(fake, time, listener)) {
+            assertEquals(2, readAll(client).size());
+        }
+    }
+
+    @Test
+    void listenerHearsEveryAttemptWithItsCode() {
+        try (var fake = new FakeKore(time, inTurn(Reply.json(500, "{}"), Reply.json(429, "{}"),
+                Reply.ok(FakeKore.messagesPage(0, 1, true)), Reply.ok(FakeKore.messagesPage(1, 1, false))));
+             var client = TestClients.client(fake, time, listener)) {
+            readAll(client);
+            assertEquals(List.of("getMessagesV2 500", "getMessagesV2 429", "getMessagesV2 throttled",
+                    "getMessagesV2 200", "getMessagesV2 200"), listener.events);
+            assertEquals(4, fake.requests.size());
+        }
+    }
+
+    @Test
     void interruptionAbortsAWaitPromptly() {
         Sleeper interrupting = d -> {
             throw new InterruptedException();
