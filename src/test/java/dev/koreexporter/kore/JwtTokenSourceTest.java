@@ -92,4 +92,19 @@ class JwtTokenSourceTest {
             assertEquals(null, request.header("Authorization"));
         }
     }
+
+    @Test
+    void unreadableCaBundleIsRefusedNamingTheKey() throws Exception {
+        var pem = java.nio.file.Files.createTempFile("ca", ".pem");
+        java.nio.file.Files.writeString(pem, "not a certificate");
+        try {
+            var kore = new dev.koreexporter.config.ExporterConfig.Kore(java.net.URI.create("https://kore.invalid"),
+                    Duration.ofSeconds(5), new dev.koreexporter.config.ExporterConfig.RateLimit(60, 1800), pem);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> KoreClient.create(kore, TestClients.bot(TestClients.SECRET), time, ApiRequestListener.NONE));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("kore.ca-bundle"), e.getMessage());
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
+    }
 }
