@@ -36,4 +36,14 @@ public class KoreApiException extends RuntimeException {
             super(endpoint, status, endpoint.label() + ": unreadable response: " + detail, cause);
         }
     }
+
+    /**
+     * The calling thread was interrupted (shutdown) while waiting for a slot, a retry or a response. The
+     * thread's interrupt flag is set again before this is thrown.
+     */
+    public static final class Interrupted extends KoreApiException {
+        public Interrupted(Endpoint endpoint, Throwable cause) {
+            super(endpoint, 0, endpoint.label() + ": interrupted", cause);
+        }
+    }
 }

@@ -1,0 +1,226 @@
+package dev.koreexporter.kore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.dto.Requests;
+import dev.koreexporter.kore.dto.WireFormatException;
+import dev.koreexporter.kore.dto.WirePage;
+import dev.koreexporter.kore.dto.WirePages;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.api.WebClientConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * {@link KoreApi} over Helidon's WebClient, for one bot. All endpoints of the bot share one
+ * {@link RateLimiter}, so create exactly one client per bot. Records are mapped but not filtered by the
+ * requested window (Kore.ai may return records outside it; the caller decides).
+ */
+public final class KoreClient implements KoreApi, AutoCloseable {
+    static final int SESSIONS_LIMIT = 100;
+    static final int SESSION_IDS_PER_CALL = 50;
+    static final int V1_LIMIT = 100;
+    static final int V2_LIMIT = 10_000;
+    static final int LITE_LIMIT = 1_000;
+    static final int AGENT_AI_LIMIT = 20;
+    private static final DateTimeFormatter WIRE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final WebClient webClient;
+    private final ApiCaller caller;
+    private final String botName;
+    private final String botPath;
+    private final String agentAiPath;
+    private final String accountId;
+    private final boolean includeText;
+
+    /** A client that leaves message text out of {@link Message#text()}. */
+    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
+                                    ApiRequestListener listener) {
+        return create(kore, bot, clock, listener, false);
+    }
+
+    /** @param includeText copy message text into {@link Message#text()} (the user opted in) */
+    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
+                                    ApiRequestListener listener, boolean includeText) {
+        return new KoreClient(kore, bot, clock, listener, includeText, Sleeper.SYSTEM,
+                () -> ThreadLocalRandom.current().nextDouble(), RetryPolicy.DEFAULT);
+    }
+
+    KoreClient(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, ApiRequestListener listener,
+               boolean includeText, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy) {
+        this.webClient = webClient(kore);
+        this.botName = bot.name();
+        this.botPath = "/api/public/bot/" + bot.id();
+        this.accountId = bot.accountId();
+        this.includeText = includeText;
+        this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
+                new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock),
+                new RateLimiter(kore.rateLimit(), clock, sleeper),
+                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy);
+        this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
+    }
+
+    @Override
+    public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
+        String path = botPath + "/getSessions"
+                + (containment == null ? "" : "?containmentType=" + containment.wireName());
+        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
+            JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
+                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, SESSIONS_LIMIT));
+            return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
+        });
+    }
+
+    @Override
+    public SessionLookup sessionsById(Collection<String> ids) {
+        List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
+        List<Session> sessions = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        for (int i = 0; i < unique.size(); i += SESSION_IDS_PER_CALL) {
+            List<String> chunk = unique.subList(i, Math.min(i + SESSION_IDS_PER_CALL, unique.size()));
+            JsonNode root = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
+                    new Requests.SessionIds(chunk));
+            WirePage<Session> page = read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
+            sessions.addAll(page.page().records());
+            rejections.addAll(page.page().rejections());
+            invalid.addAll(page.invalidIds());
+        }
+        return new SessionLookup(sessions, invalid, rejections);
+    }
+
+    @Override
+    public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
+        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, (w, skip) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V2_LIMIT,
+                        List.of(), null));
+    }
+
+    @Override
+    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
+        List<String> ids = List.copyOf(sessionIds);
+        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V1_LIMIT,
+                        ids, null));
+    }
+
+    /**
+     * messages-lite. Kore.ai requires a {@code userId} here, so this only serves callers that already know
+     * the user (for example from a session); it cannot list a bot's traffic on its own. It has no latency.
+     */
+    @Override
+    public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
+        Objects.requireNonNull(userId, "userId");
+        return messageListing(Endpoint.MESSAGES_LITE, "/messages-lite", channel, window, (w, skip) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, null, null, skip, LITE_LIMIT,
+                        List.of(), userId));
+    }
+
+    /** Agent AI conversations of whole UTC days; needs the bot's {@code account-id}. */
+    @Override
+    public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+        if (accountId == null) {
+            throw new IllegalStateException("bot " + botName + " has no account-id: Agent AI conversations need one");
+        }
+        return new PagedListing<>(WindowSplitter.splitDays(window), PagedListing.Paging.PAGE_NUMBER, (days, page) -> {
+            JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
+                    new Requests.Conversations(days.from().toString(), days.to().toString(), page,
+                            AGENT_AI_LIMIT, false));
+            return read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
+        });
+    }
+
+    @Override
+    public void close() {
+        webClient.closeResource();
+    }
+
+    @Override
+    public String toString() {
+        return "KoreClient[bot=" + botName + "]";
+    }
+
+    private interface RequestBody {
+        Requests.Messages at(TimeWindow window, int skip);
+    }
+
+    private Iterable<Page<Message>> messageListing(Endpoint endpoint, String suffix, String channel,
+                                                   TimeWindow window, RequestBody body) {
+        String path = botPath + suffix;
+        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
+            JsonNode root = caller.post(endpoint, path, Map.of(), body.at(w, skip));
+            return read(endpoint, () -> WirePages.messages(root, channel, includeText));
+        });
+    }
+
+    private interface PageRead<T> {
+        WirePage<T> read() throws WireFormatException;
+    }
+
+    private static <T> WirePage<T> read(Endpoint endpoint, PageRead<T> read) {
+        try {
+            return read.read();
+        } catch (WireFormatException e) {
+            throw new KoreApiException.BadResponse(endpoint, 200, e.getMessage(), null);
+        }
+    }
+
+    static String wireTime(Instant instant) {
+        return WIRE_TIME.format(instant);
+    }
+
+    private static WebClient webClient(ExporterConfig.Kore kore) {
+        WebClientConfig.Builder builder = WebClient.builder()
+                .connectTimeout(kore.timeout())
+                .readTimeout(kore.timeout())
+                // No discovered decoders: Helidon would refuse "Content-Encoding: gzip" without its gzip
+                // module (not on our class path), so the body is un-gzipped by ApiCaller instead.
+                .contentEncoding(ContentEncodingContext.create(c -> c.contentEncodingsDiscoverServices(false)));
+        if (kore.caBundle() != null) {
+            builder.tls(Tls.builder().trust(certificates(kore.caBundle())).build());
+        }
+        return builder.build();
+    }
+
+    private static List<X509Certificate> certificates(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast).toList();
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException("kore.ca-bundle: no certificate in " + pem);
+            }
+            return certs;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("kore.ca-bundle: cannot read PEM certificates from " + pem
+                    + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+}

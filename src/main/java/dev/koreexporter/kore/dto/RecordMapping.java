@@ -1,0 +1,190 @@
+package dev.koreexporter.kore.dto;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Maps one wire record at a time into the model, so a single bad record is rejected with a reason while
+ * the rest of its page is kept.
+ */
+final class RecordMapping {
+    static final String MESSAGE = "message";
+    static final String SESSION = "session";
+    static final String CONVERSATION = "conversation";
+
+    /** A latency segment longer than this is a broken measurement, not a slow turn. */
+    private static final double MAX_LATENCY_MS = 10 * 60 * 1000;
+
+    private RecordMapping() {
+    }
+
+    /** Either a record or the reason it was rejected. */
+    record Mapped<T>(T value, Rejection rejection) {
+        static <T> Mapped<T> ok(T value) {
+            return new Mapped<>(value, null);
+        }
+
+        static <T> Mapped<T> rejected(String kind, String reason) {
+            return new Mapped<>(null, new Rejection(kind, reason));
+        }
+    }
+
+    static Mapped<Message> message(JsonNode node, String requestedChannel, boolean includeText) {
+        String idProblem = idProblem(node, "_id");
+        if (idProblem != null) {
+            return Mapped.rejected(MESSAGE, idProblem);
+        }
+        MessageDto dto = read(node, MessageDto.class);
+        if (dto == null) {
+            return Mapped.rejected(MESSAGE, "bad_type");
+        }
+        Instant createdOn = dto.createdOn() != null ? instant(dto.createdOn())
+                : dto.timestampValue() != null ? Instant.ofEpochMilli(dto.timestampValue()) : null;
+        if (createdOn == null) {
+            return Mapped.rejected(MESSAGE, "bad_time");
+        }
+        Direction direction = "incoming".equalsIgnoreCase(dto.type()) ? Direction.INCOMING
+                : "outgoing".equalsIgnoreCase(dto.type()) ? Direction.OUTGOING : null;
+        Latency latency = latency(dto.latency());
+        if (direction == null || (dto.latency() != null && !plausible(dto.latency()))) {
+            return Mapped.rejected(MESSAGE, "bad_value");
+        }
+        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel(dto, requestedChannel),
+                dto.lang(), createdOn, latency, includeText ? text(dto) : null));
+    }
+
+    static Mapped<Session> session(JsonNode node) {
+        String idProblem = idProblem(node, "sessionId");
+        if (idProblem != null) {
+            return Mapped.rejected(SESSION, idProblem);
+        }
+        SessionDto dto = read(node, SessionDto.class);
+        if (dto == null) {
+            return Mapped.rejected(SESSION, "bad_type");
+        }
+        Instant start = dto.startTime() == null ? null : instant(dto.startTime());
+        Instant end = dto.endTime() == null ? null : instant(dto.endTime());
+        if (start == null || (dto.endTime() != null && end == null)) {
+            return Mapped.rejected(SESSION, "bad_time");
+        }
+        if (dto.noOfMessagesExchanged() != null && dto.noOfMessagesExchanged() < 0) {
+            return Mapped.rejected(SESSION, "bad_value");
+        }
+        boolean active = "active".equalsIgnoreCase(dto.sessionStatus())
+                || (dto.sessionStatus() == null && dto.containmentType() == null && end == null);
+        Containment containment = Containment.fromWire(dto.containmentType()).orElse(null);
+        List<String> languages = dto.sessionLang() == null ? List.of()
+                : dto.sessionLang().stream().filter(l -> l != null).toList();
+        return Mapped.ok(new Session(dto.sessionId(), dto.channel(), start, end, active, containment,
+                dto.sessionType(), dto.noOfMessagesExchanged(), languages));
+    }
+
+    static Mapped<AgentAiConversation> conversation(JsonNode node) {
+        String idProblem = idProblem(node, "_id");
+        if (idProblem != null) {
+            return Mapped.rejected(CONVERSATION, idProblem);
+        }
+        ConversationDto dto = read(node, ConversationDto.class);
+        if (dto == null) {
+            return Mapped.rejected(CONVERSATION, "bad_type");
+        }
+        Instant start = dto.startTime() == null ? null : instant(dto.startTime());
+        if (start == null) {
+            return Mapped.rejected(CONVERSATION, "bad_time");
+        }
+        return Mapped.ok(new AgentAiConversation(dto.id(), dto.channelType(), dto.experience(), start));
+    }
+
+    /** {@code missing_id} when absent or blank, {@code bad_type} when present but not a string. */
+    private static String idProblem(JsonNode node, String field) {
+        if (!node.isObject()) {
+            return "bad_type";
+        }
+        JsonNode id = node.get(field);
+        if (id == null || id.isNull() || (id.isTextual() && id.asText().isBlank())) {
+            return "missing_id";
+        }
+        return id.isTextual() ? null : "bad_type";
+    }
+
+    private static <T> T read(JsonNode node, Class<T> type) {
+        try {
+            return WireJson.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static String channel(MessageDto dto, String requestedChannel) {
+        if (dto.chnl() != null && !dto.chnl().isBlank()) {
+            return dto.chnl();
+        }
+        if (dto.channels() != null && !dto.channels().isEmpty() && dto.channels().getFirst() != null
+                && dto.channels().getFirst().type() != null) {
+            return dto.channels().getFirst().type();
+        }
+        return requestedChannel;
+    }
+
+    private static String text(MessageDto dto) {
+        if (dto.components() == null || dto.components().isEmpty() || dto.components().getFirst() == null) {
+            return null;
+        }
+        JsonNode data = dto.components().getFirst().data();
+        return data != null && data.path("text").isTextual() ? data.path("text").asText() : null;
+    }
+
+    private static Latency latency(MessageDto.LatencyDto l) {
+        if (l == null) {
+            return null;
+        }
+        Latency.Asr asr = l.asr() == null ? null
+                : new Latency.Asr(l.asr().durationMs(), l.asr().provider(), l.asr().confidenceScore());
+        Latency.BotSegment bot = l.bot() == null ? null : new Latency.BotSegment(l.bot().durationMs());
+        MessageDto.Tts t = l.tts();
+        Latency.Tts tts = t == null ? null : new Latency.Tts(t.durationMs(), t.provider(), t.utteranceLengthChars(),
+                t.audioLengthMs(), t.streamingEnabled(), t.firstByteMs());
+        return new Latency(l.totalMs(), asr, bot, tts);
+    }
+
+    private static boolean plausible(MessageDto.LatencyDto l) {
+        boolean ok = latencyMs(l.totalMs());
+        if (l.asr() != null) {
+            Double c = l.asr().confidenceScore();
+            ok &= latencyMs(l.asr().durationMs()) && (c == null || (c >= 0 && c <= 1));
+        }
+        if (l.bot() != null) {
+            ok &= latencyMs(l.bot().durationMs());
+        }
+        MessageDto.Tts t = l.tts();
+        if (t != null) {
+            ok &= latencyMs(t.durationMs()) && latencyMs(t.firstByteMs())
+                    && (t.audioLengthMs() == null || t.audioLengthMs() >= 0)
+                    && (t.utteranceLengthChars() == null || t.utteranceLengthChars() >= 0);
+        }
+        return ok;
+    }
+
+    private static boolean latencyMs(Double ms) {
+        return ms == null || (ms >= 0 && ms <= MAX_LATENCY_MS);
+    }
+}

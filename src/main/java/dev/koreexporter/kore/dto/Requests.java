@@ -1,0 +1,35 @@
+package dev.koreexporter.kore.dto;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** Request bodies, as Kore.ai spells them. */
+public final class Requests {
+    private Requests() {
+    }
+
+    /** getSessions by start time. */
+    public record Sessions(String dateFrom, String dateTo, int skip, int limit) {
+    }
+
+    /** getSessions by id (at most 50; Kore.ai then ignores every other filter). */
+    public record SessionIds(List<String> sessionId) {
+        public SessionIds {
+            sessionId = List.copyOf(sessionId);
+        }
+    }
+
+    /** getMessages, getMessagesV2 and messages-lite; {@code sessionId} and {@code userId} are left out when unset. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Messages(String dateFrom, String dateTo, String channelType, Boolean includeLatency,
+                           Boolean forward, int skip, int limit, List<String> sessionId, String userId) {
+        public Messages {
+            sessionId = sessionId == null ? List.of() : List.copyOf(sessionId);
+        }
+    }
+
+    /** Agent AI aaconversation; dates are {@code YYYY-MM-DD}, pages count from 1. */
+    public record Conversations(String from, String to, int page, int limit, boolean includeHistory) {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.koreexporter.kore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.config.Secret;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class JwtTokenSourceTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
+    private final FakeTime time = new FakeTime(T0);
+
+    private Claims verify(String token, String secret) {
+        return Jwts.parser()
+                .verifyWith(Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8)))
+                .clock(() -> Date.from(time.instant()))
+                .build().parseSignedClaims(token).getPayload();
+    }
+
+    @Test
+    void tokenIsHs256WithAppIdSubjectAndShortExpiry() {
+        var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
+        Claims claims = verify(source.token(), TestClients.SECRET);
+
+        assertEquals("cs-abc", claims.get("appId"));
+        assertEquals("kore-exporter", claims.getSubject());
+        assertEquals(T0, claims.getIssuedAt().toInstant());
+        assertEquals(T0.plus(Duration.ofMinutes(10)), claims.getExpiration().toInstant());
+    }
+
+    @Test
+    void tokenIsCachedThenReissuedBeforeExpiry() {
+        var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
+        String first = source.token();
+        time.advance(Duration.ofMinutes(8));
+        assertEquals(first, source.token());
+        time.advance(Duration.ofMinutes(1)); // one minute before expiry
+        String second = source.token();
+        assertNotEquals(first, second);
+        assertEquals(time.instant(), verify(second, TestClients.SECRET).getIssuedAt().toInstant());
+    }
+
+    @Test
+    void shortSecretIsSignedWithPlainHmacSha256() throws Exception {
+        String shortSecret = "tiny";
+        String token = new JwtTokenSource("cs-abc", new Secret(shortSecret), time).token();
+        String[] parts = token.split("\\.");
+        assertEquals(3, parts.length);
+
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(shortSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(expected, parts[2]);
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode header = json.readTree(Base64.getUrlDecoder().decode(parts[0]));
+        JsonNode payload = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        assertEquals("HS256", header.get("alg").asText());
+        assertEquals("cs-abc", payload.get("appId").asText());
+        assertEquals(T0.getEpochSecond(), payload.get("iat").asLong());
+        assertEquals(T0.plusSeconds(600).getEpochSecond(), payload.get("exp").asLong());
+    }
+
+    @Test
+    void secretNeverPrinted() {
+        var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
+        assertFalse(source.toString().contains(TestClients.SECRET));
+    }
+
+    @Test
+    void clientSendsTheTokenInTheAuthHeader() {
+        try (var fake = new FakeKore(time, r -> FakeKore.Reply.ok(FakeKore.messagesPage(0, 1, false)));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            client.messages("korevg", new dev.koreexporter.model.TimeWindow(T0.minusSeconds(60), T0)).forEach(p -> { });
+            var request = fake.requests.getFirst();
+            assertEquals(TestClients.CLIENT_ID, verify(request.header("auth"), TestClients.SECRET).get("appId"));
+            assertEquals(null, request.header("Authorization"));
+        }
+    }
+
+    @Test
+    void unreadableCaBundleIsRefusedNamingTheKey() throws Exception {
+        var pem = java.nio.file.Files.createTempFile("ca", ".pem");
+        java.nio.file.Files.writeString(pem, "not a certificate");
+        try {
+            var kore = new dev.koreexporter.config.ExporterConfig.Kore(java.net.URI.create("https://kore.invalid"),
+                    Duration.ofSeconds(5), new dev.koreexporter.config.ExporterConfig.RateLimit(60, 1800), pem);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> KoreClient.create(kore, TestClients.bot(TestClients.SECRET), time, ApiRequestListener.NONE));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("kore.ca-bundle"), e.getMessage());
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
+    }
+}

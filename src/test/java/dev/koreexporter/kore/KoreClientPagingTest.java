@@ -1,0 +1,196 @@
+package dev.koreexporter.kore;
+
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+
+import static dev.koreexporter.kore.FakeKore.Reply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KoreClientPagingTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
+    private final FakeTime time = new FakeTime(T0);
+    private final TimeWindow hour = new TimeWindow(T0.minus(Duration.ofHours(1)), T0);
+
+    private static <T> List<T> all(Iterable<Page<T>> pages) {
+        return StreamSupport.stream(pages.spliterator(), false).flatMap(p -> p.records().stream()).toList();
+    }
+
+    @Test
+    void v2PagesAdvanceSkipByRecordsReceivedWhenTheServerCapsThePage() {
+        // 250 messages; the server hands out at most 40 a page whatever limit is asked for.
+        try (var fake = new FakeKore(time, r -> {
+            int skip = r.body().get("skip").asInt();
+            int n = Math.min(40, 250 - skip);
+            return Reply.ok(FakeKore.messagesPage(skip, n, skip + n < 250));
+        }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            List<Message> messages = all(client.messages("korevg", hour));
+
+            assertEquals(IntStream.range(0, 250).mapToObj(i -> "ms-" + i).toList(),
+                    messages.stream().map(Message::id).toList());
+            assertEquals(7, fake.requests.size());
+            var first = fake.requests.getFirst();
+            assertEquals("/api/public/bot/" + TestClients.BOT_ID + "/getMessagesV2", first.path());
+            assertEquals(10_000, first.body().get("limit").asInt());
+            assertEquals("korevg", first.body().get("channelType").asText());
+            assertTrue(first.body().get("includeLatency").asBoolean());
+            assertTrue(first.body().get("forward").asBoolean());
+            assertEquals("2026-11-21T17:00:00.000Z", first.body().get("dateFrom").asText());
+            assertEquals("2026-11-21T18:00:00.000Z", first.body().get("dateTo").asText());
+            assertEquals(List.of(0, 40, 80, 120, 160, 200, 240),
+                    fake.requests.stream().map(r -> r.body().get("skip").asInt()).toList());
+        }
+    }
+
+    @Test
+    void pagesAreFetchedOnlyWhenTheIteratorReachesThem() {
+        try (var fake = new FakeKore(time, r -> Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 10, true)));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            Iterator<Page<Message>> it = client.messagesV1("korevg", hour, List.of()).iterator();
+            assertEquals(0, fake.requests.size());
+            it.next();
+            it.next();
+            assertEquals(2, fake.requests.size());
+            assertEquals(100, fake.requests.getFirst().body().get("limit").asInt());
+            assertFalse(fake.requests.getFirst().body().has("sessionId"));
+        }
+    }
+
+    @Test
+    void anEmptyPageEndsTheListingEvenWhenMoreIsClaimed() {
+        try (var fake = new FakeKore(time, r -> {
+            int skip = r.body().get("skip").asInt();
+            return Reply.ok(FakeKore.messagesPage(skip, skip < 20 ? 10 : 0, true));
+        }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            List<Page<Message>> pages = new ArrayList<>();
+            client.messagesV1("korevg", hour, List.of("s1", "s2")).forEach(pages::add);
+
+            assertEquals(2, pages.size());
+            assertEquals(3, fake.requests.size());
+            assertEquals(List.of("s1", "s2"), FakeKore.JSON.convertValue(
+                    fake.requests.getFirst().body().get("sessionId"), List.class));
+        }
+    }
+
+    @Test
+    void aFifteenDayWindowIsReadAsThreeContiguousWindowsUnderSevenDays() {
+        try (var fake = new FakeKore(time, r -> Reply.ok("{\"moreAvailable\":false,\"sessions\":[{\"sessionId\":\"x"
+                + r.body().get("dateFrom").asText() + "\",\"start_time\":\"2026-11-01T00:00:00.000Z\"}]}"));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            var window = new TimeWindow(T0.minus(Duration.ofDays(15)), T0);
+            List<Session> sessions = all(client.sessions(window, Containment.SELF_SERVICE));
+
+            assertEquals(3, sessions.size());
+            assertEquals(3, fake.requests.size());
+            Instant expectedFrom = window.from();
+            for (var r : fake.requests) {
+                assertEquals("containmentType=selfService", r.query());
+                Instant from = Instant.parse(r.body().get("dateFrom").asText());
+                Instant to = Instant.parse(r.body().get("dateTo").asText());
+                assertEquals(expectedFrom, from, "no gap, no overlap");
+                assertTrue(Duration.between(from, to).compareTo(Duration.ofDays(7)) < 0);
+                assertEquals(100, r.body().get("limit").asInt());
+                expectedFrom = to;
+            }
+            assertEquals(window.to(), expectedFrom);
+        }
+    }
+
+    @Test
+    void sessionsWithoutContainmentAskForNoTypeAndPageOnSkip() {
+        try (var fake = new FakeKore(time, r -> {
+            int skip = r.body().get("skip").asInt();
+            var sb = new StringBuilder("{\"moreAvailable\":" + (skip == 0) + ",\"sessions\":[");
+            for (int i = 0; i < (skip == 0 ? 100 : 5); i++) {
+                sb.append(i == 0 ? "" : ",").append("{\"sessionId\":\"s").append(skip + i)
+                        .append("\",\"start_time\":\"2026-11-21T17:30:00.000Z\",\"sessionStatus\":\"active\"}");
+            }
+            return Reply.ok(sb.append("]}").toString());
+        }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            List<Session> sessions = all(client.sessions(hour, null));
+
+            assertEquals(105, sessions.size());
+            assertTrue(sessions.stream().allMatch(Session::active));
+            assertEquals("", fake.requests.getFirst().query(), "no containmentType");
+            assertEquals(List.of(0, 100), fake.requests.stream().map(r -> r.body().get("skip").asInt()).toList());
+        }
+    }
+
+    @Test
+    void sessionsByIdAreAskedInCallsOfAtMostFiftyAndReportInvalidIds() {
+        try (var fake = new FakeKore(time, r -> {
+            var ids = r.body().get("sessionId");
+            var sb = new StringBuilder("{\"moreAvailable\":false,\"sessions\":[");
+            for (int i = 0; i < ids.size() - 1; i++) {
+                sb.append(i == 0 ? "" : ",").append("{\"sessionId\":\"").append(ids.get(i).asText())
+                        .append("\",\"start_time\":\"2026-11-21T17:30:00.000Z\",\"sessionStatus\":\"closed\",")
+                        .append("\"end_time\":\"2026-11-21T17:35:00.000Z\",\"containmentType\":\"agent\"}");
+            }
+            return Reply.ok(sb.append("],\"invalidSessions\":[\"").append(ids.get(ids.size() - 1).asText())
+                    .append("\"]}").toString());
+        }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            List<String> ids = IntStream.range(0, 120).mapToObj(i -> "id" + i).toList();
+            var lookup = client.sessionsById(ids);
+
+            assertEquals(List.of(50, 50, 20), fake.requests.stream().map(r -> r.body().get("sessionId").size()).toList());
+            assertTrue(fake.requests.stream().allMatch(r -> r.body().size() == 1), "ids only, no other filter");
+            assertEquals(List.of("id49", "id99", "id119"), lookup.invalidIds());
+            assertEquals(117, lookup.sessions().size());
+            assertTrue(lookup.sessions().stream().allMatch(s -> s.closed() && s.containment() == Containment.AGENT));
+        }
+    }
+
+    @Test
+    void messagesLiteSendsTheUserIdAndItsOwnLimit() {
+        try (var fake = new FakeKore(time, r -> Reply.ok(FakeKore.messagesPage(0, 3, false)));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            assertEquals(3, all(client.messagesLite("u-123", "korevg", hour)).size());
+            var body = fake.requests.getFirst().body();
+            assertEquals("/api/public/bot/" + TestClients.BOT_ID + "/messages-lite", fake.requests.getFirst().path());
+            assertEquals("u-123", body.get("userId").asText());
+            assertEquals(1000, body.get("limit").asInt());
+        }
+    }
+
+    @Test
+    void agentAiPagesByNumberUntilHasMoreIsFalseWithTheAccountHeader() {
+        try (var fake = new FakeKore(time, r -> {
+            int page = r.body().get("page").asInt();
+            var sb = new StringBuilder("{\"hasMore\":" + (page < 3) + ",\"results\":[");
+            for (int i = 0; i < (page < 3 ? 20 : 7); i++) {
+                sb.append(i == 0 ? "" : ",").append("{\"_id\":\"c").append(page).append('-').append(i)
+                        .append("\",\"channelType\":\"voice\",\"startTime\":\"2026-11-21T12:12:56.561Z\"}");
+            }
+            return Reply.ok(sb.append("]}").toString());
+        }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            var window = new TimeWindow(Instant.parse("2026-11-01T10:00:00Z"), Instant.parse("2026-11-10T10:00:00Z"));
+            var conversations = all(client.agentAiConversations(window));
+
+            // Two day ranges (Nov 1-7, Nov 8-10), three pages each.
+            assertEquals(2 * 47, conversations.size());
+            assertEquals(List.of(1, 2, 3, 1, 2, 3), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
+            var first = fake.requests.getFirst();
+            assertEquals("/agentassist/api/v1/public/" + TestClients.BOT_ID + "/aaconversation", first.path());
+            assertEquals(TestClients.ACCOUNT_ID, first.header("accountId"));
+            assertEquals("2026-11-01", first.body().get("from").asText());
+            assertEquals("2026-11-07", first.body().get("to").asText());
+            assertEquals("2026-11-08", fake.requests.get(3).body().get("from").asText());
+            assertEquals("2026-11-10", fake.requests.get(3).body().get("to").asText());
+            assertEquals(20, first.body().get("limit").asInt());
+            assertFalse(first.body().get("includeHistory").asBoolean());
+        }
+    }
+}

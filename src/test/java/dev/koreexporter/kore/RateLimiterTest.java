@@ -1,0 +1,111 @@
+package dev.koreexporter.kore;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.model.TimeWindow;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static dev.koreexporter.kore.FakeKore.Reply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RateLimiterTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
+    private final FakeTime time = new FakeTime(T0);
+
+    private RateLimiter limiter(int perMinute, int perHour) {
+        return new RateLimiter(new ExporterConfig.RateLimit(perMinute, perHour), time, time);
+    }
+
+    private Instant acquire(RateLimiter limiter) throws InterruptedException {
+        limiter.acquire();
+        return time.instant();
+    }
+
+    /** The largest number of instants in any window [t, t + length) starting at one of them. */
+    private static int maxInAnyWindow(List<Instant> sent, Duration length) {
+        int max = 0;
+        for (Instant start : sent) {
+            max = Math.max(max, (int) sent.stream().filter(t -> !t.isBefore(start) && t.isBefore(start.plus(length))).count());
+        }
+        return max;
+    }
+
+    @Test
+    void perMinuteLimitSlidesInsteadOfResettingOnTheMinute() throws Exception {
+        var limiter = limiter(3, 1000);
+        assertEquals(T0, acquire(limiter));
+        time.advance(Duration.ofSeconds(30));
+        acquire(limiter);
+        time.advance(Duration.ofSeconds(20));
+        acquire(limiter); // t = 50 s: three in the last minute
+
+        // A fixed window would let the 4th go at 60 s and the 5th right after; a sliding one must wait for
+        // each earlier request to leave the window (plus the safety margin).
+        assertEquals(T0.plus(RateLimiter.MINUTE), acquire(limiter));
+        assertEquals(T0.plusSeconds(30).plus(RateLimiter.MINUTE), acquire(limiter));
+        assertEquals(T0.plusSeconds(50).plus(RateLimiter.MINUTE), acquire(limiter));
+    }
+
+    @Test
+    void perHourLimitHoldsEvenWhenEveryMinuteHasRoom() throws Exception {
+        var limiter = limiter(60, 5);
+        List<Instant> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(acquire(limiter));
+            time.advance(Duration.ofMinutes(10));
+        }
+        assertEquals(T0.plus(RateLimiter.HOUR), acquire(limiter));
+        assertEquals(T0.plusSeconds(600).plus(RateLimiter.HOUR), acquire(limiter));
+    }
+
+    @Test
+    void randomTrafficNeverExceedsEitherSlidingWindow() throws Exception {
+        var limiter = limiter(7, 40);
+        var random = new Random(42);
+        List<Instant> sent = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sent.add(acquire(limiter));
+            if (random.nextInt(3) == 0) {
+                time.advance(Duration.ofMillis(random.nextInt(20_000)));
+            }
+        }
+        assertEquals(7, maxInAnyWindow(sent, RateLimiter.MINUTE));
+        assertEquals(40, maxInAnyWindow(sent, RateLimiter.HOUR));
+    }
+
+    @Test
+    void interruptedWaitPropagates() throws Exception {
+        var limiter = new RateLimiter(new ExporterConfig.RateLimit(1, 10), time, d -> {
+            throw new InterruptedException();
+        });
+        limiter.acquire();
+        assertThrows(InterruptedException.class, limiter::acquire);
+    }
+
+    @Test
+    void requestsThroughTheClientIncluding429sNeverExceedTheLimits() {
+        // Every 4th answer is a 429 (counted like any request); the server logs arrival on the fake clock.
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (var fake = new FakeKore(time, r -> calls.incrementAndGet() % 4 == 0
+                ? Reply.json(429, "{}").with("Retry-After", "0")
+                : Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 1, r.body().get("skip").asInt() < 39)));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE, 5, 20, Duration.ofSeconds(5))) {
+            int read = 0;
+            for (var page : client.messages("korevg", new TimeWindow(T0.minusSeconds(3600), T0))) {
+                read += page.records().size();
+            }
+            assertEquals(40, read);
+            List<Instant> arrivals = fake.requests.stream().map(FakeKore.Request::at).toList();
+            assertTrue(arrivals.size() > 40, "429s were sent too");
+            assertEquals(5, maxInAnyWindow(arrivals, Duration.ofSeconds(60)));
+            assertEquals(20, maxInAnyWindow(arrivals, Duration.ofSeconds(3600)));
+        }
+    }
+}

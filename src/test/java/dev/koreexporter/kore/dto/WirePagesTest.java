@@ -1,0 +1,156 @@
+package dev.koreexporter.kore.dto;
+
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WirePagesTest {
+    private static final String GOOD_TURN = """
+            {"_id":"ms-2","type":"outgoing","createdOn":"2026-03-28T12:18:23.438Z","sessionId":"s1",
+             "chnl":"ivrVoice","lang":"de","createdBy":"u-secret-user","tags":{"userTags":[{"value":"+155501"}]},
+             "components":[{"cT":"text","data":{"text":"Your order ships today"}}],
+             "latency":{"totalMs":1234,"asr":{"durationMs":310,"provider":"google","confidenceScore":0.94},
+                        "bot":{"durationMs":680},
+                        "tts":{"durationMs":244,"provider":"azure","utteranceLengthChars":42,"audioLengthMs":2100,
+                               "streamingEnabled":true,"firstByteMs":85},
+                        "somethingNew":{"x":1}}}""";
+
+    private static WirePage<Message> messages(String records, boolean includeText) throws Exception {
+        String body = "{\"moreAvailable\":true,\"messages\":[" + records + "]}";
+        return WirePages.messages(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)), "korevg", includeText);
+    }
+
+    private static Rejection rejectionOf(String record) throws Exception {
+        var page = messages(record + "," + GOOD_TURN, false);
+        assertEquals(1, page.page().records().size(), "the good record survives");
+        assertEquals(2, page.page().received());
+        return page.page().rejections().getFirst();
+    }
+
+    @Test
+    void turnIsMappedWithEveryLatencySegmentAndNoText() throws Exception {
+        var page = messages(GOOD_TURN, false);
+        Message m = page.page().records().getFirst();
+
+        assertTrue(page.more());
+        assertEquals("ms-2", m.id());
+        assertEquals(Direction.OUTGOING, m.direction());
+        assertEquals("ivrVoice", m.channel());
+        assertEquals("de", m.language());
+        assertEquals(Instant.parse("2026-03-28T12:18:23.438Z"), m.createdOn());
+        assertEquals(1234.0, m.latency().totalMs());
+        assertEquals("google", m.latency().asr().provider());
+        assertEquals(0.94, m.latency().asr().confidence());
+        assertEquals(680.0, m.latency().bot().durationMs());
+        assertEquals(42L, m.latency().tts().characters());
+        assertEquals(true, m.latency().tts().streaming());
+        assertEquals(85.0, m.latency().tts().firstByteMs());
+        assertNull(m.text());
+        assertFalse(m.toString().contains("u-secret-user"));
+        assertFalse(m.toString().contains("+155501"));
+        assertTrue(m.isTurn());
+    }
+
+    @Test
+    void textOnlyWhenAskedFor() throws Exception {
+        assertEquals("Your order ships today", messages(GOOD_TURN, true).page().records().getFirst().text());
+    }
+
+    @Test
+    void absentSegmentsStayNullAndChannelFallsBack() throws Exception {
+        var m = messages("""
+                {"_id":"a","type":"outgoing","createdOn":"2026-03-28T12:18:23.438Z","channels":[{"type":"korevg"}],
+                 "latency":{"totalMs":900,"bot":{"durationMs":700}}},
+                {"_id":"b","type":"incoming","timestampValue":1774973902204}""", false).page().records();
+
+        assertNull(m.get(0).latency().asr());
+        assertNull(m.get(0).latency().tts());
+        assertEquals("korevg", m.get(0).channel());
+        assertEquals("korevg", m.get(1).channel(), "requested channelType");
+        assertNull(m.get(1).latency());
+        assertEquals(Instant.ofEpochMilli(1774973902204L), m.get(1).createdOn());
+    }
+
+    @Test
+    void eachBadRecordIsRejectedWithItsReasonAndTheRestKept() throws Exception {
+        assertEquals(new Rejection("message", "missing_id"),
+                rejectionOf("{\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}"));
+        assertEquals(new Rejection("message", "bad_time"),
+                rejectionOf("{\"_id\":\"x\",\"type\":\"incoming\",\"createdOn\":\"yesterday\"}"));
+        assertEquals(new Rejection("message", "bad_time"), rejectionOf("{\"_id\":\"x\",\"type\":\"incoming\"}"));
+        assertEquals(new Rejection("message", "bad_type"), rejectionOf(
+                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":\"fast\"}"));
+        assertEquals(new Rejection("message", "bad_type"), rejectionOf("[1,2]"));
+        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":-5}}"));
+        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":900000}}"));
+        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\","
+                        + "\"latency\":{\"asr\":{\"confidenceScore\":1.5}}}"));
+    }
+
+    private static WirePage<Session> sessions(String records) throws Exception {
+        String body = "{\"moreAvailable\":false,\"sessions\":[" + records + "],\"invalidSessions\":[\"nope\"]}";
+        return WirePages.sessions(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void sessionsMapStatusContainmentAndRejections() throws Exception {
+        var page = sessions("""
+                {"sessionId":"closed","channel":"korevg","userId":"u-1","start_time":"2026-11-21T11:27:25.977Z",
+                 "end_time":"2026-11-21T11:29:26.145Z","session_lang":["en"],"sessionType":"interactive",
+                 "containmentType":"selfService","sessionStatus":"closed","noOfMessagesExchanged":6},
+                {"sessionId":"active1","start_time":"2026-11-21T11:27:25.977Z","sessionStatus":"active"},
+                {"sessionId":"active2","start_time":"2026-11-21T11:27:25.977Z"},
+                {"start_time":"2026-11-21T11:27:25.977Z"},
+                {"sessionId":"t","start_time":"soon"},
+                {"sessionId":"n","start_time":"2026-11-21T11:27:25.977Z","noOfMessagesExchanged":"many"}""");
+
+        List<Session> s = page.page().records();
+        assertEquals(List.of("closed", "active1", "active2"), s.stream().map(Session::id).toList());
+        assertTrue(s.get(0).closed());
+        assertEquals(Containment.SELF_SERVICE, s.get(0).containment());
+        assertEquals(6, s.get(0).messages());
+        assertEquals(List.of("en"), s.get(0).languages());
+        assertEquals(Instant.parse("2026-11-21T11:29:26.145Z"), s.get(0).end());
+        assertTrue(s.get(1).active() && s.get(2).active());
+        assertFalse(s.get(0).toString().contains("u-1"));
+        assertEquals(List.of(new Rejection("session", "missing_id"), new Rejection("session", "bad_time"),
+                new Rejection("session", "bad_type")), page.page().rejections());
+        assertEquals(6, page.page().received());
+        assertEquals(List.of("nope"), page.invalidIds());
+        assertFalse(page.more());
+    }
+
+    @Test
+    void conversationsMapAndRejectWithoutStartTime() throws Exception {
+        String body = """
+                {"hasMore":true,"results":[
+                 {"_id":"c1","channelType":"voice","experience":"chat","startTime":"2025-10-13T12:12:56.561Z","aaUserId":"u"},
+                 {"_id":"c2","channelType":"voice"}]}""";
+        var page = WirePages.conversations(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(page.more());
+        assertEquals("chat", page.page().records().getFirst().experience());
+        assertEquals(List.of(new Rejection("conversation", "bad_time")), page.page().rejections());
+    }
+
+    @Test
+    void errorMessageIsReadFromKoresErrorBody() {
+        assertEquals("Invalid token", WireJson.errorMessage(
+                "{\"errors\":[{\"msg\":\"Invalid\\n token\",\"code\":401}]}".getBytes(StandardCharsets.UTF_8)).orElseThrow());
+        assertTrue(WireJson.errorMessage("<html>".getBytes(StandardCharsets.UTF_8)).isEmpty());
+    }
+}
