@@ -70,7 +70,8 @@ final class ConfigDecoder {
     }
 
     private Server server(Section s) {
-        int port = s.integer("port", DEFAULT_PORT, 1, 65535);
+        // 0 lets the OS pick a free port: tests and a throwaway demo need that.
+        int port = s.integer("port", DEFAULT_PORT, 0, 65535);
         String host = s.string("host", DEFAULT_HOST);
         Tls tls = null;
         if (s.has("tls")) {
