@@ -40,7 +40,13 @@ final class BotDecoder {
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
-            Section b = Section.of(list.get(i), path + "[" + i + "]", problems, KEYS);
+            JsonNode element = list.get(i);
+            if (!element.isObject()) {
+                // One problem for the entry, not one "required" per missing key.
+                problems.add(path + "[" + i + "]", "must be a mapping, got " + Section.describe(element));
+                continue;
+            }
+            Section b = Section.of(element, path + "[" + i + "]", problems, KEYS);
             Bot bot = bot(b);
             unique(names, bot.name(), i, b.path("name"), "bot name");
             unique(ids, bot.id(), i, b.path("id"), "bot id");
