@@ -25,6 +25,13 @@ public record ExporterConfig(Server server,
         public Server {
             basicAuthUsers = basicAuthUsers == null ? Map.of() : Map.copyOf(basicAuthUsers);
         }
+
+        /** Names the basic-auth users but not their password hashes. */
+        @Override
+        public String toString() {
+            return "Server[port=" + port + ", host=" + host + ", tls=" + tls
+                    + ", basicAuthUsers=" + new java.util.TreeSet<>(basicAuthUsers.keySet()) + "]";
+        }
     }
 
     /** Key and certificate (PEM files) for serving /metrics over TLS. */
