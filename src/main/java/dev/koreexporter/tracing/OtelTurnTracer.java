@@ -94,6 +94,11 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         return forExporter(cfg, exporter, Sampler.parentBased(Sampler.alwaysOn()));
     }
 
+    /** The SDK tracer itself (tests look at the resource of its spans). */
+    Tracer sdkTracer() {
+        return tracer;
+    }
+
     /** False when {@code OTEL_TRACES_EXPORTER=none}: nothing is ever emitted. */
     public boolean enabled() {
         return enabled;
