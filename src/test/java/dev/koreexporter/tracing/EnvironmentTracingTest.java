@@ -81,6 +81,18 @@ class EnvironmentTracingTest {
     }
 
     @Test
+    void otlpWithoutProtocolIsGrpcAsTheSdkDefault() {
+        Map<String, String> env = new java.util.HashMap<>(otlp("grpc"));
+        env.remove("OTEL_EXPORTER_OTLP_PROTOCOL");
+        env.remove("OTEL_TRACES_EXPORTER");
+        try (OtelTurnTracer t = OtelTurnTracer.fromEnvironment(CFG, env)) {
+            t.turn(BOT, turn("m-1", "sess-1", T, latency(400.0, 600.0, 200.0, null), null));
+            t.flush(Duration.ofMillis(100));
+            await().atMost(Duration.ofSeconds(10)).until(() -> blackhole.received().startsWith("PRI * HTTP/2.0"));
+        }
+    }
+
+    @Test
     void fullQueueDropsSpansWithoutBlockingAndCountsThem() {
         Map<String, String> env = new java.util.HashMap<>(otlp("http/protobuf"));
         env.put("OTEL_BSP_MAX_QUEUE_SIZE", "2");
