@@ -2,7 +2,6 @@ package dev.koreexporter.tracing;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.model.Session;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -265,9 +264,5 @@ class OtelTurnTracerTest {
             off.sessionClosed(BOT, closed("sess-1", SESSION_START, T2));
             assertEquals(new SpanCounts(0, 0, 0, 0), off.spanCounts());
         }
-    }
-
-    static Session session(String id) {
-        return closed(id, SESSION_START, T2);
     }
 }
