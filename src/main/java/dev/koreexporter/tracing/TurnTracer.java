@@ -12,6 +12,13 @@ public interface TurnTracer {
 
     void sessionClosed(ExporterConfig.Bot bot, Session session);
 
+    /**
+     * Every counted incoming message, so that a turn can carry the user's words when
+     * {@code tracing.include-text} opts in. Nothing is kept otherwise.
+     */
+    default void incoming(ExporterConfig.Bot bot, Message message) {
+    }
+
     TurnTracer NONE = new TurnTracer() {
         @Override
         public SpanRef turn(ExporterConfig.Bot bot, Message turn) {

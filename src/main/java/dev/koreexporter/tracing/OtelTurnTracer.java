@@ -1,0 +1,229 @@
+package dev.koreexporter.tracing;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Session;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Emits the spans of CONTRACT §5: one trace per Kore.ai session, a backdated {@code kore.turn} span per bot
+ * turn with {@code kore.asr}, {@code kore.bot}, {@code kore.tts} children, and the {@code kore.session} root
+ * once the session closes.
+ *
+ * <p>Ids: the SDK takes a span's own ids from its {@link io.opentelemetry.sdk.trace.IdGenerator}, and its
+ * trace id from its parent. So a {@link PresetIdGenerator} is told the derived ids ({@link SpanIds}) just
+ * before each span starts, and a turn gets as parent the session span's (derived) context, although that
+ * span is only emitted when the session closes. Its sampled flag is the sampler's decision for the
+ * session's root span, so a parent-based sampler keeps or drops a session's turns together with it.
+ */
+public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(OtelTurnTracer.class.getName());
+    static final String INSTRUMENTATION = "dev.koreexporter.tracing";
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final OpenTelemetrySdk sdk;
+    private final Tracer tracer;
+    private final Sampler sampler;
+    private final PresetIdGenerator ids;
+    private final SpanStats stats;
+    private final boolean enabled;
+    private final TurnAttributes attributes;
+
+    OtelTurnTracer(ExporterConfig.Tracing cfg, OpenTelemetrySdk sdk, PresetIdGenerator ids, SpanStats stats,
+                   boolean enabled) {
+        this.sdk = sdk;
+        this.tracer = sdk.getTracer(INSTRUMENTATION);
+        this.sampler = sdk.getSdkTracerProvider().getSampler();
+        this.ids = ids;
+        this.stats = stats;
+        this.enabled = enabled;
+        this.attributes = new TurnAttributes(cfg.includeText());
+    }
+
+    /**
+     * The tracer configured by the standard {@code OTEL_*} variables in {@code env} (SDK autoconfigure):
+     * {@code OTEL_TRACES_EXPORTER} otlp (default), zipkin, console, none. With {@code none} (or
+     * {@code OTEL_SDK_DISABLED=true}) it emits nothing and {@link #turn} returns null.
+     */
+    public static OtelTurnTracer fromEnvironment(ExporterConfig.Tracing cfg, Map<String, String> env) {
+        return EnvironmentTracing.create(cfg, env);
+    }
+
+    /** A tracer exporting to {@code exporter} through a default batch processor (tests, embedding). */
+    public static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler) {
+        PresetIdGenerator ids = new PresetIdGenerator();
+        SpanStats stats = new SpanStats();
+        SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(stats).build();
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setIdGenerator(ids)
+                .setSampler(sampler)
+                .setResource(Resource.getDefault().merge(EnvironmentTracing.defaultServiceName()))
+                .addSpanProcessor(BatchSpanProcessor.builder(stats.counting(exporter))
+                        .setMeterProvider(() -> meters).build())
+                .build();
+        return new OtelTurnTracer(cfg,
+                OpenTelemetrySdk.builder().setTracerProvider(provider).setMeterProvider(meters).build(),
+                ids, stats, true);
+    }
+
+    public static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter) {
+        return forExporter(cfg, exporter, Sampler.parentBased(Sampler.alwaysOn()));
+    }
+
+    /** The SDK tracer itself (tests look at the resource of its spans). */
+    Tracer sdkTracer() {
+        return tracer;
+    }
+
+    /** False when {@code OTEL_TRACES_EXPORTER=none}: nothing is ever emitted. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    @Override
+    public SpanRef turn(ExporterConfig.Bot bot, Message turn) {
+        Latency l = turn.latency();
+        if (!enabled || l == null) {
+            return null;
+        }
+        long end = nanos(turn.createdOn());
+        long start = end - ms(l.totalMs() != null ? l.totalMs() : segmentsMs(l));
+        String traceId = turn.sessionId() == null ? null : SpanIds.traceId(bot.id(), turn.sessionId());
+
+        Context parent = Context.root();
+        if (traceId != null) {
+            String sessionSpanId = SpanIds.sessionSpanId(bot.id(), turn.sessionId());
+            TraceFlags flags = sessionSampled(traceId) ? TraceFlags.getSampled() : TraceFlags.getDefault();
+            parent = parent.with(Span.wrap(SpanContext.create(traceId, sessionSpanId, flags, TraceState.getDefault())));
+        }
+        SpanBuilder b = tracer.spanBuilder("kore.turn").setParent(parent).setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+                .setAllAttributes(attributes.turn(bot, turn));
+        // Without a session the trace id cannot be derived: the turn is its own root, on a random trace.
+        Span span = ids.with(traceId, SpanIds.turnSpanId(turn.id()), b::startSpan);
+        Context inTurn = Context.root().with(span);
+
+        long at = start;
+        if (l.asr() != null && l.asr().durationMs() != null) {
+            at = segment("kore.asr", turn, inTurn, at, l.asr().durationMs(), attributes.asr(l.asr()), null);
+        }
+        if (l.bot() != null && l.bot().durationMs() != null) {
+            at = segment("kore.bot", turn, inTurn, at, l.bot().durationMs(), Attributes.empty(), null);
+        }
+        if (l.tts() != null && l.tts().durationMs() != null) {
+            segment("kore.tts", turn, inTurn, at, l.tts().durationMs(), attributes.tts(l.tts()), l.tts().firstByteMs());
+        }
+        end(span, end);
+        SpanContext ctx = span.getSpanContext();
+        return ctx.isSampled() ? new SpanRef(ctx.getTraceId(), ctx.getSpanId()) : null;
+    }
+
+    @Override
+    public void incoming(ExporterConfig.Bot bot, Message message) {
+        if (enabled) {
+            attributes.incoming(bot, message);
+        }
+    }
+
+    @Override
+    public void sessionClosed(ExporterConfig.Bot bot, Session session) {
+        if (!enabled) {
+            return;
+        }
+        Instant endTime = session.end() != null ? session.end() : session.start();
+        SpanBuilder b = tracer.spanBuilder("kore.session").setNoParent().setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(nanos(session.start()), TimeUnit.NANOSECONDS)
+                .setAllAttributes(attributes.session(bot, session));
+        Span span = ids.with(SpanIds.traceId(bot.id(), session.id()), SpanIds.sessionSpanId(bot.id(), session.id()),
+                b::startSpan);
+        end(span, nanos(endTime));
+        attributes.forget(bot, session.id());
+    }
+
+    /** Counts of spans ended, exported, failed and dropped since start (for {@code kore_exporter_spans_*}). */
+    public SpanCounts spanCounts() {
+        return stats.counts();
+    }
+
+    /** Exports what is queued; true when done within the timeout. */
+    public boolean flush(Duration timeout) {
+        return sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+    }
+
+    /** Flushes the queued spans (at most {@link #CLOSE_TIMEOUT}) and shuts the SDK down. */
+    @Override
+    public void close() {
+        boolean flushed = flush(CLOSE_TIMEOUT);
+        stats.counts();
+        sdk.shutdown().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (enabled && !flushed) {
+            LOG.warning("tracing: spans still queued after " + CLOSE_TIMEOUT.toSeconds() + " s at shutdown were lost");
+        }
+    }
+
+    private long segment(String name, Message turn, Context parent, long start, double durationMs,
+                         Attributes attrs, Double firstByteMs) {
+        long end = start + ms(durationMs);
+        SpanBuilder b = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS).setAllAttributes(attrs);
+        Span span = ids.with(null, SpanIds.segmentSpanId(turn.id(), name), b::startSpan);
+        if (firstByteMs != null) {
+            span.addEvent("first_byte", start + ms(firstByteMs), TimeUnit.NANOSECONDS);
+        }
+        end(span, end);
+        return end;
+    }
+
+    private void end(Span span, long endNanos) {
+        span.end(endNanos, TimeUnit.NANOSECONDS);
+        if (span.getSpanContext().isSampled()) {
+            stats.ended();
+        }
+    }
+
+    private boolean sessionSampled(String traceId) {
+        return sampler.shouldSample(Context.root(), traceId, "kore.session", SpanKind.INTERNAL, Attributes.empty(),
+                List.of()).getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
+    }
+
+    private static double segmentsMs(Latency l) {
+        double sum = 0;
+        sum += l.asr() != null && l.asr().durationMs() != null ? l.asr().durationMs() : 0;
+        sum += l.bot() != null && l.bot().durationMs() != null ? l.bot().durationMs() : 0;
+        sum += l.tts() != null && l.tts().durationMs() != null ? l.tts().durationMs() : 0;
+        return sum;
+    }
+
+    static long ms(double ms) {
+        return Math.round(ms * 1_000_000d);
+    }
+
+    static long nanos(Instant t) {
+        return TimeUnit.SECONDS.toNanos(t.getEpochSecond()) + t.getNano();
+    }
+
+}

@@ -1,0 +1,63 @@
+package dev.koreexporter.tracing;
+
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.TraceId;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Ids derived from Kore.ai's own ids (first bytes of a SHA-256), so that re-reading a window, a restart
+ * or another replica produces the very same trace and spans, which backends then de-duplicate.
+ * Each kind of id hashes a different prefix so a session id and a message id never collide.
+ */
+public final class SpanIds {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private SpanIds() {
+    }
+
+    /** The trace of one session: 32 hex characters. */
+    public static String traceId(String botId, String sessionId) {
+        return hex(TraceId.getLength() / 2, "trace", botId, sessionId);
+    }
+
+    /** The {@code kore.session} span, root of the session's trace. */
+    public static String sessionSpanId(String botId, String sessionId) {
+        return hex(SpanId.getLength() / 2, "session", botId, sessionId);
+    }
+
+    /** The {@code kore.turn} span of an outgoing message. */
+    public static String turnSpanId(String messageId) {
+        return hex(SpanId.getLength() / 2, "turn", messageId);
+    }
+
+    /** A segment ({@code asr}, {@code bot}, {@code tts}) of a turn. */
+    public static String segmentSpanId(String messageId, String segment) {
+        return hex(SpanId.getLength() / 2, "segment", messageId, segment);
+    }
+
+    private static String hex(int bytes, String... parts) {
+        byte[] digest = sha256(String.join("\n", parts));
+        byte[] id = java.util.Arrays.copyOf(digest, bytes);
+        boolean zero = true;
+        for (byte b : id) {
+            zero &= b == 0;
+        }
+        if (zero) {
+            // An all-zero id is invalid in OpenTelemetry; 2^-64 odds, but then the span would be dropped.
+            id[bytes - 1] = 1;
+        }
+        return HEX.formatHex(id);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
