@@ -1,0 +1,104 @@
+package dev.koreexporter.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/** One authenticated API request: the bot, its JSON body, the simulator's now and the faults that apply. */
+record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest request, long now,
+               FaultControl.Applied faults, SimulatorOptions options) {
+
+    String text(String key) {
+        JsonNode n = body.get(key);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isValueNode()) {
+            throw new ApiError(400, "Invalid " + key);
+        }
+        return n.asText();
+    }
+
+    /** Kore.ai documents some flags as strings ("true"), others as booleans: accept both. */
+    boolean flag(String key) {
+        JsonNode n = body.get(key);
+        return n != null && (n.isBoolean() ? n.booleanValue() : "true".equalsIgnoreCase(n.asText()));
+    }
+
+    int number(String key, int dflt) {
+        JsonNode n = body.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (n.isIntegralNumber()) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(n.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "Invalid " + key);
+        }
+    }
+
+    /** {@code skip} (or its alias {@code offset}); the page-shift fault starts one record early. */
+    int skip() {
+        int skip = Math.max(0, number("skip", number("offset", 0)));
+        return faults.has(FaultType.PAGE_SHIFT) && skip > 0 ? skip - 1 : skip;
+    }
+
+    /** The requested page size, capped without an error as Kore.ai does. */
+    int limit(int dflt, int cap) {
+        int limit = number("limit", dflt);
+        return Math.min(limit <= 0 ? dflt : limit, cap);
+    }
+
+    /** An id list given as an array or a single string; null when absent. */
+    List<String> strings(String key) {
+        JsonNode n = body.get(key);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return List.of(n.asText());
+        }
+        if (!n.isArray()) {
+            throw new ApiError(400, "Invalid " + key);
+        }
+        return java.util.stream.StreamSupport.stream(n.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    static Set<String> distinct(List<String> values) {
+        return new LinkedHashSet<>(values);
+    }
+
+    /**
+     * Under the bad-records fault, breaks about one record in eight of the page (at least one) for good.
+     * Latency defects are only chosen for records that show a latency object.
+     */
+    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set, Predicate<T> showsLatency) {
+        if (!faults.has(FaultType.BAD_RECORDS) || items.isEmpty()) {
+            return;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        boolean any = false;
+        for (int i = 0; i < items.size(); i++) {
+            T t = items.get(i);
+            boolean last = i == items.size() - 1;
+            if (get.apply(t) == null && (rnd.nextInt(8) == 0 || (last && !any))) {
+                Defect[] choices = Defect.values();
+                int n = showsLatency.test(t) ? choices.length : 3;
+                set.accept(t, choices[rnd.nextInt(n)]);
+                any = true;
+            } else if (get.apply(t) != null) {
+                any = true;
+            }
+        }
+    }
+}

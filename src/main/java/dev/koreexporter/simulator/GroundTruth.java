@@ -1,0 +1,103 @@
+package dev.koreexporter.simulator;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What really happened, straight from the generator's data (never from what a client read). Calls without
+ * an explicit time use the simulator clock's now.
+ */
+public final class GroundTruth {
+    private static final Instant FOREVER = Instant.ofEpochMilli(Long.MAX_VALUE);
+    private final Map<String, BotTraffic> traffic;
+    private final InstantSource clock;
+
+    GroundTruth(Map<String, BotTraffic> traffic, InstantSource clock) {
+        this.traffic = traffic;
+        this.clock = clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Every message of the bot created by now, oldest first, visible or not yet. */
+    public List<TruthMessage> messages(String botId) {
+        return messages(botId, Instant.EPOCH, now(), FOREVER);
+    }
+
+    /** Messages with createdOn in [from, to] (inclusive) that the API shows by {@code visibleBy}. */
+    public List<TruthMessage> messages(String botId, Instant from, Instant to, Instant visibleBy) {
+        BotTraffic t = bot(botId);
+        long until = visibleBy.toEpochMilli();
+        return t.allMessages(from.toEpochMilli(), to.toEpochMilli(), Math.min(until, to.toEpochMilli())).stream()
+                .filter(m -> m.visibleAt <= until)
+                .map(m -> new TruthMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt), m.defect))
+                .toList();
+    }
+
+    /** Valid bot turns (outgoing voice messages with latency) in [from, to] visible by {@code visibleBy}. */
+    public List<TruthMessage> turns(String botId, Instant from, Instant to, Instant visibleBy) {
+        return messages(botId, from, to, visibleBy).stream().filter(m -> m.valid() && m.turn()).toList();
+    }
+
+    /** Sessions started by now, each as it stands now. */
+    public List<TruthSession> sessions(String botId) {
+        return sessions(botId, now());
+    }
+
+    /** Sessions started by {@code asOf}, each as it stood then, oldest start first. */
+    public List<TruthSession> sessions(String botId, Instant asOf) {
+        long t = asOf.toEpochMilli();
+        BotTraffic b = bot(botId);
+        List<SimSession> all = b.sessions(Long.MIN_VALUE, t, t, s -> true, 0, Integer.MAX_VALUE).items();
+        return all.reversed().stream()
+                .map(s -> new TruthSession(botId, s.toModel(t), s.userId, Instant.ofEpochMilli(s.visibleActiveAt),
+                        Instant.ofEpochMilli(s.visibleClosedAt), s.defect))
+                .toList();
+    }
+
+    /** Agent AI conversations started by now, visible or not yet, oldest first. */
+    public List<TruthConversation> conversations(String botId) {
+        return conversations(botId, Instant.EPOCH, now(), FOREVER);
+    }
+
+    /** Agent AI conversations with startTime in [from, to] visible by {@code visibleBy}. */
+    public List<TruthConversation> conversations(String botId, Instant from, Instant to, Instant visibleBy) {
+        long until = visibleBy.toEpochMilli();
+        return bot(botId).conversations(from.toEpochMilli(), to.toEpochMilli(), Math.min(until, to.toEpochMilli()),
+                        c -> c.visibleAt <= until, 0, Integer.MAX_VALUE).items().stream()
+                .map(c -> new TruthConversation(botId, c.toModel(), c.session.id, Instant.ofEpochMilli(c.visibleAt), c.defect))
+                .toList();
+    }
+
+    /** Counts of everything that happened by now. */
+    public record Summary(String botId, String name, long messages, long turns, long invalidMessages,
+                          long sessionsActive, long sessionsClosed, Map<String, Long> closedByContainment,
+                          long conversations) {
+    }
+
+    public Summary summary(String botId) {
+        List<TruthMessage> messages = messages(botId);
+        List<TruthSession> sessions = sessions(botId);
+        Map<String, Long> byContainment = new TreeMap<>();
+        sessions.stream().filter(s -> s.session().closed())
+                .forEach(s -> byContainment.merge(s.session().containment().wireName(), 1L, Long::sum));
+        long closed = byContainment.values().stream().mapToLong(Long::longValue).sum();
+        return new Summary(botId, bot(botId).bot.name(), messages.size(),
+                messages.stream().filter(m -> m.valid() && m.turn()).count(),
+                messages.stream().filter(m -> !m.valid()).count(),
+                sessions.size() - closed, closed, byContainment, conversations(botId).size());
+    }
+
+    private BotTraffic bot(String botId) {
+        BotTraffic t = traffic.get(botId);
+        if (t == null) {
+            throw new IllegalArgumentException("unknown bot id " + botId);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.koreexporter.simulator;
+
+import dev.koreexporter.model.Containment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Builds one session, all its messages and its Agent AI conversation from a seed, so a session is the
+ * same whatever else was generated around it.
+ */
+final class SessionGenerator {
+    private static final int USERS_PER_BOT = 200;
+    private static final long MIN_SLOT_MS = 20_000;
+
+    private final long maxLatenessMs;
+
+    SessionGenerator(long maxLatenessMs) {
+        this.maxLatenessMs = maxLatenessMs;
+    }
+
+    SimSession generate(SimBot bot, long botHash, long sessionSeed, long start) {
+        SplittableRandom rnd = new SplittableRandom(sessionSeed);
+        String channel = bot.channels().get(rnd.nextDouble() < 0.6 ? 0 : rnd.nextInt(bot.channels().size()));
+        int user = rnd.nextInt(USERS_PER_BOT);
+        String userId = "u-" + Ids.uuid(botHash, user);
+        String lang = pick(rnd, new String[]{"en", "es", "de", "fr"}, new double[]{0.70, 0.15, 0.08, 0.07});
+        boolean interactive = rnd.nextDouble() < 0.9;
+        double c = rnd.nextDouble();
+        Containment containment = c < 0.60 ? Containment.SELF_SERVICE : c < 0.85 ? Containment.DROP_OFF : Containment.AGENT;
+        long duration = rnd.nextDouble() < 0.03
+                ? rnd.nextLong(20 * 60_000L, 60 * 60_000L)
+                : clamp((long) (180_000 * Math.exp(0.9 * rnd.nextGaussian())), 30_000, 20 * 60_000L);
+        long end = start + duration;
+        boolean voice = SimSession.isVoice(channel);
+        String caller = voice ? String.format("+1%03d555%04d", 200 + user % 700, Math.floorMod(Ids.mix(botHash, user), 10_000)) : null;
+        SimSession s = new SimSession(bot, sessionSeed, channel, userId, lang, start, end, containment, interactive,
+                start + lateness(rnd), end + lateness(rnd), caller);
+
+        byte asrProvider = (byte) pickIndex(rnd, new double[]{0.40, 0.25, 0.20, 0.15});
+        byte ttsProvider = (byte) pickIndex(rnd, new double[]{0.35, 0.25, 0.25, 0.15});
+        double st = rnd.nextDouble();
+        byte streaming = (byte) (st < 0.55 ? 1 : st < 0.90 ? 0 : -1);
+
+        List<SimMessage> messages = new ArrayList<>();
+        int seq = 0;
+        long greeting = start + rnd.nextLong(300, 2000);
+        if (voice || !interactive) {
+            messages.add(message(s, seq++, true, greeting, null, rnd));
+        }
+        if (interactive) {
+            long firstSlot = greeting + 1000;
+            long span = end - 5000 - firstSlot;
+            int turns = (int) Math.max(1, Math.min(1 + (int) (11 * Math.pow(rnd.nextDouble(), 1.5)), span / MIN_SLOT_MS));
+            long slot = span / turns;
+            for (int i = 0; i < turns; i++) {
+                long incoming = firstSlot + i * slot + (long) (rnd.nextDouble() * 0.2 * slot);
+                messages.add(message(s, seq++, false, incoming, null, rnd));
+                short botText = (short) rnd.nextInt(Texts.count(lang, true));
+                TurnLatency latency = voice ? latency(rnd, asrProvider, ttsProvider, streaming,
+                        Texts.text(lang, true, botText).length()) : null;
+                long delay = voice ? latency.totalMs() : rnd.nextLong(300, 3000);
+                messages.add(new SimMessage(s, seq++, true, incoming + delay, incoming + delay + lateness(rnd),
+                        latency, botText));
+            }
+        } else if (rnd.nextBoolean()) {
+            messages.add(message(s, seq++, true, greeting + rnd.nextLong(2000, 8000), null, rnd));
+        }
+        s.messages = messages.toArray(SimMessage[]::new);
+        if (containment == Containment.AGENT && bot.accountId() != null && rnd.nextDouble() < 0.7) {
+            long last = s.messages[s.messages.length - 1].createdOn;
+            long at = last + (end - last) / 2;
+            s.conversation = new SimConversation(s, at, at + lateness(rnd));
+        }
+        return s;
+    }
+
+    private SimMessage message(SimSession s, int seq, boolean outgoing, long at, TurnLatency latency,
+                               SplittableRandom rnd) {
+        short text = (short) rnd.nextInt(Texts.count(s.lang, outgoing));
+        return new SimMessage(s, seq, outgoing, at, at + lateness(rnd), latency, text);
+    }
+
+    /** Skewed towards small values: most data lands quickly, a tail lands up to maxLateness late. */
+    private long lateness(SplittableRandom rnd) {
+        double u = rnd.nextDouble();
+        return (long) (maxLatenessMs * u * u);
+    }
+
+    static TurnLatency latency(SplittableRandom rnd, byte asrProvider, byte ttsProvider, byte streaming, int chars) {
+        boolean hasAsr = rnd.nextDouble() >= 0.03;
+        boolean hasTts = rnd.nextDouble() >= 0.02;
+        int asr = hasAsr ? (int) clamp(logNormal(rnd, 300, 0.5), 40, 2500) : -1;
+        short confidence = (short) (hasAsr ? clamp((long) (1000 * (1 - Math.abs(0.12 * rnd.nextGaussian()))), 50, 1000) : 0);
+        int bot = (int) clamp(logNormal(rnd, 600, 0.7), 50, 10_000);
+        int tts = hasTts ? (int) clamp(logNormal(rnd, 250, 0.5), 30, 1500) : -1;
+        int audio = hasTts ? chars * (55 + rnd.nextInt(21)) : -1;
+        int firstByte = hasTts && streaming == 1 ? (int) Math.max(1, Math.min(tts - 1, tts * (0.15 + 0.45 * rnd.nextDouble()))) : -1;
+        int total = Math.max(asr, 0) + bot + Math.max(tts, 0);
+        return new TurnLatency(total, asr, asrProvider, confidence, bot, tts, ttsProvider, (short) chars, audio,
+                hasTts ? streaming : -1, firstByte);
+    }
+
+    private static double logNormal(SplittableRandom rnd, double median, double sigma) {
+        return median * Math.exp(sigma * rnd.nextGaussian());
+    }
+
+    static long clamp(long v, long min, long max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    private static double clamp(double v, long min, long max) {
+        return Math.max(min, Math.min(max, v));
+    }
+
+    private static int pickIndex(SplittableRandom rnd, double[] weights) {
+        double u = rnd.nextDouble();
+        for (int i = 0; i < weights.length - 1; i++) {
+            u -= weights[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    private static String pick(SplittableRandom rnd, String[] values, double[] weights) {
+        return values[pickIndex(rnd, weights)];
+    }
+}

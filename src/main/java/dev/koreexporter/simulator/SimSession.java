@@ -1,0 +1,91 @@
+package dev.koreexporter.simulator;
+
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** One generated session with its messages (sorted by createdOn) and, maybe, its Agent AI conversation. */
+final class SimSession {
+    static final Set<String> VOICE_CHANNELS = Set.of("korevg", "ivrVoice", "ivr", "twiliovoice", "audiocodes");
+
+    final SimBot bot;
+    final long idSeed;
+    final String id;
+    final String channel;
+    final String userId;
+    final String lang;
+    final long start;
+    final long end;
+    final Containment containment;
+    final boolean interactive;
+    final long visibleActiveAt;
+    final long visibleClosedAt;
+    final String callerNumber;
+    SimMessage[] messages;
+    SimConversation conversation;
+    volatile Defect defect;
+
+    SimSession(SimBot bot, long idSeed, String channel, String userId, String lang, long start, long end,
+               Containment containment, boolean interactive, long visibleActiveAt, long visibleClosedAt,
+               String callerNumber) {
+        this.bot = bot;
+        this.idSeed = idSeed;
+        this.id = Ids.objectId(idSeed, 1);
+        this.channel = channel;
+        this.userId = userId;
+        this.lang = lang;
+        this.start = start;
+        this.end = end;
+        this.containment = containment;
+        this.interactive = interactive;
+        this.visibleActiveAt = visibleActiveAt;
+        this.visibleClosedAt = visibleClosedAt;
+        this.callerNumber = callerNumber;
+    }
+
+    static boolean isVoice(String channel) {
+        return VOICE_CHANNELS.contains(channel);
+    }
+
+    boolean voice() {
+        return isVoice(channel);
+    }
+
+    /** Closed at {@code t}: it ended by then (what really happened, not what is visible). */
+    boolean closedAt(long t) {
+        return end <= t;
+    }
+
+    /** What the API shows at {@code now}: 0 invisible, 1 active, 2 closed. */
+    int visibleState(long now) {
+        if (visibleClosedAt <= now) {
+            return 2;
+        }
+        return visibleActiveAt <= now ? 1 : 0;
+    }
+
+    int messagesUpTo(long t) {
+        int n = 0;
+        for (SimMessage m : messages) {
+            if (m.createdOn <= t) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    String sessionType() {
+        return interactive ? "interactive" : "non-interactive";
+    }
+
+    /** The session as it stood at {@code t}: closed with its final numbers, or active so far. */
+    Session toModel(long t) {
+        boolean closed = closedAt(t);
+        return new Session(id, channel, Instant.ofEpochMilli(start), closed ? Instant.ofEpochMilli(end) : null,
+                !closed, closed ? containment : null, sessionType(), closed ? messages.length : messagesUpTo(t),
+                List.of(lang));
+    }
+}

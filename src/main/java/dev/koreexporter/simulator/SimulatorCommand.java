@@ -1,0 +1,140 @@
+package dev.koreexporter.simulator;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code simulator --port N [--seed S] [--rate R] [--lateness D]}: runs only the simulator, on 0.0.0.0 with
+ * the fixed demo bots, until SIGTERM.
+ */
+public final class SimulatorCommand {
+    private static final Logger LOG = Logger.getLogger(SimulatorCommand.class.getName());
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final String USAGE = "usage: simulator --port N [--seed S] [--rate SESSIONS_PER_MINUTE] [--lateness DURATION]";
+
+    private SimulatorCommand() {
+    }
+
+    /** @return 0 after SIGTERM, 2 on bad arguments */
+    public static int run(List<String> args) {
+        SimulatorOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            PrintStream err = System.err;
+            err.println("simulator: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        KoreSimulator sim = KoreSimulator.start(options);
+        for (SimBot b : sim.bots()) {
+            LOG.info(() -> "simulated bot " + b.name() + ": botId=" + b.botId() + " clientId=" + b.clientId()
+                    + (b.accountId() == null ? "" : " accountId=" + b.accountId()) + " channels=" + b.channels());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }, "simulator-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sim.close();
+        }
+        return 0;
+    }
+
+    static SimulatorOptions parse(List<String> args) {
+        SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0");
+        boolean portGiven = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (i == 0 && arg.equals("simulator")) {
+                continue;
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(arg.startsWith("--") ? arg + " needs a value" : "unknown argument " + arg);
+            }
+            String value = args.get(++i);
+            switch (arg) {
+                case "--port" -> {
+                    int port = integer(arg, value);
+                    if (port < 0 || port > 65535) {
+                        throw new IllegalArgumentException("--port must be 0..65535");
+                    }
+                    o = o.withPort(port);
+                    portGiven = true;
+                }
+                case "--seed" -> o = o.withSeed(longValue(arg, value));
+                case "--rate" -> {
+                    double rate = doubleValue(arg, value);
+                    if (!(rate >= 0) || Double.isInfinite(rate)) {
+                        throw new IllegalArgumentException("--rate must be a number of sessions per minute >= 0");
+                    }
+                    o = o.withSessionsPerMinutePerBot(rate);
+                }
+                case "--lateness" -> o = o.withMaxLateness(duration(arg, value));
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+        if (!portGiven) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        return o;
+    }
+
+    /** 500ms, 30s, 5m, 1h, 7d or ISO-8601 (PT30S), as in the exporter's config. */
+    static Duration duration(String key, String value) {
+        Matcher m = SIMPLE_DURATION.matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            Duration d = Duration.parse(value.trim());
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(key + " must not be negative");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be a duration like 500ms, 30s, 5m, 1h or PT30S: " + value);
+        }
+    }
+
+    private static int integer(String key, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer: " + value);
+        }
+    }
+
+    private static long longValue(String key, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer: " + value);
+        }
+    }
+
+    private static double doubleValue(String key, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number: " + value);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.koreexporter.simulator;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes records in Kore.ai's wire format, with the extra fields real responses carry, and breaks the
+ * ones marked with a {@link Defect}.
+ */
+final class WireWriter {
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private WireWriter() {
+    }
+
+    static String time(long epochMs) {
+        return ISO_MILLIS.format(Instant.ofEpochMilli(epochMs));
+    }
+
+    static String orgId(SimBot bot) {
+        return "o-" + Ids.uuid(Ids.hash(bot.botId()), 7);
+    }
+
+    static String accountId(SimBot bot) {
+        return bot.accountId() != null ? bot.accountId() : Ids.objectId(Ids.hash(bot.botId()), 8);
+    }
+
+    static void message(JsonGenerator g, SimMessage m, boolean lite, boolean includeLatency, boolean includeTraceId)
+            throws IOException {
+        SimSession s = m.session;
+        Defect d = m.defect;
+        g.writeStartObject();
+        if (d != Defect.MISSING_ID) {
+            g.writeStringField("_id", m.id());
+        }
+        g.writeStringField("botId", s.bot.botId());
+        g.writeStringField("orgId", orgId(s.bot));
+        g.writeStringField("accountId", accountId(s.bot));
+        if (d == Defect.NULL_FIELDS) {
+            g.writeNullField("type");
+        } else {
+            g.writeStringField("type", m.outgoing ? "outgoing" : "incoming");
+        }
+        g.writeStringField("status", m.outgoing ? "pending" : "received");
+        g.writeStringField("createdBy", s.userId);
+        if (d == Defect.NULL_FIELDS) {
+            g.writeNullField("createdOn");
+        } else if (d == Defect.WRONG_TYPES) {
+            g.writeBooleanField("createdOn", true);
+        } else {
+            g.writeStringField("createdOn", time(m.createdOn));
+        }
+        if (d == Defect.WRONG_TYPES) {
+            g.writeStringField("timestampValue", "yesterday");
+        } else {
+            g.writeNumberField("timestampValue", m.createdOn);
+        }
+        if (d == Defect.NULL_FIELDS) {
+            g.writeNullField("sessionId");
+        } else {
+            g.writeStringField("sessionId", s.id);
+        }
+        g.writeStringField("lang", s.lang);
+        g.writeStringField("chnl", s.channel);
+        if (!lite) {
+            g.writeStringField("lmodifiedOn", time(m.createdOn));
+            g.writeStringField("lmodifiedBy", s.userId);
+            g.writeNumberField("isBB", 0);
+            g.writeNumberField("ms", 1);
+            g.writeNumberField("isD", 0);
+            g.writeNumberField("sT", 1);
+            g.writeNumberField("__v", 0);
+            g.writeStringField("resourceid", "messagestore");
+        }
+        g.writeArrayFieldStart("components");
+        g.writeStartObject();
+        g.writeStringField("_id", m.componentId());
+        g.writeStringField("cT", "text");
+        g.writeObjectFieldStart("data");
+        g.writeStringField("text", m.text());
+        g.writeEndObject();
+        g.writeArrayFieldStart("thumbnails");
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeArrayFieldStart("channels");
+        g.writeStartObject();
+        if (lite) {
+            g.writeStringField("from", s.userId);
+        } else {
+            g.writeStringField("type", s.channel);
+        }
+        g.writeStringField("channelUId", s.callerNumber != null ? s.callerNumber : s.userId);
+        g.writeEndObject();
+        g.writeEndArray();
+        if (!lite) {
+            g.writeObjectFieldStart("tags");
+            g.writeArrayFieldStart("messageTags");
+            g.writeEndArray();
+            g.writeArrayFieldStart("userTags");
+            g.writeEndArray();
+            g.writeArrayFieldStart("sessionTags");
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        if (includeTraceId && !m.outgoing) {
+            g.writeStringField("traceId", m.traceId());
+        }
+        if (!lite && includeLatency && m.outgoing && m.latency != null) {
+            latency(g, m.latency, d);
+        }
+        g.writeEndObject();
+    }
+
+    private static void latency(JsonGenerator g, TurnLatency l, Defect d) throws IOException {
+        g.writeObjectFieldStart("latency");
+        if (d == Defect.WRONG_TYPES) {
+            g.writeStringField("totalMs", "fast");
+        } else {
+            g.writeNumberField("totalMs", d == Defect.NEGATIVE_LATENCY ? -l.totalMs() - 1
+                    : d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.totalMs());
+        }
+        if (l.hasAsr()) {
+            g.writeObjectFieldStart("asr");
+            g.writeNumberField("durationMs", d == Defect.NEGATIVE_LATENCY ? -l.asrMs() - 1 : l.asrMs());
+            g.writeStringField("provider", l.asrProviderName());
+            g.writeNumberField("confidenceScore", d == Defect.CONFIDENCE_OUT_OF_RANGE ? 1.0 + l.confidence() : l.confidence());
+            g.writeEndObject();
+        }
+        g.writeObjectFieldStart("bot");
+        g.writeNumberField("durationMs", d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.botMs());
+        g.writeEndObject();
+        if (l.hasTts()) {
+            g.writeObjectFieldStart("tts");
+            g.writeNumberField("durationMs", l.ttsMs());
+            g.writeStringField("provider", l.ttsProviderName());
+            g.writeNumberField("utteranceLengthChars", l.chars());
+            g.writeNumberField("audioLengthMs", l.audioMs());
+            if (l.streamingEnabled() != null) {
+                g.writeBooleanField("streamingEnabled", l.streamingEnabled());
+            }
+            if (l.firstByteMs() >= 0) {
+                g.writeNumberField("firstByteMs", l.firstByteMs());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /** @param closed whether to show the closed form (else the active form as of {@code now}) */
+    static void session(JsonGenerator g, SimSession s, boolean closed, long now) throws IOException {
+        Defect d = s.defect;
+        g.writeStartObject();
+        if (d != Defect.MISSING_ID) {
+            g.writeStringField("sessionId", s.id);
+        }
+        g.writeStringField("botId", s.bot.botId());
+        g.writeStringField("channel", s.channel);
+        g.writeStringField("userId", s.userId);
+        if (d == Defect.NULL_FIELDS) {
+            g.writeNullField("start_time");
+        } else if (d == Defect.WRONG_TYPES) {
+            g.writeNumberField("start_time", 12345);
+        } else {
+            g.writeStringField("start_time", time(s.start));
+        }
+        if (closed) {
+            g.writeStringField("end_time", time(s.end));
+        }
+        g.writeArrayFieldStart("session_lang");
+        g.writeString(s.lang);
+        g.writeEndArray();
+        g.writeStringField("sessionType", s.sessionType());
+        g.writeBooleanField("isDeveloper", false);
+        g.writeStringField("sessionStatus", closed ? "closed" : "active");
+        if (closed) {
+            g.writeStringField("containmentType", s.containment.wireName());
+        }
+        g.writeObjectFieldStart("tags");
+        g.writeArrayFieldStart("userTags");
+        g.writeEndArray();
+        g.writeArrayFieldStart("sessionTags");
+        if (s.callerNumber != null) {
+            tag(g, "callerNumber", s.callerNumber);
+            if (closed && s.containment == dev.koreexporter.model.Containment.AGENT) {
+                tag(g, "voiceAgentTransferStart", "1");
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        int messages = closed ? s.messages.length : s.messagesUpTo(now);
+        if (d == Defect.WRONG_TYPES) {
+            g.writeStringField("noOfMessagesExchanged", "many");
+        } else {
+            g.writeNumberField("noOfMessagesExchanged", messages);
+        }
+        g.writeNumberField("noOfTasksExecuted", Math.min(messages / 2, 3));
+        g.writeEndObject();
+    }
+
+    private static void tag(JsonGenerator g, String name, String value) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("value", value);
+        g.writeStringField("name", name);
+        g.writeEndObject();
+    }
+
+    static void conversation(JsonGenerator g, SimConversation c) throws IOException {
+        Defect d = c.defect;
+        SimSession s = c.session;
+        g.writeStartObject();
+        if (d != Defect.MISSING_ID) {
+            g.writeStringField("_id", c.id());
+        }
+        g.writeStringField("convId", c.convId());
+        g.writeStringField("botId", s.bot.botId());
+        g.writeStringField("channelType", c.channelType());
+        g.writeStringField("experience", c.experience());
+        g.writeBooleanField("isExtAD", true);
+        if (d == Defect.NULL_FIELDS) {
+            g.writeNullField("startTime");
+        } else if (d == Defect.WRONG_TYPES) {
+            g.writeBooleanField("startTime", true);
+        } else {
+            g.writeStringField("startTime", time(c.startTime));
+        }
+        g.writeStringField("aaSessionId", Ids.objectId(s.idSeed, 4));
+        g.writeStringField("aaUserId", "u-" + Ids.uuid(s.idSeed, 5));
+        g.writeStringField("mbSessionId", s.id);
+        g.writeStringField("mbUserId", s.userId);
+        g.writeEndObject();
+    }
+}
