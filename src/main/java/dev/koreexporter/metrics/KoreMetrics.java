@@ -9,6 +9,7 @@ import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -30,6 +31,7 @@ public final class KoreMetrics {
     static final int LABEL_VALUE_LIMIT = 50;
 
     private final Clock clock;
+    private final PrometheusRegistry registry;
     private final List<BotGauges> bots = new CopyOnWriteArrayList<>();
     private final Counter folded;
     private final LabelGuard channel;
@@ -65,6 +67,7 @@ public final class KoreMetrics {
 
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
         this.clock = clock;
+        this.registry = registry;
         folded = Counter.builder().name("kore_exporter_label_values_folded_total")
                 .help("Label values replaced by 'other' because the label already had "
                         + LABEL_VALUE_LIMIT + " distinct values")
@@ -155,6 +158,14 @@ public final class KoreMetrics {
         Gauge buildInfo = Gauge.builder().name("kore_exporter_build_info")
                 .help("Build of the running exporter; always 1").labelNames("version").register(registry);
         buildInfo.labelValues(version).set(1);
+    }
+
+    /** Exports the count of spans the tracing pipeline dropped (queue full), read at scrape time. */
+    public void registerSpanDrops(java.util.function.LongSupplier dropped) {
+        CounterWithCallback.builder().name("kore_exporter_spans_dropped_total")
+                .help("Spans dropped because the batch span processor's queue was full")
+                .callback(cb -> cb.call(dropped.getAsLong()))
+                .register(registry);
     }
 
     /** Registers a bot so its gauges (up, lag, containment ratio) are exported. */

@@ -158,6 +158,9 @@ public final class BotPoller implements BotGauges {
             lastStreamErrors.remove(key);
             return !window.to().isBefore(now);
         } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
+            if (stopped || e instanceof KoreApiException.Interrupted) {
+                return true;
+            }
             String error = key + ": " + e.getMessage();
             errors.add(error);
             if (!error.equals(lastStreamErrors.put(key, error))) {
@@ -217,6 +220,7 @@ public final class BotPoller implements BotGauges {
                         continue;
                     }
                     metrics.message(bot.name(), m);
+                    tracer.incoming(bot, m);
                     if (m.isTurn()) {
                         SpanRef span = tracer.turn(bot, m);
                         metrics.turn(bot.name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));

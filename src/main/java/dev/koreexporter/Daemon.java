@@ -1,0 +1,111 @@
+package dev.koreexporter;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.http.HealthService;
+import dev.koreexporter.http.LandingPage;
+import dev.koreexporter.http.MetricsService;
+import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.BotStatus;
+import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.PollScheduler;
+import dev.koreexporter.tracing.OtelTurnTracer;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** The running exporter: meters, one poller per bot, the scheduler and the HTTP server. */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    private final List<AutoCloseable> resources;
+    private final PollScheduler scheduler;
+    private final WebServer server;
+
+    private Daemon(List<AutoCloseable> resources, PollScheduler scheduler, WebServer server) {
+        this.resources = resources;
+        this.scheduler = scheduler;
+        this.server = server;
+    }
+
+    public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        List<AutoCloseable> resources = new ArrayList<>();
+        bindJvmMetrics(registry, resources);
+        KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
+        metrics.registerSpanDrops(() -> tracer.spanCounts().dropped());
+        FileCheckpointStore store = new FileCheckpointStore(config.state().dir());
+
+        List<BotPoller> pollers = new ArrayList<>();
+        for (ExporterConfig.Bot bot : config.bots()) {
+            KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
+                    config.tracing().includeText());
+            resources.add(client);
+            pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client, metrics,
+                    tracer, store, clock));
+        }
+        PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
+        java.util.function.Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
+
+        WebServer server = WebServer.builder()
+                .host(config.server().host())
+                .port(config.server().port())
+                .routing(r -> r
+                        .register("/metrics", new MetricsService(registry))
+                        .register("/health", new HealthService(statuses))
+                        .register("/", new LandingPage(Version.get(), statuses)))
+                .build()
+                .start();
+        scheduler.start();
+        LOG.info(() -> "kore-exporter " + Version.get() + " serving on " + config.server().host() + ":" + server.port()
+                + " for " + pollers.size() + " bot(s)");
+        return new Daemon(resources, scheduler, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops polling, writes every checkpoint, stops serving. */
+    @Override
+    public void close() {
+        scheduler.close();
+        server.stop();
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "closing " + r + ": " + e);
+            }
+        }
+    }
+
+    private static void bindJvmMetrics(PrometheusRegistry registry, List<AutoCloseable> resources) {
+        PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry,
+                io.micrometer.core.instrument.Clock.SYSTEM);
+        new ClassLoaderMetrics().bindTo(micrometer);
+        new JvmMemoryMetrics().bindTo(micrometer);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(micrometer);
+        resources.add(gc);
+        new JvmThreadMetrics().bindTo(micrometer);
+        new ProcessorMetrics().bindTo(micrometer);
+        new UptimeMetrics().bindTo(micrometer);
+        new FileDescriptorMetrics().bindTo(micrometer);
+        resources.add(micrometer::close);
+    }
+}

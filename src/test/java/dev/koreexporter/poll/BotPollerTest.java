@@ -1,0 +1,198 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.KoreApiException;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.tracing.TurnTracer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BotPollerTest {
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
+            new Secret("s".repeat(40)), null, List.of("korevg"));
+    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofSeconds(30),
+            Duration.ofMinutes(20), Duration.ofHours(1));
+
+    @TempDir
+    Path stateDir;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private final FakeKoreApi api = new FakeKoreApi(clock, 3);
+
+    private final class Run {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api,
+                new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
+                new FileCheckpointStore(stateDir), clock);
+
+        MetricsText metrics() {
+            return MetricsText.of(registry);
+        }
+
+        void cyclesUntil(Instant end) {
+            while (clock.instant().isBefore(end)) {
+                clock.advance(POLL.interval());
+                poller.runCycle();
+            }
+        }
+    }
+
+    /** Turns spread over [from, from + span), each visible 0..10 min after it happened. Returns their count. */
+    private int addTurns(Instant from, Duration span, int sessions, long seed) {
+        Random r = new Random(seed);
+        int turns = 0;
+        for (int s = 0; s < sessions; s++) {
+            String sessionId = "s" + seed + "-" + s;
+            Instant t = from.plusMillis((long) (r.nextDouble() * span.toMillis()));
+            for (int i = 0; i < 1 + r.nextInt(4); i++) {
+                long total = 400 + r.nextInt(2000);
+                Instant userEnd = t.plusSeconds(5L * i);
+                api.addMessage(new Message(sessionId + "-in" + i, sessionId, Direction.INCOMING, "korevg", "en",
+                        userEnd, null, null), userEnd.plusSeconds(r.nextInt(600)));
+                Instant botAt = userEnd.plusMillis(total);
+                api.addMessage(new Message(sessionId + "-out" + i, sessionId, Direction.OUTGOING, "korevg", "en",
+                        botAt, new Latency((double) total, null, new Latency.BotSegment((double) total), null), null),
+                        botAt.plusSeconds(r.nextInt(600)));
+                turns++;
+            }
+        }
+        return turns;
+    }
+
+    @Test
+    void countsEveryMessageOnceAcrossOverlappingWindowsAndLateArrivals() {
+        int turns = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(70), 40, 1);
+        Run run = new Run();
+        run.cyclesUntil(T0.plus(Duration.ofMinutes(35)));
+
+        MetricsText m = run.metrics();
+        assertEquals(turns, m.value("kore_messages_total", "bot", "billing", "channel", "korevg", "direction", "outgoing"));
+        assertEquals(turns, m.value("kore_messages_total", "bot", "billing", "channel", "korevg", "direction", "incoming"));
+        assertEquals(turns, m.value("kore_turn_latency_seconds_count", "bot", "billing", "channel", "korevg", "language", "en"));
+        assertTrue(m.sum("kore_exporter_duplicates_dropped_total") > 0, "overlapping windows re-read records");
+        assertEquals(1, m.value("kore_exporter_up", "bot", "billing"));
+    }
+
+    @Test
+    void recordsOlderThanTheFirstBackfillAreNeverCounted() {
+        int recent = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(40), 10, 2);
+        addTurns(T0.minus(Duration.ofHours(3)), Duration.ofMinutes(60), 10, 3);
+        Run run = new Run();
+        run.cyclesUntil(T0.plus(Duration.ofMinutes(12)));
+        assertEquals(recent, run.metrics().sum("kore_messages_total", "direction", "outgoing"));
+    }
+
+    @Test
+    void followsAnActiveSessionPastTheLookbackAndCountsItOnceWhenClosed() {
+        Instant start = T0.plusSeconds(60);
+        Session active = new Session("long", "korevg", start, null, true, null, "interactive", null, List.of("en"));
+        Session closed = new Session("long", "korevg", start, start.plus(Duration.ofMinutes(45)), false,
+                Containment.AGENT, "interactive", 12, List.of("en"));
+        api.addSession(active, start.plusSeconds(90));
+        api.addSession(closed, start.plus(Duration.ofMinutes(47)));
+        Session quick = new Session("quick", "korevg", start, start.plusSeconds(30), false,
+                Containment.SELF_SERVICE, "interactive", 4, List.of("en"));
+        api.addSession(quick, start.plusSeconds(200));
+
+        Run run = new Run();
+        run.cyclesUntil(start.plus(Duration.ofMinutes(60)));
+
+        MetricsText m = run.metrics();
+        assertEquals(1, m.sum("kore_sessions_total", "containment", "agent"));
+        assertEquals(1, m.sum("kore_sessions_total", "containment", "selfService"));
+        assertEquals(2, m.sum("kore_sessions_total"));
+        assertFalse(api.lookups.isEmpty(), "the long session was looked up by id once the window moved past it");
+        assertTrue(api.lookups.stream().allMatch(ids -> ids.equals(List.of("long"))));
+        assertEquals(0.5, m.value("kore_containment_ratio", "bot", "billing", "containment", "agent"));
+        assertEquals(0.0, m.value("kore_containment_ratio", "bot", "billing", "containment", "dropOff"));
+    }
+
+    @Test
+    void gracefulRestartCountsNothingTwiceAndLosesNothing() {
+        int turns = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(80), 50, 4);
+        Run first = new Run();
+        first.cyclesUntil(T0.plus(Duration.ofMinutes(10)));
+        first.poller.stopAndCheckpoint();
+        double counted = first.metrics().sum("kore_messages_total", "direction", "outgoing");
+        assertTrue(counted > 0 && counted < turns, "the first run stopped mid-way");
+
+        Run second = new Run();
+        second.cyclesUntil(T0.plus(Duration.ofMinutes(50)));
+        assertEquals(turns, counted + second.metrics().sum("kore_messages_total", "direction", "outgoing"));
+    }
+
+    @Test
+    void abruptStopRepeatsAtMostOnePageAndLosesNothing() {
+        int turns = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(80), 50, 5);
+        Run first = new Run();
+        first.cyclesUntil(T0.plus(Duration.ofMinutes(10)));
+        // No stopAndCheckpoint: the process "dies" here, with only the per-page checkpoints written.
+        double counted = first.metrics().sum("kore_messages_total", "direction", "outgoing");
+
+        Run second = new Run();
+        second.cyclesUntil(T0.plus(Duration.ofMinutes(50)));
+        double total = counted + second.metrics().sum("kore_messages_total", "direction", "outgoing");
+        assertTrue(total >= turns, "nothing lost: " + total + " >= " + turns);
+        assertTrue(total - turns <= 3, "at most one page (3 records) counted twice, got " + (total - turns));
+    }
+
+    @Test
+    void aFailingStreamMarksTheBotDownWithoutStoppingTheOthers() {
+        Instant start = T0.plusSeconds(10);
+        api.addSession(new Session("a", "korevg", start, start.plusSeconds(20), false, Containment.DROP_OFF,
+                "interactive", 2, List.of()), start.plusSeconds(30));
+        int turns = addTurns(T0, Duration.ofMinutes(2), 5, 6);
+        api.failMessages = new KoreApiException(Endpoint.GET_MESSAGES_V2, 503, "getMessagesV2: HTTP 503", null);
+
+        Run run = new Run();
+        run.cyclesUntil(T0.plus(Duration.ofMinutes(3)));
+        MetricsText m = run.metrics();
+        assertEquals(0, m.value("kore_exporter_up", "bot", "billing"));
+        assertEquals(1, m.sum("kore_sessions_total"));
+        assertEquals(0, m.sum("kore_messages_total"));
+        assertNotNull(run.poller.status().lastError());
+        assertTrue(run.poller.status().lastError().contains("503"));
+
+        api.failMessages = null;
+        run.cyclesUntil(T0.plus(Duration.ofMinutes(15)));
+        m = run.metrics();
+        assertEquals(1, m.value("kore_exporter_up", "bot", "billing"));
+        assertEquals(turns, m.sum("kore_messages_total", "direction", "outgoing"));
+    }
+
+    @Test
+    void seenIdMemoryFollowsTheLookbackNotHistory() {
+        Run run = new Run();
+        for (int hour = 0; hour < 3; hour++) {
+            addTurns(clock.instant(), Duration.ofHours(1), 60, 10 + hour);
+            run.cyclesUntil(clock.instant().plus(Duration.ofHours(1)));
+        }
+        // 3 hours of traffic (about 600 messages); only the last lookback (20 of 60 minutes) may be remembered.
+        int remembered = run.poller.seenIds();
+        double total = run.metrics().sum("kore_messages_total");
+        assertTrue(remembered < total / 4, remembered + " ids remembered of " + total);
+    }
+}

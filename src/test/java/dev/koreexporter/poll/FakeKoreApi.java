@@ -1,0 +1,124 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.KoreApi;
+import dev.koreexporter.kore.KoreApiException;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * An in-memory KoreApi for poller tests: records become visible at a given time, sessions have versions
+ * (active, then closed), listings are paged small so paging paths run.
+ */
+final class FakeKoreApi implements KoreApi {
+    record Visible<T>(T record, Instant visibleAt) {
+    }
+
+    private final Clock clock;
+    private final int pageSize;
+    final List<Visible<Session>> sessionVersions = new ArrayList<>();
+    final Map<String, List<Visible<Message>>> messages = new HashMap<>();
+    final List<Visible<AgentAiConversation>> conversations = new ArrayList<>();
+    final List<List<String>> lookups = new ArrayList<>();
+    volatile KoreApiException failMessages;
+
+    FakeKoreApi(Clock clock, int pageSize) {
+        this.clock = clock;
+        this.pageSize = pageSize;
+    }
+
+    void addMessage(Message m, Instant visibleAt) {
+        messages.computeIfAbsent(m.channel(), c -> new ArrayList<>()).add(new Visible<>(m, visibleAt));
+    }
+
+    void addSession(Session s, Instant visibleAt) {
+        sessionVersions.add(new Visible<>(s, visibleAt));
+    }
+
+    /** The newest visible version of every session. */
+    private List<Session> currentSessions() {
+        Instant now = clock.instant();
+        Map<String, Visible<Session>> current = new HashMap<>();
+        for (Visible<Session> v : sessionVersions) {
+            if (!v.visibleAt().isAfter(now)) {
+                current.merge(v.record().id(), v, (a, b) -> a.visibleAt().isAfter(b.visibleAt()) ? a : b);
+            }
+        }
+        return current.values().stream().map(Visible::record).toList();
+    }
+
+    @Override
+    public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
+        List<Session> hits = currentSessions().stream()
+                .filter(s -> window.contains(s.start()))
+                .filter(s -> containment == null || (s.closed() && s.containment() == containment))
+                .sorted(Comparator.comparing(Session::start).reversed())
+                .toList();
+        return pages(hits);
+    }
+
+    @Override
+    public SessionLookup sessionsById(Collection<String> ids) {
+        if (ids.size() > 50) {
+            throw new IllegalArgumentException("more than 50 ids");
+        }
+        lookups.add(List.copyOf(ids));
+        List<Session> found = currentSessions().stream().filter(s -> ids.contains(s.id())).toList();
+        List<String> invalid = ids.stream().filter(id -> found.stream().noneMatch(s -> s.id().equals(id))).toList();
+        return new SessionLookup(found, invalid, List.of());
+    }
+
+    @Override
+    public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
+        if (failMessages != null) {
+            throw failMessages;
+        }
+        Instant now = clock.instant();
+        return pages(visible(messages.getOrDefault(channel, List.of()), now,
+                m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
+    }
+
+    @Override
+    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
+        return messages(channel, window);
+    }
+
+    @Override
+    public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
+        throw new KoreApiException(Endpoint.MESSAGES_LITE, 400, "not used", null);
+    }
+
+    @Override
+    public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+        return pages(visible(conversations, clock.instant(), c -> window.contains(c.startTime()),
+                Comparator.comparing(AgentAiConversation::startTime)));
+    }
+
+    private static <T> List<T> visible(List<Visible<T>> all, Instant now, Predicate<T> filter, Comparator<T> order) {
+        return all.stream().filter(v -> !v.visibleAt().isAfter(now)).map(Visible::record).filter(filter)
+                .sorted(order).toList();
+    }
+
+    private <T> List<Page<T>> pages(List<T> all) {
+        List<Page<T>> pages = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += pageSize) {
+            List<T> slice = all.subList(i, Math.min(all.size(), i + pageSize));
+            pages.add(new Page<>(slice, List.of(), slice.size()));
+        }
+        return pages;
+    }
+}
