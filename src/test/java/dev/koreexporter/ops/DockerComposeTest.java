@@ -167,4 +167,19 @@ class DockerComposeTest {
     private static String relative(Path p) {
         return "./" + OpsRepo.ROOT.relativize(p);
     }
+
+    @Test
+    void exporterConfigIsValidAndUsesTheSimulatorsDemoBots() {
+        var config = dev.koreexporter.config.ConfigLoader.load(OpsRepo.ROOT.resolve("deploy/compose/exporter.yml"),
+                Map.of()).config();
+        var demo = dev.koreexporter.simulator.SimulatorOptions.DEMO_BOTS;
+        assertEquals(demo.size(), config.bots().size());
+        for (int i = 0; i < demo.size(); i++) {
+            var sim = demo.get(i);
+            var bot = config.bots().get(i);
+            assertEquals(List.of(sim.name(), sim.botId(), sim.clientId(), sim.clientSecret(), String.valueOf(sim.accountId()), sim.channels()),
+                    List.of(bot.name(), bot.id(), bot.clientId(), bot.clientSecret().reveal(), String.valueOf(bot.accountId()), bot.channels()),
+                    "bot " + sim.name());
+        }
+    }
 }
