@@ -32,8 +32,8 @@ public final class GroundTruth {
     /** Messages with createdOn in [from, to] (inclusive) that the API shows by {@code visibleBy}. */
     public List<TruthMessage> messages(String botId, Instant from, Instant to, Instant visibleBy) {
         BotTraffic t = bot(botId);
-        long until = visibleBy.toEpochMilli();
-        return t.allMessages(from.toEpochMilli(), to.toEpochMilli(), Math.min(until, to.toEpochMilli())).stream()
+        long until = ms(visibleBy);
+        return t.allMessages(ms(from), ms(to), horizon(until, ms(to))).stream()
                 .filter(m -> m.visibleAt <= until)
                 .map(m -> new TruthMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt), m.defect))
                 .toList();
@@ -51,9 +51,9 @@ public final class GroundTruth {
 
     /** Sessions started by {@code asOf}, each as it stood then, oldest start first. */
     public List<TruthSession> sessions(String botId, Instant asOf) {
-        long t = asOf.toEpochMilli();
+        long t = ms(asOf);
         BotTraffic b = bot(botId);
-        List<SimSession> all = b.sessions(Long.MIN_VALUE, t, t, s -> true, 0, Integer.MAX_VALUE).items();
+        List<SimSession> all = b.sessions(Long.MIN_VALUE, t, horizon(t, t), s -> true, 0, Integer.MAX_VALUE).items();
         return all.reversed().stream()
                 .map(s -> new TruthSession(botId, s.toModel(t), s.userId, Instant.ofEpochMilli(s.visibleActiveAt),
                         Instant.ofEpochMilli(s.visibleClosedAt), s.defect))
@@ -67,8 +67,8 @@ public final class GroundTruth {
 
     /** Agent AI conversations with startTime in [from, to] visible by {@code visibleBy}. */
     public List<TruthConversation> conversations(String botId, Instant from, Instant to, Instant visibleBy) {
-        long until = visibleBy.toEpochMilli();
-        return bot(botId).conversations(from.toEpochMilli(), to.toEpochMilli(), Math.min(until, to.toEpochMilli()),
+        long until = ms(visibleBy);
+        return bot(botId).conversations(ms(from), ms(to), horizon(until, ms(to)),
                         c -> c.visibleAt <= until, 0, Integer.MAX_VALUE).items().stream()
                 .map(c -> new TruthConversation(botId, c.toModel(), c.session.id, Instant.ofEpochMilli(c.visibleAt), c.defect))
                 .toList();
@@ -91,6 +91,19 @@ public final class GroundTruth {
                 messages.stream().filter(m -> m.valid() && m.turn()).count(),
                 messages.stream().filter(m -> !m.valid()).count(),
                 sessions.size() - closed, closed, byContainment, conversations(botId).size());
+    }
+
+    /** How far to generate: what was asked, but never unboundedly past now (a week covers any skew). */
+    private long horizon(long until, long to) {
+        return Math.min(Math.min(until, to), now().plus(java.time.Duration.ofDays(7)).toEpochMilli());
+    }
+
+    /** Saturating, so Instant.MIN/MAX work as open bounds. */
+    private static long ms(Instant t) {
+        if (t.isAfter(FOREVER)) {
+            return Long.MAX_VALUE;
+        }
+        return t.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) ? Long.MIN_VALUE : t.toEpochMilli();
     }
 
     private BotTraffic bot(String botId) {
