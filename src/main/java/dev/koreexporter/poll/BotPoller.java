@@ -211,12 +211,7 @@ public final class BotPoller implements BotGauges {
         for (Page<Message> page : api.messages(channel, window)) {
             onPage(page, () -> {
                 for (Message m : page.records()) {
-                    if (!window.contains(m.createdOn())) {
-                        continue;
-                    }
-                    if (!state.markSeen(key, m.id(), m.createdOn())) {
-                        counts.duplicates++;
-                        metrics.duplicate(bot.name(), "message");
+                    if (!window.contains(m.createdOn()) || !firstSeen(key, "message", m.id(), m.createdOn(), counts)) {
                         continue;
                     }
                     metrics.message(bot.name(), m);
@@ -238,12 +233,8 @@ public final class BotPoller implements BotGauges {
         for (Page<AgentAiConversation> page : api.agentAiConversations(window)) {
             onPage(page, () -> {
                 for (AgentAiConversation c : page.records()) {
-                    if (!window.contains(c.startTime())) {
-                        continue;
-                    }
-                    if (!state.markSeen(CONVERSATIONS, c.id(), c.startTime())) {
-                        counts.duplicates++;
-                        metrics.duplicate(bot.name(), "conversation");
+                    if (!window.contains(c.startTime())
+                            || !firstSeen(CONVERSATIONS, "conversation", c.id(), c.startTime(), counts)) {
                         continue;
                     }
                     metrics.conversation(bot.name(), c);
@@ -253,6 +244,16 @@ public final class BotPoller implements BotGauges {
             });
         }
         return null;
+    }
+
+    /** Remembers the id; a record seen before is counted as a dropped duplicate instead. */
+    private boolean firstSeen(String key, String kind, String id, Instant time, CycleCounts counts) {
+        if (state.markSeen(key, id, time)) {
+            return true;
+        }
+        counts.duplicates++;
+        metrics.duplicate(bot.name(), kind);
+        return false;
     }
 
     /**
