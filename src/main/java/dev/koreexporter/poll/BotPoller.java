@@ -295,19 +295,4 @@ public final class BotPoller implements BotGauges {
     private static String endpointOf(RuntimeException e) {
         return e instanceof KoreApiException k ? k.endpoint().label() : "-";
     }
-
-    private static final class CycleCounts {
-        int messages;
-        int turns;
-        int sessions;
-        int conversations;
-        int duplicates;
-        int counted;
-
-        @Override
-        public String toString() {
-            return messages + " messages (" + turns + " turns), " + sessions + " sessions closed, "
-                    + conversations + " conversations, " + duplicates + " duplicates dropped";
-        }
-    }
 }
