@@ -64,6 +64,9 @@ public final class Daemon implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
+                // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
+                // a large /metrics would hang the scrape. Blocking sockets serve it whole.
+                .useNio(false)
                 .routing(r -> r
                         .register("/metrics", new MetricsService(registry))
                         .register("/health", new HealthService(statuses))
