@@ -171,7 +171,20 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
 
     /** Exports what is queued; true when done within the timeout. */
     public boolean flush(Duration timeout) {
-        return sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // BatchSpanProcessor.forceFlush can hand back a flush that is just completing (it completes the
+        // result before clearing it), missing spans ended a moment ago: flush until every span is accounted for.
+        do {
+            long leftMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            if (!sdk.getSdkTracerProvider().forceFlush().join(leftMs, TimeUnit.MILLISECONDS).isSuccess()) {
+                return false;
+            }
+            SpanCounts c = stats.counts();
+            if (c.exported() + c.failed() + c.dropped() >= c.ended()) {
+                return true;
+            }
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     /** Flushes the queued spans (at most {@link #CLOSE_TIMEOUT}) and shuts the SDK down. */
