@@ -43,7 +43,7 @@ import java.util.logging.Logger;
 public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OtelTurnTracer.class.getName());
     static final String INSTRUMENTATION = "dev.koreexporter.tracing";
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final OpenTelemetrySdk sdk;
     private final Tracer tracer;
@@ -194,7 +194,7 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         stats.counts();
         sdk.shutdown().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (enabled && !flushed) {
-            LOG.warning("tracing: spans still queued after " + CLOSE_TIMEOUT.toSeconds() + " s at shutdown were lost");
+            LOG.warning("tracing: spans still queued after " + CLOSE_TIMEOUT.toSeconds() + " s at shutdown were lost (collector unreachable or slow)");
         }
     }
 
