@@ -67,7 +67,9 @@ final class SimulatedDaemon implements AutoCloseable {
     };
     private final Level oursLevel;
     private boolean stopped;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String scheme = "http";
+    private String authorization;
 
     SimulatedDaemon(List<SimBot> simBots, List<SimBot> configBots, boolean includeText, String serverYaml,
                     Path stateDir) {
@@ -105,14 +107,24 @@ final class SimulatedDaemon implements AutoCloseable {
         return y.toString();
     }
 
+    /** From now on {@link #get} speaks HTTPS trusting {@code trust}, with basic auth if {@code authorization}. */
+    void useTls(javax.net.ssl.SSLContext trust, String authorization) {
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust).build();
+        scheme = "https";
+        this.authorization = authorization;
+    }
+
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + daemon.port() + path);
+        return URI.create(scheme + "://127.0.0.1:" + daemon.port() + path);
     }
 
     HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10));
         if (accept != null) {
             b.header("Accept", accept);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
