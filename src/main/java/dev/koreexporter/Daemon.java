@@ -1,9 +1,11 @@
 package dev.koreexporter;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.http.BasicAuthFilter;
 import dev.koreexporter.http.HealthService;
 import dev.koreexporter.http.LandingPage;
 import dev.koreexporter.http.MetricsService;
+import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
@@ -11,7 +13,9 @@ import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.tracing.OtelTurnTracer;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -43,6 +47,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer) {
+        ExporterConfig.Server http = config.server();
+        // Before anything else starts: a bad key is a config problem, reported without leaving threads behind.
+        Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
         bindJvmMetrics(registry, resources);
@@ -61,21 +68,28 @@ public final class Daemon implements AutoCloseable {
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
         java.util.function.Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
 
-        WebServer server = WebServer.builder()
-                .host(config.server().host())
-                .port(config.server().port())
+        WebServerConfig.Builder builder = WebServer.builder()
+                .host(http.host())
+                .port(http.port())
                 // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
                 // a large /metrics would hang the scrape. Blocking sockets serve it whole.
                 .useNio(false)
-                .routing(r -> r
-                        .register("/metrics", new MetricsService(registry))
-                        .register("/health", new HealthService(statuses))
-                        .register("/", new LandingPage(Version.get(), statuses)))
-                .build()
-                .start();
+                .routing(r -> {
+                    if (!http.basicAuthUsers().isEmpty()) {
+                        r.addFilter(new BasicAuthFilter(http.basicAuthUsers(), clock));
+                    }
+                    r.register("/metrics", new MetricsService(registry))
+                            .register("/health", new HealthService(statuses))
+                            .register("/", new LandingPage(Version.get(), statuses));
+                });
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        WebServer server = builder.build().start();
         scheduler.start();
-        LOG.info(() -> "kore-exporter " + Version.get() + " serving on " + config.server().host() + ":" + server.port()
-                + " for " + pollers.size() + " bot(s)");
+        LOG.info(() -> "kore-exporter " + Version.get() + " serving " + (tls != null ? "https" : "http")
+                + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
+                + server.port() + " for " + pollers.size() + " bot(s)");
         return new Daemon(resources, scheduler, server);
     }
 

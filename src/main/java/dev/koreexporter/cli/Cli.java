@@ -69,8 +69,9 @@ public final class Cli {
                     once(name, shard != null);
                     shard = shard(inline != null ? inline : next(args, i++));
                 }
+                // The name only: a mistyped --client-secret=... must not print its value.
                 default -> throw new UsageException(arg.startsWith("-")
-                        ? "unknown argument \"" + arg + "\""
+                        ? "unknown argument \"" + name + "\""
                         : "unexpected argument \"" + arg + "\"" + (arg.equals("simulator")
                         ? " (simulator must come first)" : ""));
             }

@@ -86,6 +86,13 @@ final class ApiCaller {
                 if (Thread.currentThread().isInterrupted()) {
                     throw interrupted(endpoint, e);
                 }
+                Throwable certificate = certificateProblem(e);
+                if (certificate != null) {
+                    // Not transient: retrying an untrusted certificate only delays the clear error.
+                    throw new KoreApiException(endpoint, 0, endpoint.label() + ": TLS certificate of " + URI.create(baseUrl).getHost()
+                            + " not trusted (" + certificate.getMessage() + "); if Kore.ai is reached through a "
+                            + "private CA, set kore.ca-bundle to its PEM certificate", null);
+                }
                 String what = "no response (" + e.getClass().getSimpleName() + ")";
                 if (++transientRetries > policy.maxTransientRetries()) {
                     throw new KoreApiException(endpoint, 0, endpoint.label() + ": " + what + " after "
@@ -189,6 +196,16 @@ final class ApiCaller {
         } catch (InterruptedException e) {
             throw interrupted(endpoint, e);
         }
+    }
+
+    /** The certificate failure behind a refused TLS handshake, or null for other failures. */
+    private static Throwable certificateProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static KoreApiException interrupted(Endpoint endpoint, Throwable cause) {

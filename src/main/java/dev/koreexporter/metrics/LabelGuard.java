@@ -30,11 +30,19 @@ final class LabelGuard {
         if (admitted.contains(raw)) {
             return raw;
         }
-        // Racing threads may admit a value or two past the limit; the bound stays small either way.
-        if (admitted.size() < limit) {
+        return admit(raw) ? raw : fold();
+    }
+
+    /** Locked (only new values get here) so that racing pollers never admit past the limit. */
+    private synchronized boolean admit(String raw) {
+        if (admitted.contains(raw) || admitted.size() < limit) {
             admitted.add(raw);
-            return raw;
+            return true;
         }
+        return false;
+    }
+
+    private String fold() {
         onFold.accept(label);
         return OTHER;
     }
