@@ -24,12 +24,15 @@ final class AdminService implements HttpService {
     private final RequestStats stats;
     private final GroundTruth truth;
     private final FaultControl faults;
+    private final java.time.InstantSource clock;
 
-    AdminService(List<SimBot> bots, RequestStats stats, GroundTruth truth, FaultControl faults) {
+    AdminService(List<SimBot> bots, RequestStats stats, GroundTruth truth, FaultControl faults,
+                 java.time.InstantSource clock) {
         this.bots = bots;
         this.stats = stats;
         this.truth = truth;
         this.faults = faults;
+        this.clock = clock;
     }
 
     @Override
@@ -39,6 +42,13 @@ final class AdminService implements HttpService {
                 "name", b.name(), "botId", b.botId(), "clientId", b.clientId(),
                 "accountId", String.valueOf(b.accountId()), "channels", b.channels())).toList()));
         rules.get("/sim/truth", this::truth);
+        rules.post("/sim/freeze", (req, res) -> {
+            if (clock instanceof FreezableClock f) {
+                json(res, 200, Map.of("now", f.freeze().toString()));
+            } else {
+                json(res, 409, Map.of("errors", List.of(Map.of("msg", "this simulator's clock cannot be frozen", "code", 409))));
+            }
+        });
         rules.get("/sim/faults", (req, res) -> json(res, 200, faults.active().stream().map(AdminService::faultJson).toList()));
         rules.post("/sim/faults", this::addFaults);
         rules.delete("/sim/faults", (req, res) -> {

@@ -80,24 +80,25 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
 
     /**
      * Under the bad-records fault, breaks about one record in eight of the page (at least one) for good.
-     * Latency defects are only chosen for records that show a latency object.
+     * Only records served for the first time are broken: a real corrupt row is corrupt from the start, and a
+     * record a client already read intact must not turn invalid in ground truth afterwards. Latency defects
+     * are only chosen for records that show a latency object.
+     *
+     * @param firstServing marks the record served and tells whether it had never been served before
      */
-    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set, Predicate<T> showsLatency) {
-        if (!faults.has(FaultType.BAD_RECORDS) || items.isEmpty()) {
+    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set, Predicate<T> showsLatency,
+                       Predicate<T> firstServing) {
+        List<T> fresh = items.stream().filter(firstServing).toList();
+        if (!faults.has(FaultType.BAD_RECORDS) || fresh.isEmpty()) {
             return;
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        boolean any = false;
-        for (int i = 0; i < items.size(); i++) {
-            T t = items.get(i);
-            boolean last = i == items.size() - 1;
-            if (get.apply(t) == null && (rnd.nextInt(8) == 0 || (last && !any))) {
+        for (int i = 0; i < fresh.size(); i++) {
+            T t = fresh.get(i);
+            if (rnd.nextInt(8) == 0 || i == fresh.size() - 1 && items.stream().allMatch(r -> get.apply(r) == null)) {
                 Defect[] choices = Defect.values();
                 int n = showsLatency.test(t) ? choices.length : 3;
                 set.accept(t, choices[rnd.nextInt(n)]);
-                any = true;
-            } else if (get.apply(t) != null) {
-                any = true;
             }
         }
     }

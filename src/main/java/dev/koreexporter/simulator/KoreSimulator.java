@@ -43,7 +43,7 @@ public final class KoreSimulator implements AutoCloseable {
                 // Compression is done by hand (so faults can break bodies before it); never twice.
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .routing(r -> r.register(new KoreApiService(options, traffic, stats, faults))
-                        .register(new AdminService(options.bots(), stats, truth, faults)))
+                        .register(new AdminService(options.bots(), stats, truth, faults, options.clock())))
                 .build();
     }
 

@@ -39,7 +39,8 @@ final class SessionsEndpoint {
         int skip = c.skip();
         int limit = c.limit(c.options().sessionsPageCap(), c.options().sessionsPageCap());
         Slice<SimSession> slice = c.traffic().sessions(w.fromMs(), w.toMs(), now, filter, skip, limit);
-        c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d, s -> false);
+        c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d, s -> false,
+                s -> !s.served.getAndSet(true));
         return write(slice.items(), slice.total(), skip + slice.items().size() < slice.total(), now, null);
     }
 
@@ -57,7 +58,8 @@ final class SessionsEndpoint {
                 invalid.add(id);
             }
         }
-        c.breakSome(found, s -> s.defect, (s, d) -> s.defect = d, s -> false);
+        c.breakSome(found, s -> s.defect, (s, d) -> s.defect = d, s -> false,
+                s -> !s.served.getAndSet(true));
         return write(found, found.size(), false, c.now(), invalid);
     }
 

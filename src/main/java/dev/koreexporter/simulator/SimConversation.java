@@ -10,6 +10,8 @@ final class SimConversation {
     final long startTime;
     final long visibleAt;
     volatile Defect defect;
+    /** Set once the record was first served; only never-served records may be broken. */
+    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
 
     SimConversation(SimSession session, long startTime, long visibleAt) {
         this.session = session;

@@ -13,6 +13,8 @@ final class SimMessage {
     final TurnLatency latency;
     final short textIndex;
     volatile Defect defect;
+    /** Set once the record was first served; only never-served records may be broken. */
+    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
 
     SimMessage(SimSession session, int seq, boolean outgoing, long createdOn, long visibleAt,
                TurnLatency latency, short textIndex) {

@@ -27,6 +27,8 @@ final class SimSession {
     SimMessage[] messages;
     SimConversation conversation;
     volatile Defect defect;
+    /** Set once the record was first served; only never-served records may be broken. */
+    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
 
     SimSession(SimBot bot, long idSeed, String channel, String userId, String lang, long start, long end,
                Containment containment, boolean interactive, long visibleActiveAt, long visibleClosedAt,

@@ -52,7 +52,9 @@ public final class SimulatorCommand {
     }
 
     static SimulatorOptions parse(List<String> args) {
-        SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0");
+        // Freezable (POST /sim/freeze) so outside tests can compare ground truth with a set that stopped changing.
+        SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0")
+                .withClock(new FreezableClock(java.time.InstantSource.system()));
         boolean portGiven = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);

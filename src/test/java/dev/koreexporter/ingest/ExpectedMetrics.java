@@ -15,9 +15,9 @@ import java.util.function.Function;
  * Histogram series computed straight from the simulator's ground truth with CONTRACT §4's label rules
  * (missing value = unknown), to compare with what the exporter exported.
  */
-final class ExpectedMetrics {
+public final class ExpectedMetrics {
     /** One observation: its labels and value, or null when the turn has nothing to observe. */
-    record Observation(Map<String, String> labels, double value) {
+    public record Observation(Map<String, String> labels, double value) {
     }
 
     private ExpectedMetrics() {
@@ -36,7 +36,7 @@ final class ExpectedMetrics {
     }
 
     /** Every _bucket, _count and _sum series of {@code name} for the given observations. */
-    static Map<String, Double> histogram(String name, List<Observation> observations) {
+    public static Map<String, Double> histogram(String name, List<Observation> observations) {
         List<Double> bounds = Buckets.DEFAULTS.get(name);
         Map<String, Double> out = new TreeMap<>();
         for (Observation o : observations) {
@@ -55,7 +55,7 @@ final class ExpectedMetrics {
     }
 
     /** The observations CONTRACT §4 derives from each turn, by histogram name. */
-    static Map<String, Function<Message, Observation>> turnHistograms(String bot) {
+    public static Map<String, Function<Message, Observation>> turnHistograms(String bot) {
         Map<String, Function<Message, Observation>> h = new LinkedHashMap<>();
         h.put("kore_turn_latency_seconds", m -> ms(m.latency().totalMs(),
                 labels("bot", bot, "channel", m.channel(), "language", orUnknown(m.language()))));

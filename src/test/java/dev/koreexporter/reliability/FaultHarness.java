@@ -1,0 +1,188 @@
+package dev.koreexporter.reliability;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.kore.Sleeper;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.BotStatus;
+import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.RequestStats;
+import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.tracing.TurnTracer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real pollers and clients against the in-process simulator on one shared manual clock, with the
+ * simulator's real rate limits: every wait the client would sleep (backoff, Retry-After, rate limiter)
+ * advances the clock instead, so the simulator sees the exact timing a real client would produce and a
+ * simulated hour takes seconds. Cycles run in the test thread.
+ */
+final class FaultHarness implements AutoCloseable {
+    static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
+    static final Duration INTERVAL = Duration.ofMinutes(1);
+    static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(INTERVAL, Duration.ofMinutes(20), Duration.ofHours(1));
+    /** The first start's floor: older records are never counted. */
+    static final Instant FLOOR = T0.minus(POLL.backfill());
+
+    final ManualClock clock = new ManualClock(T0);
+    final KoreSimulator sim;
+    final Path stateDir;
+    final ExporterConfig.Kore kore;
+    final List<ExporterConfig.Bot> bots;
+    private final List<Run> runs = new ArrayList<>();
+
+    /** Simulator and exporter both at Kore.ai's limits (60/min, 1800/h), pages small enough to need many calls. */
+    static SimulatorOptions defaultSim(int bots) {
+        return SimulatorOptions.defaults().withPort(0).withSeed(20261121)
+                .withBots(SimulatorOptions.DEMO_BOTS.subList(0, bots))
+                .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(1.0)
+                .withMaxLateness(Duration.ofMinutes(15))
+                .withPageCaps(10, 100, 1000, 60, 5);
+    }
+
+    FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout) {
+        this.sim = KoreSimulator.start(simOptions.withClock(clock));
+        this.stateDir = stateDir;
+        this.kore = new ExporterConfig.Kore(sim.baseUrl(), timeout,
+                new ExporterConfig.RateLimit(simOptions.perMinute(), simOptions.perHour()), null);
+        this.bots = sim.bots().stream().map(FaultHarness::configOf).toList();
+    }
+
+    FaultHarness(Path stateDir, SimulatorOptions simOptions) {
+        this(stateDir, simOptions, Duration.ofSeconds(10));
+    }
+
+    static ExporterConfig.Bot configOf(SimBot b) {
+        return new ExporterConfig.Bot(b.name(), b.botId(), b.clientId(), new Secret(b.clientSecret()), b.accountId(),
+                b.channels());
+    }
+
+    /** Waits spent on the manual clock: the simulator measures rate-limit windows on the same clock. */
+    Sleeper clockSleeper() {
+        return clock::advance;
+    }
+
+    /** One process lifetime: its own registry, clients and pollers over the shared state dir. */
+    final class Run {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        final List<BotPoller> pollers = new ArrayList<>();
+        final List<KoreClient> clients = new ArrayList<>();
+
+        Run(Path dir) {
+            KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", clock);
+            FileCheckpointStore store = new FileCheckpointStore(dir);
+            for (ExporterConfig.Bot bot : bots) {
+                KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()), false,
+                        clockSleeper());
+                clients.add(client);
+                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, clock));
+            }
+        }
+
+        MetricsText metrics() {
+            return MetricsText.of(registry);
+        }
+
+        double up(String bot) {
+            return metrics().value("kore_exporter_up", "bot", bot);
+        }
+
+        BotStatus status(String bot) {
+            return pollers.stream().filter(p -> p.bot().equals(bot)).findFirst().orElseThrow().status();
+        }
+
+        /** One interval later, every bot cycles once. */
+        void cycle() {
+            clock.advance(INTERVAL);
+            pollers.forEach(BotPoller::runCycle);
+        }
+
+        void cyclesUntil(Instant end) {
+            while (clock.instant().isBefore(end)) {
+                cycle();
+            }
+        }
+
+        void cycles(Duration d) {
+            cyclesUntil(clock.instant().plus(d));
+        }
+
+        /** One more round of every bot at the current instant, returned. */
+        Instant round() {
+            pollers.forEach(BotPoller::runCycle);
+            return clock.instant();
+        }
+
+        void stopGracefully() {
+            pollers.forEach(BotPoller::stopAndCheckpoint);
+            clients.forEach(KoreClient::close);
+        }
+
+        void abandon() {
+            clients.forEach(KoreClient::close);
+        }
+    }
+
+    Run start() {
+        return start(stateDir);
+    }
+
+    Run start(Path dir) {
+        Run run = new Run(dir);
+        runs.add(run);
+        return run;
+    }
+
+    /** Every run's series added up, as a Prometheus sum across restarts would. */
+    Map<String, Double> totals() {
+        Map<String, Double> sum = new TreeMap<>();
+        for (Run r : runs) {
+            r.metrics().series().forEach((k, v) -> sum.merge(k, v, Double::sum));
+        }
+        return sum;
+    }
+
+    /** The simulator never saw more than its limits from any bot in any sliding minute or hour. */
+    void assertWithinRateLimits() {
+        for (SimBot b : sim.bots()) {
+            RequestStats.BotStats s = sim.requestStats().bot(b.botId());
+            assertTrue(s.maxPerMinute() <= sim.options().perMinute(),
+                    b.name() + " sent " + s.maxPerMinute() + " requests in one minute");
+            assertTrue(s.maxPerHour() <= sim.options().perHour(),
+                    b.name() + " sent " + s.maxPerHour() + " requests in one hour");
+        }
+    }
+
+    /**
+     * Stops new traffic and cycles until ground truth is still: sessions already running end (at most an
+     * hour) and their records land (at most 15 minutes late). Then one more round; ground truth as of the
+     * returned instant is what must have been exported.
+     */
+    Instant finish(Run run) {
+        sim.pauseTraffic();
+        run.cycles(Duration.ofMinutes(80));
+        return run.round();
+    }
+
+    @Override
+    public void close() {
+        runs.forEach(Run::abandon);
+        sim.close();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.koreexporter.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.testing.MetricsText;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real jar as two processes, simulator and exporter: SIGTERM mid-ingest exits 0 and a restart is exact;
+ * kill -9 mid-ingest loses nothing. Ground truth comes from the simulator's {@code GET /sim/truth} once
+ * {@code POST /sim/freeze} has stopped its clock, so both sides refer to the same records.
+ */
+class FaultSuiteProcessIT {
+    private static final Path JAR = Path.of("target/kore-exporter.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+    private int simPort;
+    private Path config;
+
+    @BeforeEach
+    void startSimulator() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: build it with `mvn package` (mvn verify does) first");
+        simPort = freePort();
+        // No lateness: a record is visible when it is created, so a frozen clock freezes what can be read.
+        start("sim", "simulator", "--port", "" + simPort, "--lateness", "0s", "--rate", "2");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> get(simPort, "/sim/bots").statusCode() == 200);
+        config = writeConfig(freePort());
+    }
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(Process::destroyForcibly);
+        http.close();
+    }
+
+    @Test
+    void sigtermMidIngestExitsZeroAndTheRestartIsExact() throws Exception {
+        // Every call takes 4 s: the scrape just before SIGTERM is (almost surely) not followed by another page.
+        post("/sim/faults", "{\"type\":\"slow\",\"delayMs\":4000}");
+        Process first = start("exporter-1", "--config", config.toString());
+        MetricsText before = scrapeBetweenPages();
+        first.destroy();
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS), "exited within 10 s of SIGTERM");
+        assertEquals(0, first.exitValue());
+
+        clearFaults();
+        Process second = start("exporter-2", "--config", config.toString());
+        post("/sim/freeze", "");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                assertEquals(truth(), exported(before, scrape())));
+        second.destroy();
+        assertTrue(second.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, second.exitValue());
+    }
+
+    @Test
+    void killMinus9MidIngestLosesNothing() throws Exception {
+        // Slow calls again, so that the scrape just before the kill has seen every page the checkpoint holds.
+        post("/sim/faults", "{\"type\":\"slow\",\"delayMs\":4000}");
+        Process first = start("exporter-1", "--config", config.toString());
+        MetricsText before = scrapeBetweenPages();
+        first.destroyForcibly();
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+
+        clearFaults();
+        start("exporter-2", "--config", config.toString());
+        post("/sim/freeze", "");
+        SimulatorOptions pages = SimulatorOptions.defaults();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            Map<String, Double> truth = truth();
+            Map<String, Double> exported = exported(before, scrape());
+            for (var e : truth.entrySet()) {
+                double got = exported.getOrDefault(e.getKey(), 0.0);
+                assertTrue(got >= e.getValue(), e.getKey() + " lost records: " + got + " < " + e.getValue());
+                // What was counted after the last checkpoint is counted again: at most one page per stream.
+                double onePagePerStream = e.getKey().contains("messages") || e.getKey().contains("turns")
+                        ? 3.0 * pages.v2PageCap() : e.getKey().contains("sessions") ? 2.0 * pages.sessionsPageCap()
+                        : pages.agentAiPageCap();
+                assertTrue(got <= e.getValue() + onePagePerStream, e.getKey() + ": " + got + " vs " + e.getValue());
+            }
+        });
+    }
+
+    /** Per bot: valid messages, turns, closed sessions (and by containment), Agent AI conversations. */
+    private Map<String, Double> truth() throws Exception {
+        JsonNode body = JSON.readTree(get(simPort, "/sim/truth").body());
+        Map<String, Double> out = new TreeMap<>();
+        for (JsonNode b : body.get("bots")) {
+            String bot = b.get("name").asText();
+            out.put(bot + " messages", (double) (b.get("messages").asLong() - b.get("invalidMessages").asLong()));
+            out.put(bot + " turns", b.get("turns").asDouble());
+            out.put(bot + " sessions", b.get("sessionsClosed").asDouble());
+            b.get("closedByContainment").fields().forEachRemaining(e ->
+                    out.put(bot + " sessions " + e.getKey(), e.getValue().asDouble()));
+            out.put(bot + " conversations", b.get("conversations").asDouble());
+        }
+        return out;
+    }
+
+    /** The same counts from both runs' scrapes added up. */
+    private static Map<String, Double> exported(MetricsText first, MetricsText second) {
+        Map<String, Double> out = new TreeMap<>();
+        for (SimBot b : SimulatorOptions.DEMO_BOTS) {
+            String bot = b.name();
+            out.put(bot + " messages", both(first, second, "kore_messages_total", "bot", bot));
+            out.put(bot + " turns", both(first, second, "kore_turn_latency_seconds_count", "bot", bot));
+            out.put(bot + " sessions", both(first, second, "kore_sessions_total", "bot", bot));
+            for (String c : List.of("selfService", "dropOff", "agent")) {
+                double n = both(first, second, "kore_sessions_total", "bot", bot, "containment", c);
+                if (n > 0) {
+                    out.put(bot + " sessions " + c, n);
+                }
+            }
+            out.put(bot + " conversations", both(first, second, "kore_agentai_conversations_total", "bot", bot));
+        }
+        return out;
+    }
+
+    private static double both(MetricsText a, MetricsText b, String name, String... labels) {
+        return a.sum(name, labels) + b.sum(name, labels);
+    }
+
+    private Path writeConfig(int exporterPort) throws IOException {
+        StringBuilder y = new StringBuilder()
+                .append("server:\n  port: ").append(exporterPort).append("\n  host: 127.0.0.1\n")
+                .append("kore:\n  base-url: http://127.0.0.1:").append(simPort).append("\n  timeout: 30s\n")
+                .append("poll:\n  interval: 1s\n  lookback: 20m\n  backfill: 2h\n")
+                .append("state:\n  dir: ").append(tmp.resolve("state")).append("\n")
+                .append("bots:\n");
+        for (SimBot b : SimulatorOptions.DEMO_BOTS) {
+            y.append("  - name: ").append(b.name()).append("\n    id: ").append(b.botId())
+                    .append("\n    client-id: ").append(b.clientId())
+                    .append("\n    client-secret: ").append(b.clientSecret()).append("\n");
+            if (b.accountId() != null) {
+                y.append("    account-id: \"").append(b.accountId()).append("\"\n");
+            }
+            y.append("    channels: [").append(String.join(", ", b.channels())).append("]\n");
+        }
+        this.exporterPort = exporterPort;
+        return Files.writeString(tmp.resolve("config.yaml"), y.toString());
+    }
+
+    private int exporterPort;
+
+    /**
+     * Once every bot has counted a page, half a (4 s) call later: the bots' calls run in step, so this is
+     * the middle of the gap between two pages, where scraping then stopping cannot miss a counted page.
+     */
+    private MetricsText scrapeBetweenPages() {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> SimulatorOptions.DEMO_BOTS.stream()
+                .allMatch(b -> scrapeUnchecked().sum("kore_messages_total", "bot", b.name()) > 0));
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        return scrapeUnchecked();
+    }
+
+    private MetricsText scrapeUnchecked() {
+        try {
+            return scrape();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private MetricsText scrape() throws Exception {
+        return MetricsText.parse(get(exporterPort, "/metrics").body());
+    }
+
+    private Process start(String name, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(simPort, path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+    }
+
+    private void clearFaults() throws Exception {
+        http.send(HttpRequest.newBuilder(uri(simPort, "/sim/faults")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.koreexporter.reliability;
+
+import dev.koreexporter.ingest.ExpectedMetrics;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.simulator.GroundTruth;
+import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.TruthMessage;
+import dev.koreexporter.simulator.TruthSession;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Exported series against the simulator's ground truth as it stood at {@code asOf}: every latency
+ * histogram series, messages by channel and direction, closed sessions by containment, Agent AI
+ * conversations. Nothing lost and nothing counted twice means every one of them is equal.
+ */
+final class GroundTruthAssert {
+    private GroundTruthAssert() {
+    }
+
+    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
+        GroundTruth truth = sim.groundTruth();
+        for (SimBot bot : sim.bots()) {
+            List<Message> messages = truth.messages(bot.botId(), floor, asOf, asOf).stream()
+                    .filter(TruthMessage::valid).map(TruthMessage::message).toList();
+            assertFalse(messages.isEmpty(), "the simulator generated traffic for " + bot.name());
+            List<Message> turns = messages.stream().filter(Message::isTurn).toList();
+            for (Map.Entry<String, Function<Message, ExpectedMetrics.Observation>> h :
+                    ExpectedMetrics.turnHistograms(bot.name()).entrySet()) {
+                String name = h.getKey();
+                Map<String, Double> expected = ExpectedMetrics.histogram(name,
+                        turns.stream().map(h.getValue()).filter(Objects::nonNull).toList());
+                Map<String, Double> actual = family(exported, name, bot.name());
+                assertEquals(expected.keySet(), actual.keySet(), name + " series of " + bot.name());
+                expected.forEach((k, v) -> assertEquals(v, actual.get(k), k.contains("_sum{") ? 1e-6 : 0, k));
+            }
+            Map<String, Double> byChannelDirection = new TreeMap<>();
+            messages.forEach(m -> byChannelDirection.merge("kore_messages_total{bot=\"" + bot.name() + "\",channel=\""
+                    + m.channel() + "\",direction=\"" + m.direction().label() + "\"}", 1.0, Double::sum));
+            assertEquals(byChannelDirection, family(exported, "kore_messages_total", bot.name()),
+                    "messages of " + bot.name());
+
+            List<TruthSession> closed = truth.sessions(bot.botId(), asOf).stream()
+                    .filter(s -> s.valid() && s.session().closed() && !s.session().start().isBefore(floor)
+                            && !s.visibleClosedAt().isAfter(asOf))
+                    .toList();
+            assertFalse(closed.isEmpty(), "sessions closed for " + bot.name());
+            Map<String, Double> byContainment = new TreeMap<>();
+            closed.forEach(s -> byContainment.merge(s.session().containment().wireName(), 1.0, Double::sum));
+            Map<String, Double> exportedByContainment = new TreeMap<>();
+            family(exported, "kore_sessions_total", bot.name()).forEach((k, v) -> exportedByContainment.merge(
+                    k.replaceAll(".*containment=\"([^\"]*)\".*", "$1"), v, Double::sum));
+            assertEquals(byContainment, exportedByContainment, "closed sessions of " + bot.name());
+
+            long conversations = truth.conversations(bot.botId(), floor, asOf, asOf).stream()
+                    .filter(c -> c.valid()).count();
+            assertEquals((double) conversations, sum(exported, "kore_agentai_conversations_total", bot.name()),
+                    "Agent AI conversations of " + bot.name());
+        }
+    }
+
+    /** Series of one family (histogram parts included) of one bot, zero-valued ones left out. */
+    static Map<String, Double> family(Map<String, Double> series, String name, String bot) {
+        Map<String, Double> out = new TreeMap<>();
+        series.forEach((k, v) -> {
+            boolean member = k.startsWith(name + "{") || k.startsWith(name + "_bucket{") || k.startsWith(name + "_count{")
+                    || k.startsWith(name + "_sum{");
+            if (member && k.contains("bot=\"" + bot + "\"") && (v != 0 || k.contains("_bucket{"))) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    static double sum(Map<String, Double> series, String name, String bot) {
+        return family(series, name, bot).entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+}
