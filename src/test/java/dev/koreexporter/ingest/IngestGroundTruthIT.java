@@ -120,8 +120,9 @@ class IngestGroundTruthIT {
             }
         };
         Logger root = Logger.getLogger("");
-        root.addHandler(capture);
         try (IngestHarness h = harness(List.of())) {
+            // Attached after the simulator started: starting a Helidon server re-reads the logging config.
+            root.addHandler(capture);
             SimBot victim = h.sim.bots().getFirst();
             ExporterConfig.Bot intruder = new ExporterConfig.Bot("intruder", victim.botId(), victim.clientId(),
                     new Secret(secret), null, victim.channels());
@@ -140,6 +141,8 @@ class IngestGroundTruthIT {
             assertTrue(status != null && (status.contains("401") || status.toLowerCase().contains("auth")), String.valueOf(status));
             assertFalse(m.text().contains(secret));
             assertFalse(status.contains(secret));
+            assertTrue(logs.stream().anyMatch(r -> String.valueOf(r.getMessage()).contains("bot=intruder")),
+                    "the log capture saw the intruder's failures");
             assertTrue(logs.stream().noneMatch(r -> String.valueOf(r.getMessage()).contains(secret)
                     || (r.getThrown() != null && String.valueOf(r.getThrown()).contains(secret))));
         } finally {
