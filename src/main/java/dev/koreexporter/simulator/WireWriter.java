@@ -131,6 +131,12 @@ final class WireWriter {
             g.writeStringField("provider", l.asrProviderName());
             g.writeNumberField("confidenceScore", d == Defect.CONFIDENCE_OUT_OF_RANGE ? 1.0 + l.confidence() : l.confidence());
             g.writeEndObject();
+        } else if (d == Defect.CONFIDENCE_OUT_OF_RANGE) {
+            // The defect must reach the wire even on a turn without ASR, or ground truth would call a record
+            // invalid that every client reads as valid.
+            g.writeObjectFieldStart("asr");
+            g.writeNumberField("confidenceScore", 1.5);
+            g.writeEndObject();
         }
         g.writeObjectFieldStart("bot");
         g.writeNumberField("durationMs", d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.botMs());

@@ -2,9 +2,8 @@ package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.Endpoint;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -34,8 +33,9 @@ class SimulatorFaultsTest {
     static SimBot billing;
     static SimBot web;
 
-    @BeforeAll
-    static void start() {
+    /** A fresh simulator per test: records once served intact are never broken later (bad-records fault). */
+    @BeforeEach
+    void start() {
         sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
                 .withHistory(Duration.ofHours(2)).withSessionsPerMinutePerBot(4).withEnforceRateLimits(false));
         client = new SimTestClient(sim);
@@ -44,12 +44,7 @@ class SimulatorFaultsTest {
     }
 
     @AfterEach
-    void clear() {
-        sim.faults().clear();
-    }
-
-    @AfterAll
-    static void stop() {
+    void stop() {
         sim.close();
     }
 
