@@ -70,7 +70,13 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     /** @param includeText copy message text into {@link Message#text()} (the user opted in) */
     public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
                                     ApiRequestListener listener, boolean includeText) {
-        return new KoreClient(kore, bot, clock, listener, includeText, Sleeper.SYSTEM,
+        return create(kore, bot, clock, listener, includeText, Sleeper.SYSTEM);
+    }
+
+    /** @param sleeper how the client waits for its rate limiter and retries (simulated time in benchmarks) */
+    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
+                                    ApiRequestListener listener, boolean includeText, Sleeper sleeper) {
+        return new KoreClient(kore, bot, clock, listener, includeText, sleeper,
                 () -> ThreadLocalRandom.current().nextDouble(), RetryPolicy.DEFAULT);
     }
 
