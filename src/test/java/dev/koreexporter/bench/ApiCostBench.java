@@ -47,7 +47,7 @@ final class ApiCostBench {
 
     /** What the exporter spent. */
     record ExporterRun(long requests, double meanPerBotCycle, long maxPerBotCycle, int maxPerMinute, int maxPerHour,
-                       long maxMessagesPerWindow, long throttled) {
+                       long maxMessagesPerWindow, long throttled, Map<String, Long> byEndpoint) {
     }
 
     private ApiCostBench() {
@@ -57,12 +57,16 @@ final class ApiCostBench {
         ExporterRun exporter = exporter(normal);
         long naive = naive(normal);
         ExporterRun heavy = exporter(busy);
-        String day = normal.day().toHours() + " h, " + normal.bots() + " bots, " + (int) normal.rate() + " sessions/min/bot";
+        System.out.println("   exporter requests by endpoint: " + exporter.byEndpoint() + "; busy: " + heavy.byEndpoint());
+        String day = normal.day().toMinutes() + " min, " + normal.bots() + " bots, " + (int) normal.rate() + " sessions/min/bot";
         List<Row> rows = new ArrayList<>();
         rows.add(Row.info("api.exporter", "API requests, exporter (" + day + ")", exporter.requests(), "req"));
         rows.add(Row.info("api.naive", "API requests, naive sessions+v1 per session (same day)", naive, "req"));
         rows.add(Row.atMost("api.ratio", "API cost exporter / naive", (double) exporter.requests() / naive, "ratio",
                 1.0 / 50));
+        long withoutAgentAi = exporter.requests() - exporter.byEndpoint().getOrDefault("aaconversation", 0L);
+        rows.add(Row.info("api.ratio.noaa", "API cost exporter / naive, leaving out Agent AI (naive reads none)",
+                (double) withoutAgentAi / naive, "ratio"));
         rows.add(Row.atMost("api.cycle", "requests/bot/cycle, steady, mean (" + exporter.maxMessagesPerWindow()
                 + " msgs/window max)", exporter.meanPerBotCycle(), "req", 5));
         rows.add(Row.atMost("api.cycle.max", "requests/bot/cycle, steady, max", exporter.maxPerBotCycle(), "req", 5));
@@ -128,16 +132,18 @@ final class ApiCostBench {
             clients.forEach(KoreClient::close);
             long total = 0;
             long throttled = 0;
+            Map<String, Long> byEndpoint = new java.util.TreeMap<>();
             int perMinute = 0;
             int perHour = 0;
             for (RequestStats.BotStats st : sim.requestStats().all().values()) {
                 total += st.total();
+                st.byEndpoint().forEach((e, n) -> byEndpoint.merge(e, n, Long::sum));
                 throttled += st.throttled();
                 perMinute = Math.max(perMinute, st.maxPerMinute());
                 perHour = Math.max(perHour, st.maxPerHour());
             }
             return new ExporterRun(total, (double) steadyRequests / Math.max(1, steadyCycles), maxCycle, perMinute,
-                    perHour, maxWindow, throttled);
+                    perHour, maxWindow, throttled, byEndpoint);
         }
     }
 

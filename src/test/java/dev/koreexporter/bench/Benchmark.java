@@ -76,9 +76,9 @@ public final class Benchmark {
     }
 
     public static void print(List<Row> rows, PrintStream out) {
-        String format = "| %-66s | %14s | %-9s | %10s | %8s | %-6s |%n";
+        String format = "| %-80s | %14s | %-9s | %10s | %8s | %-6s |%n";
         out.printf(Locale.ROOT, format, "figure", "measured", "unit", "target", "ratio", "");
-        out.printf(Locale.ROOT, format, "-".repeat(66), "-".repeat(14), "-".repeat(9), "-".repeat(10), "-".repeat(8),
+        out.printf(Locale.ROOT, format, "-".repeat(80), "-".repeat(14), "-".repeat(9), "-".repeat(10), "-".repeat(8),
                 "-".repeat(6));
         for (Row r : rows) {
             out.printf(Locale.ROOT, format, r.label(), Row.number(r.value()), r.unit(), r.targetText(),
@@ -100,8 +100,12 @@ public final class Benchmark {
     }
 
     /** The simulator and the pollers log every cycle; the table is what matters here. */
-    static void quietLogs() {
-        LogManager.getLogManager().reset();
+    static void quietLogs() throws java.io.IOException {
+        Path config = Files.createTempFile("kore-bench-logging", ".properties");
+        Files.writeString(config, "handlers=java.util.logging.ConsoleHandler\n.level=SEVERE\n");
+        // Helidon reads the class path's logging.properties unless this property names a file.
+        System.setProperty("java.util.logging.config.file", config.toString());
+        LogManager.getLogManager().readConfiguration();
         Logger.getLogger("").setLevel(Level.SEVERE);
     }
 }
