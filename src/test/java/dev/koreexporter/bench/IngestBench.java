@@ -1,0 +1,220 @@
+package dev.koreexporter.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.JwtTokenSource;
+import dev.koreexporter.kore.dto.Requests;
+import dev.koreexporter.kore.dto.WireJson;
+import dev.koreexporter.kore.dto.WirePages;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.CheckpointStore;
+import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.tracing.OtelTurnTracer;
+import dev.koreexporter.tracing.TurnTracer;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns per second from raw getMessagesV2 response bytes to updated meters (parse, map, dedupe, turn
+ * assembly, metrics), single-threaded, against Jackson streaming through the same bytes and doing nothing else.
+ */
+final class IngestBench {
+    private static final Instant NOW = Instant.parse("2026-03-02T12:00:00Z");
+    private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A captured response page and what it holds. */
+    record Capture(byte[] body, String channel, int messages, int turns) {
+        List<Message> messagesOf() throws dev.koreexporter.kore.dto.WireFormatException {
+            return WirePages.messages(WireJson.parse(body), channel, false).page().records();
+        }
+    }
+
+    private IngestBench() {
+    }
+
+    static List<Row> run(boolean tiny) throws Exception {
+        Capture page = capture(tiny ? 1_000 : 10_000);
+        Duration budget = Duration.ofMillis(tiny ? 200 : 4_000);
+        double parseOnly = rate(page, budget, () -> streamTokens(page.body()));
+        double full = rate(page, budget, () -> ingest(page, TurnTracer.NONE, new BenchSupport.MemoryCheckpoints()));
+        double traced;
+        try (OtelTurnTracer tracer = OtelTurnTracer.forExporter(new ExporterConfig.Tracing(false), new NoopExporter())) {
+            traced = rate(page, budget, () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()));
+        }
+        Path dir = Files.createTempDirectory("kore-bench-state");
+        double withFile = rate(page, budget, () -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir)));
+        String size = String.format("%,d msgs/%,d turns, %,d KiB page", page.messages(), page.turns(),
+                page.body().length / 1024);
+        List<Row> rows = new ArrayList<>();
+        rows.add(Row.info("ingest.parse", "ingest: Jackson streaming parse only (" + size + ")", parseOnly, "turns/s"));
+        rows.add(Row.info("ingest.full", "ingest: bytes -> meters, tracing off, checkpoint in memory", full, "turns/s"));
+        rows.add(Row.atLeast("ingest.ratio", "ingest: full / parse-only", full / parseOnly, "ratio", 0.5));
+        rows.add(Row.info("ingest.traced", "ingest: bytes -> meters, tracing on (no-op exporter)", traced, "turns/s"));
+        rows.add(Row.atMost("ingest.tracing", "ingest: tracing cost (1 - on/off)", 1 - traced / full, "ratio", 0.30));
+        rows.add(Row.info("ingest.file", "ingest: bytes -> meters, checkpoint file written per page", withFile,
+                "turns/s"));
+        return rows;
+    }
+
+    /** Runs {@code work} for about {@code budget} after a warm-up of the same length; turns per second. */
+    private static double rate(Capture page, Duration budget, LongSupplier work) {
+        long sink = 0;
+        for (long end = System.nanoTime() + budget.toNanos(); System.nanoTime() < end; ) {
+            sink += work.getAsLong();
+        }
+        int runs = 0;
+        long start = System.nanoTime();
+        long end = start + budget.toNanos();
+        do {
+            sink += work.getAsLong();
+            runs++;
+        } while (System.nanoTime() < end);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return runs * (double) page.turns() / seconds;
+    }
+
+    static long streamTokens(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            long tokens = 0;
+            while (p.nextToken() != null) {
+                tokens++;
+            }
+            return tokens;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One poller cycle whose only non-empty listing is the captured page, mapped from its bytes. */
+    private static long ingest(Capture page, TurnTracer tracer, CheckpointStore store) {
+        ManualClock clock = new ManualClock(NOW);
+        ExporterConfig.Bot bot = new ExporterConfig.Bot("bench", "st-bench", "cs-bench", new Secret("x".repeat(32)),
+                null, List.of(page.channel()));
+        KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "bench", clock);
+        ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20),
+                Duration.ofHours(6));
+        BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), metrics, tracer, store,
+                clock);
+        poller.runCycle();
+        return poller.status().cyclesCompleted();
+    }
+
+    static Capture capture(int messages) throws Exception {
+        ManualClock clock = new ManualClock(NOW);
+        SimBot simBot = SimulatorOptions.DEMO_BOTS.get(0);
+        String channel = simBot.channels().get(0);
+        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withClock(clock)
+                .withBots(List.of(simBot)).withHistory(Duration.ofHours(2)).withSessionsPerMinutePerBot(messages / 600.0)
+                .withEnforceRateLimits(false))) {
+            String token = new JwtTokenSource(simBot.clientId(), new Secret(simBot.clientSecret()), clock).token();
+            byte[] request = WireJson.write(new Requests.Messages(WIRE.format(NOW.minus(Duration.ofHours(2))),
+                    WIRE.format(NOW), channel, true, true, 0, messages, List.of(), null));
+            HttpResponse<byte[]> response;
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                response = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/public/bot/"
+                                + simBot.botId() + "/getMessagesV2"))
+                        .header("auth", token).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("simulator answered " + response.statusCode());
+            }
+            Page<Message> mapped = WirePages.messages(WireJson.parse(response.body()), channel, false).page();
+            int turns = (int) mapped.records().stream().filter(Message::isTurn).count();
+            return new Capture(response.body(), channel, mapped.records().size(), turns);
+        }
+    }
+
+    /** Serves the captured bytes for its channel (mapped through the client's own wire mapping), nothing else. */
+    private record CapturedApi(Capture page) implements dev.koreexporter.kore.KoreApi {
+        @Override
+        public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
+            return () -> List.of(map()).iterator();
+        }
+
+        private Page<Message> map() {
+            try {
+                return WirePages.messages(WireJson.parse(page.body()), page.channel(), false).page();
+            } catch (dev.koreexporter.kore.dto.WireFormatException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public Iterable<Page<dev.koreexporter.model.Session>> sessions(TimeWindow w, dev.koreexporter.model.Containment c) {
+            return List.of();
+        }
+
+        @Override
+        public SessionLookup sessionsById(Collection<String> ids) {
+            return new SessionLookup(List.of(), List.of(), List.of());
+        }
+
+        @Override
+        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
+            return List.of();
+        }
+
+        @Override
+        public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
+            return List.of();
+        }
+
+        @Override
+        public Iterable<Page<dev.koreexporter.model.AgentAiConversation>> agentAiConversations(TimeWindow window) {
+            return List.of();
+        }
+    }
+
+    private static final class NoopExporter implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.koreexporter.bench;
+
+import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.SimulatorOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A separate exporter JVM ({@code -Xmx64m -XX:+UseSerialGC}) against a simulator on the system clock: time
+ * from process start to {@code /health/ready} 200, and resident memory while it ingests.
+ */
+final class ProcessBench {
+    static final List<String> JVM_FLAGS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /** Sessions per minute per bot that make about 100,000 voice turns an hour per bot (about 5.4 turns a session). */
+    static final double BUSY_RATE = 300;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ProcessBench() {
+    }
+
+    static List<Row> startup(Benchmark.Options o) throws Exception {
+        Path dir = Files.createTempDirectory("kore-bench-startup");
+        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0))) {
+            int runs = o.tiny() ? 1 : 3;
+            double plain = medianStartup(o, sim, dir, List.of(), runs);
+            List<Row> rows = new ArrayList<>();
+            rows.add(Row.atMost("startup.plain", "start -> /health/ready 200 (median of " + runs + ")", plain, "s", 1.5));
+            if (Runtime.version().feature() >= 25 && !o.tiny()) {
+                Path aot = dir.resolve("app.aot");
+                // Training run: the JVM records the classes it loaded and linked, and writes the cache at exit.
+                timeToReady(o, sim, dir, List.of("-XX:AOTCacheOutput=" + aot));
+                double cached = medianStartup(o, sim, dir, List.of("-XX:AOTCache=" + aot), runs);
+                rows.add(Row.atMost("startup.aot", "start -> /health/ready 200 with JDK 25 AOT cache", cached, "s", 1.5));
+            }
+            return rows;
+        }
+    }
+
+    static List<Row> footprint(Benchmark.Options o) throws Exception {
+        Path dir = Files.createTempDirectory("kore-bench-footprint");
+        Duration length = o.tiny() ? Duration.ofSeconds(4) : Duration.ofSeconds(120);
+        Duration warmUp = o.tiny() ? Duration.ofSeconds(1) : Duration.ofSeconds(40);
+        double rate = o.tiny() ? 3 : BUSY_RATE;
+        // The same options as `kore-exporter.jar simulator --port N --rate R` (SimulatorCommand).
+        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0)
+                .withSessionsPerMinutePerBot(rate))) {
+            Exporter exporter = Exporter.start(o, sim, dir, List.of());
+            try {
+                exporter.awaitReady(Duration.ofSeconds(60));
+                long start = System.nanoTime();
+                List<Double> rssAfterWarmUp = new ArrayList<>();
+                double maxRss = 0;
+                double maxHeap = 0;
+                while (System.nanoTime() - start < length.toNanos()) {
+                    Thread.sleep(1000);
+                    double rss = exporter.rssMiB();
+                    maxRss = Math.max(maxRss, rss);
+                    maxHeap = Math.max(maxHeap, exporter.heapMiB());
+                    if (System.nanoTime() - start >= warmUp.toNanos()) {
+                        rssAfterWarmUp.add(rss);
+                    }
+                }
+                double[] steady = rssAfterWarmUp.stream().mapToDouble(Double::doubleValue).toArray();
+                double growth = steady.length < 2 ? 0 : steady[steady.length - 1] - steady[0];
+                double turnsPerHour = rate * 60 * 5.4;
+                return List.of(
+                        Row.info("footprint.load", "footprint: simulated load, turns/h per bot (3 bots)", turnsPerHour,
+                                "turns/h"),
+                        Row.atMost("footprint.rss", "footprint: RSS after warm-up, max (" + String.join(" ", JVM_FLAGS)
+                                + ")", Arrays.stream(steady).max().orElse(maxRss), "MiB", 128),
+                        Row.info("footprint.rss.peak", "footprint: RSS peak incl. first backfill", maxRss, "MiB"),
+                        Row.info("footprint.heap", "footprint: heap used, max sampled", maxHeap, "MiB"),
+                        Row.info("footprint.growth", "footprint: RSS growth after warm-up (" + steady.length + " s)",
+                                growth, "MiB"));
+            } finally {
+                exporter.stop();
+            }
+        }
+    }
+
+    private static double medianStartup(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags, int runs)
+            throws Exception {
+        double[] seconds = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            seconds[i] = timeToReady(o, sim, dir, flags);
+        }
+        Arrays.sort(seconds);
+        return seconds[runs / 2];
+    }
+
+    private static double timeToReady(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags)
+            throws Exception {
+        Path state = dir.resolve("state-" + System.nanoTime());
+        Exporter e = Exporter.start(o, sim, state, flags);
+        try {
+            return e.awaitReady(Duration.ofSeconds(60));
+        } finally {
+            e.stop();
+        }
+    }
+
+    /** One exporter JVM with its own config, state dir and port. */
+    private record Exporter(Process process, int port, long startedNanos) {
+        static Exporter start(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags) throws IOException {
+            Files.createDirectories(dir);
+            int port = freePort();
+            Path config = dir.resolve("config.yml");
+            Files.writeString(config, config(sim, port, dir.resolve("state")));
+            List<String> cmd = new ArrayList<>(List.of(o.java().toString()));
+            cmd.addAll(JVM_FLAGS);
+            cmd.addAll(flags);
+            cmd.addAll(o.exporterLaunch());
+            cmd.addAll(List.of("--config", config.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("exporter.log").toFile());
+            pb.environment().put("OTEL_TRACES_EXPORTER", "none");
+            long started = System.nanoTime();
+            return new Exporter(pb.start(), port, started);
+        }
+
+        /** Seconds from process start to the first 200 of /health/ready. */
+        double awaitReady(Duration timeout) throws Exception {
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            long deadline = startedNanos + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("exporter exited with " + process.exitValue());
+                }
+                try {
+                    if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return (System.nanoTime() - startedNanos) / 1e9;
+                    }
+                } catch (IOException notYet) {
+                    // Not listening yet.
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException("exporter not ready within " + timeout);
+        }
+
+        double rssMiB() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            throw new IllegalStateException("no VmRSS for " + process.pid());
+        }
+
+        /** Sum of jvm_memory_used_bytes{area="heap"} from the exporter's own /metrics. */
+        double heapMiB() throws Exception {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / (1024 * 1024);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static String config(KoreSimulator sim, int port, Path state) {
+        StringBuilder y = new StringBuilder();
+        y.append("server:\n  port: ").append(port).append("\n  host: 127.0.0.1\n");
+        y.append("kore:\n  base-url: ").append(sim.baseUrl()).append('\n');
+        y.append("poll:\n  interval: 30s\n");
+        y.append("state:\n  dir: ").append(state).append('\n');
+        y.append("bots:\n");
+        for (SimBot b : sim.bots()) {
+            y.append("  - name: ").append(b.name()).append('\n')
+                    .append("    id: ").append(b.botId()).append('\n')
+                    .append("    client-id: ").append(b.clientId()).append('\n')
+                    .append("    client-secret: ").append(b.clientSecret()).append('\n')
+                    .append("    channels: [").append(String.join(", ", b.channels())).append("]\n");
+            if (b.accountId() != null) {
+                y.append("    account-id: ").append(b.accountId()).append('\n');
+            }
+        }
+        return y.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
