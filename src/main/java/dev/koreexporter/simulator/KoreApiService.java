@@ -69,11 +69,20 @@ final class KoreApiService implements HttpService {
         }
         RequestStats.Window window = stats.arrived(botId, endpoint, clock.instant());
         FaultControl.Applied applied = faults.take(botId, endpoint);
+        // Recorded before the response leaves, so a client that got its answer also finds it in the stats.
+        java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        res.beforeSend(() -> {
+            if (recorded.compareAndSet(false, true)) {
+                stats.completed(botId, endpoint, res.status().code());
+            }
+        });
         int status = 500;
         try {
             status = answer(endpoint, req, res, handler, bot, raw, window, applied);
         } finally {
-            stats.completed(botId, endpoint, status);
+            if (recorded.compareAndSet(false, true)) {
+                stats.completed(botId, endpoint, status);
+            }
         }
     }
 
