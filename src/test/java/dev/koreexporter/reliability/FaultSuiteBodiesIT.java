@@ -6,6 +6,7 @@ import dev.koreexporter.simulator.Fault;
 import dev.koreexporter.simulator.FaultType;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.TruthMessage;
+import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,25 +52,8 @@ class FaultSuiteBodiesIT {
 
     @Test
     void badRecordsAreRejectedOneByOneAndLoggedOncePerKindAndReason() {
-        List<LogRecord> logs = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                logs.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger pollerLog = Logger.getLogger(BotPoller.class.getName());
-        try (FaultHarness h = new FaultHarness(stateDir, FaultHarness.defaultSim(2))) {
-            // After the simulator started: starting a Helidon server re-reads the logging configuration.
-            pollerLog.addHandler(capture);
+        try (FaultHarness h = new FaultHarness(stateDir, FaultHarness.defaultSim(2));
+             LogCapture capture = LogCapture.of(BotPoller.class.getName())) {
             h.sim.faults().set(Fault.of(FaultType.BAD_RECORDS));
             FaultHarness.Run run = h.start();
             // The first cycle reads the backfill once, page by page: every message it was served broken is
@@ -99,13 +83,11 @@ class FaultSuiteBodiesIT {
             Instant asOf = h.finish(run);
             GroundTruthAssert.assertExact(h.sim, FaultHarness.FLOOR, asOf, run.metrics().series());
 
-            List<String> rejectionLines = logs.stream().map(LogRecord::getMessage)
+            List<String> rejectionLines = capture.records().stream().map(LogRecord::getMessage)
                     .filter(s -> s != null && s.contains(" rejected a ")).toList();
             long distinct = run.metrics().family("kore_exporter_records_rejected_total").keySet().size();
             assertEquals(distinct, rejectionLines.size(), "one line per bot, kind and reason: " + rejectionLines);
             assertEquals(rejectionLines.size(), rejectionLines.stream().distinct().count());
-        } finally {
-            pollerLog.removeHandler(capture);
         }
     }
 
