@@ -144,19 +144,24 @@ final class IngestBench {
             byte[] request = WireJson.write(new Requests.Messages(WIRE.format(NOW.minus(Duration.ofHours(2))),
                     WIRE.format(NOW), channel, true, true, 0, messages, List.of(), null));
             HttpResponse<byte[]> response;
-            try (HttpClient http = HttpClient.newHttpClient()) {
+            try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 response = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/public/bot/"
                                 + simBot.botId() + "/getMessagesV2"))
                         .header("auth", token).header("content-type", "application/json")
+                        // As the exporter asks; uncompressed pages of several MB came back cut short here.
+                        .header("accept-encoding", "gzip")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
             }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("simulator answered " + response.statusCode());
             }
-            Page<Message> mapped = WirePages.messages(WireJson.parse(response.body()), channel, false).page();
+            byte[] body = response.headers().firstValue("content-encoding").orElse("").contains("gzip")
+                    ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes()
+                    : response.body();
+            Page<Message> mapped = WirePages.messages(WireJson.parse(body), channel, false).page();
             int turns = (int) mapped.records().stream().filter(Message::isTurn).count();
-            return new Capture(response.body(), channel, mapped.records().size(), turns);
+            return new Capture(body, channel, mapped.records().size(), turns);
         }
     }
 

@@ -59,7 +59,8 @@ final class ProcessBench {
                 .withSessionsPerMinutePerBot(rate))) {
             Exporter exporter = Exporter.start(o, sim, dir, List.of());
             try {
-                exporter.awaitReady(Duration.ofSeconds(60));
+                // Not ready: at this load the first cycle's backfill alone waits minutes for the rate limit.
+                exporter.await("/health/live", Duration.ofSeconds(60));
                 long start = System.nanoTime();
                 List<Double> rssAfterWarmUp = new ArrayList<>();
                 double maxRss = 0;
@@ -133,7 +134,12 @@ final class ProcessBench {
 
         /** Seconds from process start to the first 200 of /health/ready. */
         double awaitReady(Duration timeout) throws Exception {
-            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            return await("/health/ready", timeout);
+        }
+
+        /** Seconds from process start to the first 200 of {@code path}. */
+        double await(String path, Duration timeout) throws Exception {
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(2)).build();
             long deadline = startedNanos + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -149,7 +155,7 @@ final class ProcessBench {
                 }
                 Thread.sleep(10);
             }
-            throw new IllegalStateException("exporter not ready within " + timeout);
+            throw new IllegalStateException("exporter: no 200 from " + path + " within " + timeout);
         }
 
         double rssMiB() throws IOException {
