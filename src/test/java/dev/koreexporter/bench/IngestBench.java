@@ -72,8 +72,8 @@ final class IngestBench {
         try (OtelTurnTracer tracer = OtelTurnTracer.forExporter(new ExporterConfig.Tracing(false), new NoopExporter())) {
             traced = rate(page, budget, () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()));
         }
-        Path dir = Files.createTempDirectory("kore-bench-state");
-        double withFile = rate(page, budget, () -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir)));
+        double withFile = rate(page, budget, () -> withFreshStateDir(dir ->
+                ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir))));
         String size = String.format("%,d msgs/%,d turns, %,d KiB page", page.messages(), page.turns(),
                 page.body().length / 1024);
         List<Row> rows = new ArrayList<>();
@@ -105,6 +105,22 @@ final class IngestBench {
             System.out.print("");
         }
         return runs * (double) page.turns() / seconds;
+    }
+
+    /** A new state dir per run: a checkpoint left by the previous run would make every record a duplicate. */
+    private static long withFreshStateDir(java.util.function.ToLongFunction<Path> run) {
+        try {
+            Path dir = Files.createTempDirectory("kore-bench-state");
+            try {
+                return run.applyAsLong(dir);
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static long streamTokens(byte[] body) {

@@ -64,6 +64,9 @@ final class ScrapeBench {
         int series = 0;
         for (int b = 0; series < target; b++) {
             for (String ch : channels) {
+                if (series >= target) {
+                    break;
+                }
                 for (String lang : languages) {
                     for (Message m : turns) {
                         Message relabelled = new Message(m.id(), m.sessionId(), m.direction(), ch, lang, m.createdOn(),
@@ -74,8 +77,8 @@ final class ScrapeBench {
                         }
                     }
                 }
+                series = registry.scrape().stream().mapToInt(ScrapeBench::seriesOf).sum();
             }
-            series = registry.scrape().stream().mapToInt(s -> seriesOf(s)).sum();
         }
         return series;
     }
