@@ -56,11 +56,7 @@ final class TurnAttributes {
     }
 
     Attributes turn(ExporterConfig.Bot bot, Message m) {
-        AttributesBuilder b = Attributes.builder();
-        put(b, CONVERSATION_ID, m.sessionId());
-        put(b, BOT_ID, bot.id());
-        put(b, BOT_NAME, bot.name());
-        put(b, CHANNEL, m.channel());
+        AttributesBuilder b = conversation(bot, m.sessionId(), m.channel());
         put(b, LANGUAGE, m.language());
         put(b, MESSAGE_ID, m.id());
         Latency l = m.latency();
@@ -80,6 +76,16 @@ final class TurnAttributes {
         return b.build();
     }
 
+    /** The attributes every span of a conversation carries. */
+    private static AttributesBuilder conversation(ExporterConfig.Bot bot, String sessionId, String channel) {
+        AttributesBuilder b = Attributes.builder();
+        put(b, CONVERSATION_ID, sessionId);
+        put(b, BOT_ID, bot.id());
+        put(b, BOT_NAME, bot.name());
+        put(b, CHANNEL, channel);
+        return b;
+    }
+
     Attributes asr(Latency.Asr asr) {
         AttributesBuilder b = Attributes.builder();
         put(b, ASR_PROVIDER, asr.provider());
@@ -97,11 +103,7 @@ final class TurnAttributes {
     }
 
     Attributes session(ExporterConfig.Bot bot, Session s) {
-        AttributesBuilder b = Attributes.builder();
-        put(b, CONVERSATION_ID, s.id());
-        put(b, BOT_ID, bot.id());
-        put(b, BOT_NAME, bot.name());
-        put(b, CHANNEL, s.channel());
+        AttributesBuilder b = conversation(bot, s.id(), s.channel());
         put(b, CONTAINMENT, s.containment() == null ? null : s.containment().wireName());
         put(b, SESSION_TYPE, s.sessionType());
         return b.build();
