@@ -60,6 +60,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     private final String agentAiPath;
     private final String accountId;
     private final boolean includeText;
+    private final AgentAiCursor agentAiCursor;
 
     /** A client that leaves message text out of {@link Message#text()}. */
     public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
@@ -95,6 +96,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
                 new RateLimiter(kore.rateLimit(), clock, sleeper),
                 Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy);
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
+        this.agentAiCursor = new AgentAiCursor(bot.name());
     }
 
     @Override
@@ -153,7 +155,10 @@ public final class KoreClient implements KoreApi, AutoCloseable {
                         List.of(), userId));
     }
 
-    /** Agent AI conversations of whole UTC days; needs the bot's {@code account-id}. */
+    /**
+     * Agent AI conversations of whole UTC days; needs the bot's {@code account-id}. Each day is read from the
+     * first page that can hold a record of the window ({@link AgentAiCursor}), not from page 1.
+     */
     @Override
     public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
         if (accountId == null) {
@@ -163,8 +168,10 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
                     new Requests.Conversations(days.from().toString(), days.to().toString(), page,
                             AGENT_AI_LIMIT, false));
-            return read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
-        });
+            WirePage<AgentAiConversation> read = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
+            agentAiCursor.observe(days, page, read.page(), read.more(), window.from());
+            return read;
+        }, agentAiCursor::firstPage);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.koreexporter.model.Page;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.ToIntFunction;
 
 /**
  * A lazy listing over consecutive windows: a page is fetched only when the iterator reaches it. Within a
@@ -33,18 +34,25 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
     private final List<W> windows;
     private final Paging paging;
     private final Fetcher<W, T> fetcher;
+    private final ToIntFunction<W> start;
 
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher) {
+        this(windows, paging, fetcher, w -> paging == Paging.SKIP ? 0 : 1);
+    }
+
+    /** {@code start} gives the first position of each window (a listing may resume past pages it knows). */
+    PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher, ToIntFunction<W> start) {
         this.windows = List.copyOf(windows);
         this.paging = paging;
         this.fetcher = fetcher;
+        this.start = start;
     }
 
     @Override
     public Iterator<Page<T>> iterator() {
         return new Iterator<>() {
             private int window;
-            private int position = start();
+            private int position = start(0);
             private Page<T> next;
 
             @Override
@@ -59,7 +67,7 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
                         position = paging == Paging.SKIP ? position + received : position + 1;
                     } else {
                         window++;
-                        position = start();
+                        position = start(window);
                     }
                 }
                 return next != null;
@@ -77,7 +85,7 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
         };
     }
 
-    private int start() {
-        return paging == Paging.SKIP ? 0 : 1;
+    private int start(int window) {
+        return window < windows.size() ? start.applyAsInt(windows.get(window)) : 0;
     }
 }

@@ -193,4 +193,57 @@ class KoreClientPagingTest {
             assertFalse(first.body().get("includeHistory").asBoolean());
         }
     }
+
+    /** A day of Agent AI conversations, one a minute from midnight, served 20 a page in list order. */
+    private static Reply conversationsPage(List<Instant> day, int page) {
+        int from = Math.min(day.size(), (page - 1) * 20);
+        int to = Math.min(day.size(), from + 20);
+        var sb = new StringBuilder("{\"hasMore\":" + (to < day.size()) + ",\"totalResults\":" + day.size()
+                + ",\"results\":[");
+        for (int i = from; i < to; i++) {
+            sb.append(i == from ? "" : ",").append("{\"_id\":\"c-").append(day.get(i).getEpochSecond())
+                    .append("\",\"channelType\":\"voice\",\"startTime\":\"").append(day.get(i)).append("\"}");
+        }
+        return Reply.ok(sb.append("]}").toString());
+    }
+
+    private static List<Instant> minutes(Instant midnight, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> midnight.plus(Duration.ofMinutes(i))).toList();
+    }
+
+    @Test
+    void agentAiResumesAfterThePagesWhollyOlderThanTheWindow() {
+        Instant midnight = Instant.parse("2026-11-21T00:00:00Z");
+        List<Instant> day = new ArrayList<>(minutes(midnight, 0, 65));
+        try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            // Window from 00:50: positions 0-49 are older, so pages 1 and 2 (0-39) hold nothing of it.
+            assertEquals(65, all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(50 * 60),
+                    midnight.plusSeconds(65 * 60)))).size());
+            day.addAll(minutes(midnight, 65, 75));
+            fake.requests.clear();
+
+            var again = all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(55 * 60),
+                    midnight.plusSeconds(75 * 60))));
+
+            assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
+            assertTrue(again.stream().map(c -> c.startTime()).toList().containsAll(minutes(midnight, 55, 75)));
+        }
+    }
+
+    @Test
+    void agentAiReadsFromPageOneAgainOnceTheListingIsOutOfOrder() {
+        Instant midnight = Instant.parse("2026-11-21T00:00:00Z");
+        List<Instant> day = new ArrayList<>(minutes(midnight, 0, 65).reversed());
+        try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            var window = new TimeWindow(midnight.plusSeconds(50 * 60), midnight.plusSeconds(65 * 60));
+            all(client.agentAiConversations(window));
+            fake.requests.clear();
+
+            assertEquals(65, all(client.agentAiConversations(window)).size());
+
+            assertEquals(List.of(1, 2, 3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
+        }
+    }
 }
