@@ -5,70 +5,65 @@ import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Page;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * Where to start paging an Agent AI date range. The API takes whole UTC days only, at 20 a page, so re-reading
  * the day from page 1 every cycle costs more requests as the day fills (hundreds by evening). Its records come
- * oldest first (the docs' sample), so the records older than the poller's window are a prefix of the listing
- * that can only grow: a page made only of them stays made of them, and the next read may start after it.
+ * oldest first (the docs' sample) and records are never removed, so if page p was full and its last record
+ * older than a window's start, at least p pages' worth of records older than that start still precede every
+ * record of the window: a read for that window may begin at page p + 1. Late records change nothing here.
  * If a listing is ever seen out of order, every read starts at page 1 again (the safe, costly way).
  */
 final class AgentAiCursor {
     private static final Logger LOG = Logger.getLogger(AgentAiCursor.class.getName());
 
     private final String botName;
-    private final Map<DayRange, Integer> firstPage = new HashMap<>();
+    /** Per date range: start time of the last record of each full page read, page 1 first. */
+    private final Map<DayRange, List<Instant>> lastOfPage = new HashMap<>();
     private boolean ordered = true;
-    /** State of the read in progress: the range, how many leading pages are wholly older, the last start time. */
-    private DayRange reading;
-    private int olderPages;
-    private boolean olderSoFar;
-    private Instant last;
 
     AgentAiCursor(String botName) {
         this.botName = botName;
     }
 
-    /** Page to start {@code range} at. */
-    int firstPage(DayRange range) {
-        return ordered ? firstPage.getOrDefault(range, 1) : 1;
+    /** Page to start {@code range} at when only records from {@code from} on are wanted. */
+    int firstPage(DayRange range, Instant from) {
+        List<Instant> pages = lastOfPage.getOrDefault(range, List.of());
+        int older = 0;
+        while (ordered && older < pages.size() && pages.get(older).isBefore(from)) {
+            older++;
+        }
+        return older + 1;
     }
 
-    /**
-     * Looks at one page of {@code range} read for a window starting at {@code from}; when the range's last page
-     * has been read, remembers where the next read may start.
-     */
-    void observe(DayRange range, int page, Page<AgentAiConversation> records, boolean more, Instant from) {
-        if (page == firstPage(range) || !range.equals(reading)) {
-            reading = range;
-            olderPages = page - 1;
-            olderSoFar = true;
-            last = null;
-        }
-        boolean allOlder = more && records.rejections().isEmpty();
-        for (AgentAiConversation c : records.records()) {
-            if (last != null && c.startTime().isBefore(last) && ordered) {
+    /** Remembers one page of {@code range} as read. */
+    void observe(DayRange range, int page, Page<AgentAiConversation> read, boolean more) {
+        Instant previous = null;
+        for (AgentAiConversation c : read.records()) {
+            if (previous != null && c.startTime().isBefore(previous) && ordered) {
                 ordered = false;
-                firstPage.clear();
+                lastOfPage.clear();
                 LOG.info(() -> "bot=" + botName + " endpoint=aaconversation returned records out of start-time order:"
                         + " reading every day from page 1 from now on");
             }
-            last = c.startTime();
-            allOlder &= c.startTime().isBefore(from);
+            previous = c.startTime();
         }
-        olderSoFar &= allOlder;
-        if (olderSoFar) {
-            olderPages = page;
+        if (!ordered) {
+            return;
         }
-        if (!more) {
-            firstPage.keySet().removeIf(r -> r.to().isBefore(range.from()));
-            if (ordered) {
-                firstPage.put(range, olderPages + 1);
-            }
-            reading = null;
+        lastOfPage.keySet().removeIf(r -> r.to().isBefore(range.from()));
+        List<Instant> pages = lastOfPage.computeIfAbsent(range, r -> new ArrayList<>());
+        while (pages.size() >= page) {
+            pages.removeLast();
+        }
+        // Only a full page keeps its records; a page with a rejected record has an unknown time in it.
+        if (more && previous != null && read.rejections().isEmpty() && pages.size() == page - 1) {
+            pages.add(previous);
         }
     }
 }

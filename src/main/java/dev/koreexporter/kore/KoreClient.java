@@ -169,9 +169,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
                     new Requests.Conversations(days.from().toString(), days.to().toString(), page,
                             AGENT_AI_LIMIT, false));
             WirePage<AgentAiConversation> read = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
-            agentAiCursor.observe(days, page, read.page(), read.more(), window.from());
+            agentAiCursor.observe(days, page, read.page(), read.more());
             return read;
-        }, agentAiCursor::firstPage);
+        }, days -> agentAiCursor.firstPage(days, window.from()));
     }
 
     @Override

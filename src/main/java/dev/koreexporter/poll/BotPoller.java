@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +34,12 @@ import java.util.logging.Logger;
  * conversations), the window [watermark - lookback, now], counts every record not counted before, and
  * follows active sessions until they close. Streams fail independently; the state is checkpointed after
  * every page that counted something, so a crash repeats at most one page.
+ *
+ * <p>Re-reading the lookback is what costs requests: a busy bot's 20 minutes of sessions are many pages of
+ * 100 (Agent AI: 20), read again every 30 s. So a stream whose last full read took more than
+ * {@link #CHEAP_SWEEP_PAGES} requests re-reads the lookback only every {@code lookback / 8} (a "sweep") and
+ * in between reads just what is new since the previous cycle. Data landing up to {@code lookback - lookback / 8
+ * - interval} late (17 min at the defaults) is still read, only up to {@code lookback / 8} later.
  */
 public final class BotPoller implements BotGauges {
     private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
@@ -42,6 +47,18 @@ public final class BotPoller implements BotGauges {
     static final String CONVERSATIONS = "conversations";
     /** Bounds one cycle's window while catching up (first backfill, after an outage). */
     static final Duration CATCH_UP_STEP = Duration.ofHours(6);
+    /** A full read of the lookback costing at most this many requests is done every cycle. */
+    static final int CHEAP_SWEEP_PAGES = 3;
+
+    /** A stream's last full read of its lookback: when it started, the end of its window, its requests. */
+    private record Sweep(Instant at, Instant end, int pages) {
+    }
+
+    /** How one cycle reads a stream. */
+    @FunctionalInterface
+    private interface StreamRead {
+        void read(TimeWindow window, boolean sweep);
+    }
 
     private final ExporterConfig.Bot bot;
     private final ExporterConfig.Poll poll;
@@ -53,6 +70,9 @@ public final class BotPoller implements BotGauges {
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<String> loggedRejections = new HashSet<>();
     private final Map<String, String> lastStreamErrors = new java.util.HashMap<>();
+    private final Map<String, Sweep> sweeps = new java.util.HashMap<>();
+    private final Duration sweepEvery;
+    private int pagesRead;
     private volatile boolean stopped;
     private volatile BotStatus status;
 
@@ -64,6 +84,7 @@ public final class BotPoller implements BotGauges {
         this.metrics = metrics;
         this.tracer = tracer;
         this.clock = clock;
+        this.sweepEvery = poll.lookback().dividedBy(8);
         this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
         this.status = new BotStatus(bot.name(), 0, false, null, state.oldestWatermark(), null, true);
         metrics.register(this);
@@ -86,12 +107,13 @@ public final class BotPoller implements BotGauges {
         List<String> errors = new ArrayList<>();
         boolean caughtUp = true;
 
-        caughtUp &= stream(SESSIONS, now, errors, w -> readSessions(w, counts));
+        caughtUp &= stream(SESSIONS, now, errors, (w, sweep) -> readSessions(w, sweep, counts));
         for (String channel : bot.channels()) {
-            caughtUp &= stream(PollState.messagesKey(channel), now, errors, w -> readMessages(channel, w, counts));
+            caughtUp &= stream(PollState.messagesKey(channel), now, errors,
+                    (w, sweep) -> readMessages(channel, w, counts));
         }
         if (bot.accountId() != null) {
-            caughtUp &= stream(CONVERSATIONS, now, errors, w -> readConversations(w, counts));
+            caughtUp &= stream(CONVERSATIONS, now, errors, (w, sweep) -> readConversations(w, counts));
         }
 
         boolean ok = errors.isEmpty();
@@ -141,18 +163,35 @@ public final class BotPoller implements BotGauges {
     }
 
     /** Reads one stream's window; failures are contained here so the other streams still run. */
-    private boolean stream(String key, Instant now, List<String> errors, Function<TimeWindow, Void> read) {
+    private boolean stream(String key, Instant now, List<String> errors, StreamRead read) {
         if (stopped) {
             return true;
         }
-        TimeWindow window = state.window(key, now, poll.lookback(), CATCH_UP_STEP);
-        if (window == null) {
+        TimeWindow full = state.window(key, now, poll.lookback(), CATCH_UP_STEP);
+        if (full == null) {
             return true;
         }
+        Sweep last = sweeps.get(key);
+        boolean sweep = last == null || last.pages() <= CHEAP_SWEEP_PAGES || full.to().isBefore(now)
+                || !now.isBefore(last.at().plus(sweepEvery));
+        TimeWindow window;
+        if (last == null) {
+            window = full;
+        } else if (sweep) {
+            // From a lookback before the previous sweep's end, so lateness up to the lookback is still read.
+            Instant from = max(state.floor(), last.end().minus(poll.lookback()));
+            window = new TimeWindow(from.isBefore(full.from()) ? from : full.from(), full.to());
+        } else {
+            Instant since = locked(() -> state.watermark(key)).minus(poll.interval());
+            window = new TimeWindow(since.isAfter(full.from()) ? since : full.from(), full.to());
+        }
         try {
-            read.apply(window);
+            pagesRead = 0;
+            read.read(window, sweep);
+            Sweep swept = sweep ? new Sweep(now, window.to(), pagesRead) : last;
+            sweeps.put(key, swept);
             locked(() -> {
-                state.completed(key, window.to(), poll.lookback());
+                state.completed(key, window.to(), swept.end().minus(poll.lookback()));
                 return true;
             });
             lastStreamErrors.remove(key);
@@ -170,7 +209,8 @@ public final class BotPoller implements BotGauges {
         }
     }
 
-    private Void readSessions(TimeWindow window, CycleCounts counts) {
+    /** Lists sessions; active ones the window no longer covers are looked up by id on sweeps. */
+    private void readSessions(TimeWindow window, boolean sweep, CycleCounts counts) {
         for (Page<Session> page : api.sessions(window, null)) {
             onPage(page, () -> {
                 for (Session s : page.records()) {
@@ -180,7 +220,7 @@ public final class BotPoller implements BotGauges {
                 }
             });
         }
-        List<String> followed = locked(() -> state.sessionsToLookUp(window.from()));
+        List<String> followed = sweep ? locked(() -> state.sessionsToLookUp(window.from())) : List.of();
         for (int i = 0; i < followed.size(); i += 50) {
             KoreApi.SessionLookup found = api.sessionsById(followed.subList(i, Math.min(followed.size(), i + 50)));
             onPage(new Page<>(found.sessions(), found.rejections(), found.sessions().size()), () -> {
@@ -188,7 +228,6 @@ public final class BotPoller implements BotGauges {
                 found.invalidIds().forEach(state::unfollow);
             });
         }
-        return null;
     }
 
     private void session(Session s, CycleCounts counts) {
@@ -206,7 +245,7 @@ public final class BotPoller implements BotGauges {
         }
     }
 
-    private Void readMessages(String channel, TimeWindow window, CycleCounts counts) {
+    private void readMessages(String channel, TimeWindow window, CycleCounts counts) {
         String key = PollState.messagesKey(channel);
         for (Page<Message> page : api.messages(channel, window)) {
             onPage(page, () -> {
@@ -226,10 +265,9 @@ public final class BotPoller implements BotGauges {
                 }
             });
         }
-        return null;
     }
 
-    private Void readConversations(TimeWindow window, CycleCounts counts) {
+    private void readConversations(TimeWindow window, CycleCounts counts) {
         for (Page<AgentAiConversation> page : api.agentAiConversations(window)) {
             onPage(page, () -> {
                 for (AgentAiConversation c : page.records()) {
@@ -243,7 +281,6 @@ public final class BotPoller implements BotGauges {
                 }
             });
         }
-        return null;
     }
 
     /** Remembers the id; a record seen before is counted as a dropped duplicate instead. */
@@ -261,6 +298,7 @@ public final class BotPoller implements BotGauges {
      * the metrics by more than this page.
      */
     private void onPage(Page<?> page, Runnable count) {
+        pagesRead++;
         lock.lock();
         try {
             if (stopped) {
@@ -281,6 +319,10 @@ public final class BotPoller implements BotGauges {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private <T> T locked(java.util.function.Supplier<T> action) {

@@ -70,6 +70,11 @@ final class PollState {
         return "messages:" + channel;
     }
 
+    /** End of the last window a stream read completely (the backfill floor before its first). */
+    Instant watermark(String key) {
+        return watermarks.getOrDefault(key, floor);
+    }
+
     /** The window a stream reads now, or null when there is nothing to read (clock behind the watermark). */
     TimeWindow window(String key, Instant now, Duration lookback, Duration step) {
         Instant wm = watermarks.getOrDefault(key, floor);
@@ -78,15 +83,19 @@ final class PollState {
         return end.isBefore(start) ? null : new TimeWindow(start, end);
     }
 
-    void completed(String key, Instant end, Duration lookback) {
+    /** The stream has read everything up to {@code end}; ids older than {@code keepFrom} will not be read again. */
+    void completed(String key, Instant end, Instant keepFrom) {
         watermarks.put(key, end);
-        Instant nextStart = max(floor, end.minus(lookback));
         SeenIds ids = seen.get(key);
         if (ids != null) {
-            ids.pruneBefore(nextStart);
+            ids.pruneBefore(max(floor, keepFrom));
         }
         containment.prune(end);
         updateOldest();
+    }
+
+    Instant floor() {
+        return floor;
     }
 
     boolean markSeen(String key, String id, Instant time) {

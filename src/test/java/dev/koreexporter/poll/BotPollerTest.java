@@ -10,6 +10,7 @@ import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.simulator.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;
@@ -94,6 +95,23 @@ class BotPollerTest {
         assertEquals(turns, m.value("kore_turn_latency_seconds_count", "bot", "billing", "channel", "korevg", "language", "en"));
         assertTrue(m.sum("kore_exporter_duplicates_dropped_total") > 0, "overlapping windows re-read records");
         assertEquals(1, m.value("kore_exporter_up", "bot", "billing"));
+    }
+
+    @Test
+    void aStreamOfManyPagesReReadsTheLookbackOnlyEveryEighthOfItAndStillCountsLateRecords() {
+        // Visible up to 10 min late; pages of 3 make every full read of the lookback cost many requests.
+        int turns = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(100), 60, 7);
+        Run run = new Run();
+        run.cyclesUntil(T0.plus(Duration.ofMinutes(65)));
+
+        assertEquals(turns, run.metrics().sum("kore_messages_total", "direction", "outgoing"));
+        List<TimeWindow> steady = api.messageWindows.stream()
+                .filter(w -> w.to().isAfter(T0.plus(Duration.ofMinutes(5)))).toList();
+        long sweeps = steady.stream().filter(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0).count();
+        // Every 2.5 min (lookback / 8) a full re-read; the cycles between read one interval before the watermark.
+        assertEquals(steady.size() / 5.0, sweeps, 1.0);
+        assertTrue(steady.stream().allMatch(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0
+                || Duration.between(w.from(), w.to()).equals(POLL.interval().multipliedBy(2))), steady::toString);
     }
 
     @Test

@@ -34,6 +34,7 @@ final class FakeKoreApi implements KoreApi {
     final Map<String, List<Visible<Message>>> messages = new HashMap<>();
     final List<Visible<AgentAiConversation>> conversations = new ArrayList<>();
     final List<List<String>> lookups = new ArrayList<>();
+    final List<TimeWindow> messageWindows = new ArrayList<>();
     volatile KoreApiException failMessages;
 
     FakeKoreApi(Clock clock, int pageSize) {
@@ -88,6 +89,7 @@ final class FakeKoreApi implements KoreApi {
             throw failMessages;
         }
         Instant now = clock.instant();
+        messageWindows.add(window);
         return pages(visible(messages.getOrDefault(channel, List.of()), now,
                 m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
     }
