@@ -73,6 +73,7 @@ public final class BotPoller implements BotGauges {
     private final Map<String, Sweep> sweeps = new java.util.HashMap<>();
     private final Duration sweepEvery;
     private int pagesRead;
+    private Instant lastLookup;
     private volatile boolean stopped;
     private volatile BotStatus status;
 
@@ -209,7 +210,7 @@ public final class BotPoller implements BotGauges {
         }
     }
 
-    /** Lists sessions; active ones the window no longer covers are looked up by id on sweeps. */
+    /** Lists sessions; active ones the window no longer covers are looked up by id on some sweeps. */
     private void readSessions(TimeWindow window, boolean sweep, CycleCounts counts) {
         for (Page<Session> page : api.sessions(window, null)) {
             onPage(page, () -> {
@@ -220,13 +221,19 @@ public final class BotPoller implements BotGauges {
                 }
             });
         }
-        List<String> followed = sweep ? locked(() -> state.sessionsToLookUp(window.from())) : List.of();
+        // Sessions active for longer than the lookback (often ones that never close) cost a lookup each: at
+        // most one round of lookups per lookback / 8, not one per cycle.
+        boolean lookUp = sweep && (lastLookup == null || !window.to().isBefore(lastLookup.plus(sweepEvery)));
+        List<String> followed = lookUp ? locked(() -> state.sessionsToLookUp(window.from())) : List.of();
         for (int i = 0; i < followed.size(); i += 50) {
             KoreApi.SessionLookup found = api.sessionsById(followed.subList(i, Math.min(followed.size(), i + 50)));
             onPage(new Page<>(found.sessions(), found.rejections(), found.sessions().size()), () -> {
                 found.sessions().forEach(s -> session(s, counts));
                 found.invalidIds().forEach(state::unfollow);
             });
+        }
+        if (lookUp) {
+            lastLookup = window.to();
         }
     }
 

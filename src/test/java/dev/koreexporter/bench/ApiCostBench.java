@@ -57,6 +57,7 @@ final class ApiCostBench {
         ExporterRun exporter = exporter(normal);
         long naive = naive(normal);
         ExporterRun heavy = exporter(busy);
+        long naiveBusy = naive(busy);
         System.out.println("   exporter requests by endpoint: " + exporter.byEndpoint() + "; busy: " + heavy.byEndpoint());
         String day = normal.day().toMinutes() + " min, " + normal.bots() + " bots, " + (int) normal.rate() + " sessions/min/bot";
         List<Row> rows = new ArrayList<>();
@@ -64,12 +65,17 @@ final class ApiCostBench {
         rows.add(Row.info("api.naive", "API requests, naive sessions+v1 per session (same day)", naive, "req"));
         rows.add(Row.atMost("api.ratio", "API cost exporter / naive", (double) exporter.requests() / naive, "ratio",
                 1.0 / 50));
+        rows.add(Row.atMost("api.ratio.busy", "API cost exporter / naive, busy (" + busy.day().toMinutes() + " min, "
+                + busy.bots() + " bot, " + (int) busy.rate() + " sessions/min)", (double) heavy.requests() / naiveBusy,
+                "ratio", 1.0 / 50));
         long withoutAgentAi = exporter.requests() - exporter.byEndpoint().getOrDefault("aaconversation", 0L);
         rows.add(Row.info("api.ratio.noaa", "API cost exporter / naive, leaving out Agent AI (naive reads none)",
                 (double) withoutAgentAi / naive, "ratio"));
         rows.add(Row.atMost("api.cycle", "requests/bot/cycle, steady, mean (" + exporter.maxMessagesPerWindow()
                 + " msgs/window max)", exporter.meanPerBotCycle(), "req", 5));
         rows.add(Row.atMost("api.cycle.max", "requests/bot/cycle, steady, max", exporter.maxPerBotCycle(), "req", 5));
+        rows.add(Row.atMost("api.cycle.busy.mean", "requests/bot/cycle, steady, mean (" + heavy.maxMessagesPerWindow()
+                + " msgs/window max, " + (int) busy.rate() + " sessions/min)", heavy.meanPerBotCycle(), "req", 5));
         rows.add(Row.atMost("api.cycle.busy", "requests/bot/cycle, steady, max (" + heavy.maxMessagesPerWindow()
                 + " msgs/window max)", heavy.maxPerBotCycle(), "req", 5));
         int perMinute = Math.max(exporter.maxPerMinute(), heavy.maxPerMinute());

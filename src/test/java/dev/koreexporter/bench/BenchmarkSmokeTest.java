@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The benchmark's tiny mode runs end to end and prints every row with sane values (no timing assertions). */
 class BenchmarkSmokeTest {
     private static final List<String> ROWS = List.of(
-            "api.exporter", "api.naive", "api.ratio", "api.ratio.noaa", "api.cycle", "api.cycle.max", "api.cycle.busy",
-            "api.minute", "api.hour", "api.throttled",
+            "api.exporter", "api.naive", "api.ratio", "api.ratio.busy", "api.ratio.noaa", "api.cycle", "api.cycle.max",
+            "api.cycle.busy.mean", "api.cycle.busy", "api.minute", "api.hour", "api.throttled",
             "ingest.parse", "ingest.full", "ingest.ratio", "ingest.traced", "ingest.tracing", "ingest.file",
             "scrape.series", "scrape.p50", "scrape.p99",
             "startup.plain",
