@@ -190,7 +190,7 @@ final class IngestBench {
 
         private Page<Message> map() {
             try {
-                return WirePages.messages(WireJson.parse(page.body()), page.channel(), false).page();
+                return WirePages.messages(page.body(), page.channel(), false).page();
             } catch (dev.koreexporter.kore.dto.WireFormatException e) {
                 throw new IllegalStateException(e);
             }

@@ -1,0 +1,407 @@
+package dev.koreexporter.kore.dto;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Rejection;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a getMessages / getMessagesV2 / messages-lite body straight from its bytes, binding each message
+ * from the token stream (no tree, no databind), because these pages hold up to 10,000 messages and the
+ * tree path spent most of the ingest time building and re-reading trees.
+ *
+ * <p>It gives exactly what {@code WirePages.messages(WireJson.parse(body), ...)} gives. It handles the
+ * shapes Kore.ai sends (strings where strings are documented, numbers where numbers are, objects, nulls,
+ * unknown fields at any depth). Anything else is left to the tree path, so Jackson's coercion rules keep
+ * deciding those cases: a message with an unexpected token is re-read from its own bytes into a tree
+ * and mapped by {@link RecordMapping}; an unusual body (not an object, {@code messages} twice or not an
+ * array, {@code invalidSessions} an object) is re-read whole by the tree path.
+ */
+final class MessagePageReader {
+    private static final JsonFactory JSON = WireJson.MAPPER.getFactory();
+    private static final Rejection BAD_TYPE = new Rejection(RecordMapping.MESSAGE, "bad_type");
+    private static final Rejection MISSING_ID = new Rejection(RecordMapping.MESSAGE, "missing_id");
+
+    /** A token this reader leaves to the tree path. Thrown often enough to skip the stack trace. */
+    private static final class Unusual extends Exception {
+        static final Unusual INSTANCE = new Unusual();
+
+        private Unusual() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final byte[] body;
+    private final JsonParser p;
+    private final String requestedChannel;
+    private final boolean includeText;
+    private final List<Message> records = new ArrayList<>();
+    private final List<Rejection> rejections = new ArrayList<>();
+    private int received;
+
+    private MessagePageReader(byte[] body, JsonParser p, String requestedChannel, boolean includeText) {
+        this.body = body;
+        this.p = p;
+        this.requestedChannel = requestedChannel;
+        this.includeText = includeText;
+    }
+
+    static WirePage<Message> read(byte[] body, String requestedChannel, boolean includeText)
+            throws WireFormatException {
+        if (body.length == 0) {
+            throw new WireFormatException("empty body", true);
+        }
+        try (JsonParser p = JSON.createParser(body)) {
+            return new MessagePageReader(body, p, requestedChannel, includeText).page();
+        } catch (Unusual e) {
+            return WirePages.messages(WireJson.parse(body), requestedChannel, includeText);
+        } catch (IOException e) {
+            throw WireJson.wireFormat(e);
+        }
+    }
+
+    private WirePage<Message> page() throws IOException, Unusual, WireFormatException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new WireFormatException("empty body", true);
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw Unusual.INSTANCE;
+        }
+        boolean more = false;
+        boolean sawMessages = false;
+        List<String> invalid = new ArrayList<>();
+        // The whole object is read, as the tree path did: a body cut short after the array is still noticed.
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            t = p.nextToken();
+            switch (name) {
+                case "messages" -> {
+                    if (sawMessages || (t != JsonToken.START_ARRAY && t != JsonToken.VALUE_NULL)) {
+                        throw Unusual.INSTANCE;
+                    }
+                    sawMessages = true;
+                    if (t == JsonToken.START_ARRAY) {
+                        messages();
+                    }
+                }
+                case "moreAvailable" -> {
+                    more = t == JsonToken.VALUE_TRUE || (t == JsonToken.VALUE_STRING && "true".equalsIgnoreCase(p.getText()));
+                    p.skipChildren();
+                }
+                case "invalidSessions" -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        throw Unusual.INSTANCE;
+                    }
+                    invalid.clear();
+                    if (t == JsonToken.START_ARRAY) {
+                        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                            if (t == JsonToken.VALUE_STRING) {
+                                invalid.add(p.getText());
+                            }
+                            p.skipChildren();
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new WirePage<>(new Page<>(records, rejections, received), more, invalid);
+    }
+
+    private void messages() throws IOException {
+        JsonStreamContext array = p.getParsingContext();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            received++;
+            if (t != JsonToken.START_OBJECT) {
+                rejections.add(BAD_TYPE);
+                p.skipChildren();
+                continue;
+            }
+            long start = p.currentTokenLocation().getByteOffset();
+            RecordMapping.Mapped<Message> mapped;
+            try {
+                mapped = message();
+            } catch (Unusual e) {
+                // Finish this message's tokens (still checking the JSON), then map it from its own bytes.
+                while (!(p.currentToken() == JsonToken.END_OBJECT && p.getParsingContext() == array)) {
+                    p.nextToken();
+                }
+                int end = (int) p.currentTokenLocation().getByteOffset() + 1;
+                JsonNode node = WireJson.MAPPER.readTree(body, (int) start, end - (int) start);
+                mapped = RecordMapping.message(node, requestedChannel, includeText);
+            }
+            if (mapped.value() != null) {
+                records.add(mapped.value());
+            } else {
+                rejections.add(mapped.rejection());
+            }
+        }
+    }
+
+    /** One message object, from after its START_OBJECT to its END_OBJECT. Later duplicate fields win. */
+    private RecordMapping.Mapped<Message> message() throws IOException, Unusual {
+        String id = null;
+        String sessionId = null;
+        String type = null;
+        String createdOn = null;
+        Long timestampValue = null;
+        String chnl = null;
+        String lang = null;
+        String firstChannel = null;
+        String text = null;
+        MessageDto.LatencyDto latency = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "_id" -> id = string(t);
+                case "sessionId" -> sessionId = string(t);
+                case "type" -> type = string(t);
+                case "createdOn" -> createdOn = string(t);
+                case "timestampValue" -> timestampValue = longValue(t);
+                case "chnl" -> chnl = string(t);
+                case "lang" -> lang = string(t);
+                case "channels" -> firstChannel = channels(t);
+                case "components" -> text = components(t);
+                case "latency" -> latency = latency(t);
+                default -> p.skipChildren();
+            }
+        }
+        if (id == null || id.isBlank()) {
+            return new RecordMapping.Mapped<>(null, MISSING_ID);
+        }
+        MessageDto dto = new MessageDto(id, sessionId, type, createdOn, timestampValue, chnl, lang, null, null,
+                latency);
+        return RecordMapping.message(dto, RecordMapping.channel(chnl, firstChannel, requestedChannel), text);
+    }
+
+    /** {@code channels[0].type}; every entry must still be an object or null, as databind demands. */
+    private String channels(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw Unusual.INSTANCE;
+        }
+        String first = null;
+        boolean isFirst = true;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == JsonToken.START_OBJECT) {
+                String type = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if ("type".equals(name)) {
+                        type = string(v);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (isFirst) {
+                    first = type;
+                }
+            } else if (t != JsonToken.VALUE_NULL) {
+                throw Unusual.INSTANCE;
+            }
+            isFirst = false;
+        }
+        return first;
+    }
+
+    /** {@code components[0].data.text} when text is wanted and is a string; entries must be objects or null. */
+    private String components(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw Unusual.INSTANCE;
+        }
+        String text = null;
+        boolean isFirst = true;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == JsonToken.START_OBJECT) {
+                if (isFirst && includeText) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if ("data".equals(name)) {
+                            text = dataText(v);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            } else if (t != JsonToken.VALUE_NULL) {
+                throw Unusual.INSTANCE;
+            }
+            isFirst = false;
+        }
+        return text;
+    }
+
+    /** {@code data} may have any shape; only an object's string {@code text} counts. */
+    private String dataText(JsonToken t) throws IOException {
+        String text = null;
+        if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if ("text".equals(name)) {
+                    text = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+        } else {
+            p.skipChildren();
+        }
+        return text;
+    }
+
+    private MessageDto.LatencyDto latency(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        object(t);
+        Double totalMs = null;
+        MessageDto.Asr asr = null;
+        MessageDto.Bot bot = null;
+        MessageDto.Tts tts = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "totalMs" -> totalMs = doubleValue(v);
+                case "asr" -> asr = asr(v);
+                case "bot" -> bot = bot(v);
+                case "tts" -> tts = tts(v);
+                default -> p.skipChildren();
+            }
+        }
+        return new MessageDto.LatencyDto(totalMs, asr, bot, tts);
+    }
+
+    private MessageDto.Asr asr(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        object(t);
+        Double durationMs = null;
+        String provider = null;
+        Double confidence = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "durationMs" -> durationMs = doubleValue(v);
+                case "provider" -> provider = string(v);
+                case "confidenceScore" -> confidence = doubleValue(v);
+                default -> p.skipChildren();
+            }
+        }
+        return new MessageDto.Asr(durationMs, provider, confidence);
+    }
+
+    private MessageDto.Bot bot(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        object(t);
+        Double durationMs = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("durationMs".equals(name)) {
+                durationMs = doubleValue(v);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new MessageDto.Bot(durationMs);
+    }
+
+    private MessageDto.Tts tts(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        object(t);
+        Double durationMs = null;
+        String provider = null;
+        Long chars = null;
+        Double audioMs = null;
+        Boolean streaming = null;
+        Double firstByteMs = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "durationMs" -> durationMs = doubleValue(v);
+                case "provider" -> provider = string(v);
+                case "utteranceLengthChars" -> chars = longValue(v);
+                case "audioLengthMs" -> audioMs = doubleValue(v);
+                case "streamingEnabled" -> streaming = booleanValue(v);
+                case "firstByteMs" -> firstByteMs = doubleValue(v);
+                default -> p.skipChildren();
+            }
+        }
+        return new MessageDto.Tts(durationMs, provider, chars, audioMs, streaming, firstByteMs);
+    }
+
+    private static void object(JsonToken t) throws Unusual {
+        if (t != JsonToken.START_OBJECT) {
+            throw Unusual.INSTANCE;
+        }
+    }
+
+    private String string(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw Unusual.INSTANCE;
+    }
+
+    private Double doubleValue(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw Unusual.INSTANCE;
+    }
+
+    /** Integers that fit a long; floats and bigger integers follow databind's coercion rules in the tree path. */
+    private Long longValue(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw Unusual.INSTANCE;
+    }
+
+    private static Boolean booleanValue(JsonToken t) throws Unusual {
+        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            return t == JsonToken.VALUE_TRUE;
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw Unusual.INSTANCE;
+    }
+}
