@@ -80,8 +80,7 @@ final class MessagePageReader {
         boolean sawMessages = false;
         List<String> invalid = new ArrayList<>();
         // The whole object is read, as the tree path did: a body cut short after the array is still noticed.
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             t = p.nextToken();
             switch (name) {
                 case "messages" -> {
@@ -160,8 +159,7 @@ final class MessagePageReader {
         String firstChannel = null;
         String text = null;
         MessageDto.LatencyDto latency = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "_id" -> id = string(t);
@@ -198,8 +196,7 @@ final class MessagePageReader {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == JsonToken.START_OBJECT) {
                 String type = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     JsonToken v = p.nextToken();
                     if ("type".equals(name)) {
                         type = string(v);
@@ -231,8 +228,7 @@ final class MessagePageReader {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == JsonToken.START_OBJECT) {
                 if (isFirst && includeText) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
+                    for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                         JsonToken v = p.nextToken();
                         if ("data".equals(name)) {
                             text = dataText(v);
@@ -255,8 +251,7 @@ final class MessagePageReader {
     private String dataText(JsonToken t) throws IOException {
         String text = null;
         if (t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                 JsonToken v = p.nextToken();
                 if ("text".equals(name)) {
                     text = v == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -278,8 +273,7 @@ final class MessagePageReader {
         MessageDto.Asr asr = null;
         MessageDto.Bot bot = null;
         MessageDto.Tts tts = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "totalMs" -> totalMs = doubleValue(v);
@@ -300,8 +294,7 @@ final class MessagePageReader {
         Double durationMs = null;
         String provider = null;
         Double confidence = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "durationMs" -> durationMs = doubleValue(v);
@@ -319,8 +312,7 @@ final class MessagePageReader {
         }
         object(t);
         Double durationMs = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             if ("durationMs".equals(name)) {
                 durationMs = doubleValue(v);
@@ -342,8 +334,7 @@ final class MessagePageReader {
         Double audioMs = null;
         Boolean streaming = null;
         Double firstByteMs = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "durationMs" -> durationMs = doubleValue(v);
