@@ -10,6 +10,7 @@ import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Rejection;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,7 @@ final class MessagePageReader {
     private final JsonParser p;
     private final String requestedChannel;
     private final boolean includeText;
+    private final SmallStrings smallStrings = new SmallStrings();
     private final List<Message> records = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private int received;
@@ -152,7 +154,8 @@ final class MessagePageReader {
         String id = null;
         String sessionId = null;
         String type = null;
-        String createdOn = null;
+        boolean hasCreatedOn = false;
+        Instant createdOn = null;
         Long timestampValue = null;
         String chnl = null;
         String lang = null;
@@ -164,11 +167,15 @@ final class MessagePageReader {
             switch (name) {
                 case "_id" -> id = string(t);
                 case "sessionId" -> sessionId = string(t);
-                case "type" -> type = string(t);
-                case "createdOn" -> createdOn = string(t);
+                case "type" -> type = small(t);
+                case "createdOn" -> {
+                    hasCreatedOn = t == JsonToken.VALUE_STRING;
+                    createdOn = hasCreatedOn ? WireTime.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                            : nullValue(t);
+                }
                 case "timestampValue" -> timestampValue = longValue(t);
-                case "chnl" -> chnl = string(t);
-                case "lang" -> lang = string(t);
+                case "chnl" -> chnl = small(t);
+                case "lang" -> lang = small(t);
                 case "channels" -> firstChannel = channels(t);
                 case "components" -> text = components(t);
                 case "latency" -> latency = latency(t);
@@ -178,9 +185,12 @@ final class MessagePageReader {
         if (id == null || id.isBlank()) {
             return new RecordMapping.Mapped<>(null, MISSING_ID);
         }
-        MessageDto dto = new MessageDto(id, sessionId, type, createdOn, timestampValue, chnl, lang, null, null,
-                latency);
-        return RecordMapping.message(dto, RecordMapping.channel(chnl, firstChannel, requestedChannel), text);
+        if (!hasCreatedOn && timestampValue != null) {
+            createdOn = Instant.ofEpochMilli(timestampValue);
+        }
+        MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency);
+        return RecordMapping.message(dto, createdOn, RecordMapping.channel(chnl, firstChannel, requestedChannel),
+                text);
     }
 
     /** {@code channels[0].type}; every entry must still be an object or null, as databind demands. */
@@ -199,7 +209,7 @@ final class MessagePageReader {
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     JsonToken v = p.nextToken();
                     if ("type".equals(name)) {
-                        type = string(v);
+                        type = small(v);
                     } else {
                         p.skipChildren();
                     }
@@ -298,7 +308,7 @@ final class MessagePageReader {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "durationMs" -> durationMs = doubleValue(v);
-                case "provider" -> provider = string(v);
+                case "provider" -> provider = small(v);
                 case "confidenceScore" -> confidence = doubleValue(v);
                 default -> p.skipChildren();
             }
@@ -338,7 +348,7 @@ final class MessagePageReader {
             JsonToken v = p.nextToken();
             switch (name) {
                 case "durationMs" -> durationMs = doubleValue(v);
-                case "provider" -> provider = string(v);
+                case "provider" -> provider = small(v);
                 case "utteranceLengthChars" -> chars = longValue(v);
                 case "audioLengthMs" -> audioMs = doubleValue(v);
                 case "streamingEnabled" -> streaming = booleanValue(v);
@@ -359,6 +369,22 @@ final class MessagePageReader {
         if (t == JsonToken.VALUE_STRING) {
             return p.getText();
         }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw Unusual.INSTANCE;
+    }
+
+    /** {@link #string} for fields with few distinct values. */
+    private String small(JsonToken t) throws IOException, Unusual {
+        if (t == JsonToken.VALUE_STRING) {
+            return smallStrings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        }
+        return nullValue(t);
+    }
+
+    /** Null for a JSON null; any other token is left to the tree path. */
+    private static <T> T nullValue(JsonToken t) throws Unusual {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }

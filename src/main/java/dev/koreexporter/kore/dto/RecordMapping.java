@@ -48,17 +48,22 @@ final class RecordMapping {
         if (dto == null) {
             return Mapped.rejected(MESSAGE, "bad_type");
         }
-        return message(dto, channel(dto, requestedChannel), includeText ? text(dto) : null);
+        return message(dto, createdOn(dto), channel(dto, requestedChannel), includeText ? text(dto) : null);
+    }
+
+    /** {@code createdOn} if present (null if unreadable: no fallback then), else {@code timestampValue}. */
+    private static Instant createdOn(MessageDto dto) {
+        return dto.createdOn() != null ? instant(dto.createdOn())
+                : dto.timestampValue() != null ? Instant.ofEpochMilli(dto.timestampValue()) : null;
     }
 
     /**
      * The checks after binding, shared with the streaming reader ({@link MessagePageReader}). The id is
-     * already known to be a non-blank string; {@code dto.channels()} and {@code dto.components()} are not
-     * read here: the caller resolved them into {@code channel} and {@code text}.
+     * already known to be a non-blank string; {@code dto.createdOn()}, {@code dto.timestampValue()},
+     * {@code dto.channels()} and {@code dto.components()} are not read here: the caller resolved them into
+     * {@code createdOn} (null when unreadable), {@code channel} and {@code text}.
      */
-    static Mapped<Message> message(MessageDto dto, String channel, String text) {
-        Instant createdOn = dto.createdOn() != null ? instant(dto.createdOn())
-                : dto.timestampValue() != null ? Instant.ofEpochMilli(dto.timestampValue()) : null;
+    static Mapped<Message> message(MessageDto dto, Instant createdOn, String channel, String text) {
         if (createdOn == null) {
             return Mapped.rejected(MESSAGE, "bad_time");
         }
