@@ -66,14 +66,18 @@ final class IngestBench {
     static List<Row> run(boolean tiny) throws Exception {
         Capture page = capture(tiny ? 1_000 : 10_000);
         Duration budget = Duration.ofMillis(tiny ? 200 : 4_000);
-        double parseOnly = rate(page, budget, () -> streamTokens(page.body()));
-        double full = rate(page, budget, () -> ingest(page, TurnTracer.NONE, new BenchSupport.MemoryCheckpoints()));
-        double traced;
+        double[] rates;
         try (OtelTurnTracer tracer = OtelTurnTracer.forExporter(new ExporterConfig.Tracing(false), new NoopExporter())) {
-            traced = rate(page, budget, () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()));
+            rates = rates(page, budget, List.of(
+                    () -> streamTokens(page.body()),
+                    () -> ingest(page, TurnTracer.NONE, new BenchSupport.MemoryCheckpoints()),
+                    () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()),
+                    () -> withFreshStateDir(dir -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir)))));
         }
-        double withFile = rate(page, budget, () -> withFreshStateDir(dir ->
-                ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir))));
+        double parseOnly = rates[0];
+        double full = rates[1];
+        double traced = rates[2];
+        double withFile = rates[3];
         String size = String.format("%,d msgs/%,d turns, %,d KiB page", page.messages(), page.turns(),
                 page.body().length / 1024);
         List<Row> rows = new ArrayList<>();
@@ -87,24 +91,37 @@ final class IngestBench {
         return rows;
     }
 
-    /** Runs {@code work} for about {@code budget} after a warm-up of the same length; turns per second. */
-    private static double rate(Capture page, Duration budget, LongSupplier work) {
+    /**
+     * Turns per second of each work, after a warm-up, about {@code budget} each. The works take turns, one
+     * run each round, so that the load of other jobs on a shared machine drifts alike for all of them: run
+     * one after another, a busy spell during one of them skewed the ratios between them by up to 2x.
+     */
+    private static double[] rates(Capture page, Duration budget, List<LongSupplier> works) {
         long sink = 0;
-        for (long end = System.nanoTime() + budget.toNanos(); System.nanoTime() < end; ) {
-            sink += work.getAsLong();
+        for (long end = System.nanoTime() + budget.toNanos() * works.size(); System.nanoTime() < end; ) {
+            for (LongSupplier work : works) {
+                sink += work.getAsLong();
+            }
         }
-        int runs = 0;
-        long start = System.nanoTime();
-        long end = start + budget.toNanos();
+        long[] nanos = new long[works.size()];
+        int[] runs = new int[works.size()];
+        long end = System.nanoTime() + budget.toNanos() * works.size();
         do {
-            sink += work.getAsLong();
-            runs++;
+            for (int i = 0; i < works.size(); i++) {
+                long start = System.nanoTime();
+                sink += works.get(i).getAsLong();
+                nanos[i] += System.nanoTime() - start;
+                runs[i]++;
+            }
         } while (System.nanoTime() < end);
-        double seconds = (System.nanoTime() - start) / 1e9;
         if (sink == 42) {
             System.out.print("");
         }
-        return runs * (double) page.turns() / seconds;
+        double[] rates = new double[works.size()];
+        for (int i = 0; i < works.size(); i++) {
+            rates[i] = runs[i] * (double) page.turns() / (nanos[i] / 1e9);
+        }
+        return rates;
     }
 
     /** A new state dir per run: a checkpoint left by the previous run would make every record a duplicate. */
