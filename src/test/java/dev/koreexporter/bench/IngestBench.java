@@ -42,6 +42,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Turns per second from raw getMessagesV2 response bytes to updated meters (parse, map, dedupe, turn
@@ -67,12 +68,13 @@ final class IngestBench {
         Capture page = capture(tiny ? 1_000 : 10_000);
         Duration budget = Duration.ofMillis(tiny ? 200 : 4_000);
         double[] rates;
-        try (OtelTurnTracer tracer = OtelTurnTracer.forExporter(new ExporterConfig.Tracing(false), new NoopExporter())) {
+        try (OtelTurnTracer tracer = OtelTurnTracer.forExporter(new ExporterConfig.Tracing(false), new NoopExporter());
+             FreshStateDirs dirs = new FreshStateDirs()) {
             rates = rates(page, budget, List.of(
-                    () -> streamTokens(page.body()),
+                    () -> () -> streamTokens(page.body()),
                     () -> ingest(page, TurnTracer.NONE, new BenchSupport.MemoryCheckpoints()),
                     () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()),
-                    () -> withFreshStateDir(dir -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dir)))));
+                    () -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dirs.next()))));
         }
         double parseOnly = rates[0];
         double full = rates[1];
@@ -92,15 +94,16 @@ final class IngestBench {
     }
 
     /**
-     * Turns per second of each work, after a warm-up, about {@code budget} each. The works take turns, one
-     * run each round, so that the load of other jobs on a shared machine drifts alike for all of them: run
-     * one after another, a busy spell during one of them skewed the ratios between them by up to 2x.
+     * Turns per second of each work, after a warm-up, about {@code budget} each. Each work is prepared
+     * untimed (what a running exporter has set up once: meters, state dir), then timed. The works take
+     * turns, one run each round, so that the load of other jobs on a shared machine drifts alike for all
+     * of them: run one after another, a busy spell during one of them skewed their ratios by up to 2x.
      */
-    private static double[] rates(Capture page, Duration budget, List<LongSupplier> works) {
+    private static double[] rates(Capture page, Duration budget, List<Supplier<LongSupplier>> works) {
         long sink = 0;
         for (long end = System.nanoTime() + budget.toNanos() * works.size(); System.nanoTime() < end; ) {
-            for (LongSupplier work : works) {
-                sink += work.getAsLong();
+            for (Supplier<LongSupplier> work : works) {
+                sink += work.get().getAsLong();
             }
         }
         long[] nanos = new long[works.size()];
@@ -108,8 +111,9 @@ final class IngestBench {
         long end = System.nanoTime() + budget.toNanos() * works.size();
         do {
             for (int i = 0; i < works.size(); i++) {
+                LongSupplier run = works.get(i).get();
                 long start = System.nanoTime();
-                sink += works.get(i).getAsLong();
+                sink += run.getAsLong();
                 nanos[i] += System.nanoTime() - start;
                 runs[i]++;
             }
@@ -125,18 +129,30 @@ final class IngestBench {
     }
 
     /** A new state dir per run: a checkpoint left by the previous run would make every record a duplicate. */
-    private static long withFreshStateDir(java.util.function.ToLongFunction<Path> run) {
-        try {
-            Path dir = Files.createTempDirectory("kore-bench-state");
+    private static final class FreshStateDirs implements AutoCloseable {
+        private Path current;
+
+        Path next() {
+            close();
             try {
-                return run.applyAsLong(dir);
-            } finally {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
+                current = Files.createTempDirectory("kore-bench-state");
+                return current;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        }
+
+        @Override
+        public void close() {
+            if (current == null) {
+                return;
+            }
+            try (var files = Files.walk(current)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            current = null;
         }
     }
 
@@ -152,18 +168,24 @@ final class IngestBench {
         }
     }
 
-    /** One poller cycle whose only non-empty listing is the captured page, mapped from its bytes. */
-    private static long ingest(Capture page, TurnTracer tracer, CheckpointStore store) {
-        ManualClock clock = new ManualClock(NOW);
-        ExporterConfig.Bot bot = new ExporterConfig.Bot("bench", "st-bench", "cs-bench", new Secret("x".repeat(32)),
-                null, List.of(page.channel()));
-        KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "bench", clock);
-        ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20),
-                Duration.ofHours(6));
-        BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), metrics, tracer, store,
-                clock);
-        poller.runCycle();
-        return poller.status().cyclesCompleted();
+    /**
+     * One poller cycle whose only non-empty listing is the captured page, mapped from its bytes. The meters
+     * are registered untimed (once in a running exporter); their series are created in the timed run, as
+     * for a bot's first page, and the poller's state is fresh so that nothing is a duplicate.
+     */
+    private static LongSupplier ingest(Capture page, TurnTracer tracer, CheckpointStore store) {
+        KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "bench", new ManualClock(NOW));
+        return () -> {
+            ManualClock clock = new ManualClock(NOW);
+            ExporterConfig.Bot bot = new ExporterConfig.Bot("bench", "st-bench", "cs-bench",
+                    new Secret("x".repeat(32)), null, List.of(page.channel()));
+            ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20),
+                    Duration.ofHours(6));
+            BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), metrics, tracer,
+                    store, clock);
+            poller.runCycle();
+            return poller.status().cyclesCompleted();
+        };
     }
 
     static Capture capture(int messages) throws Exception {

@@ -30,6 +30,9 @@ final class MessagePageReader {
     private static final JsonFactory JSON = WireJson.MAPPER.getFactory();
     private static final Rejection BAD_TYPE = new Rejection(RecordMapping.MESSAGE, "bad_type");
     private static final Rejection MISSING_ID = new Rejection(RecordMapping.MESSAGE, "missing_id");
+    /** Compared by identity: a string value left undecoded. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String NOT_READ = new String("not read");
 
     /** A token this reader leaves to the tree path. Thrown often enough to skip the stack trace. */
     private static final class Unusual extends Exception {
@@ -176,11 +179,17 @@ final class MessagePageReader {
                 case "timestampValue" -> timestampValue = longValue(t);
                 case "chnl" -> chnl = small(t);
                 case "lang" -> lang = small(t);
-                case "channels" -> firstChannel = channels(t);
+                case "channels" -> firstChannel = channels(t, chnl == null || chnl.isBlank());
                 case "components" -> text = components(t);
                 case "latency" -> latency = latency(t);
                 default -> p.skipChildren();
             }
+        }
+        if (firstChannel == NOT_READ) {
+            if (chnl == null || chnl.isBlank()) {
+                throw Unusual.INSTANCE; // a later "chnl" undid the one that made channels[0].type moot
+            }
+            firstChannel = null;
         }
         if (id == null || id.isBlank()) {
             return new RecordMapping.Mapped<>(null, MISSING_ID);
@@ -193,8 +202,11 @@ final class MessagePageReader {
                 text);
     }
 
-    /** {@code channels[0].type}; every entry must still be an object or null, as databind demands. */
-    private String channels(JsonToken t) throws IOException, Unusual {
+    /**
+     * {@code channels[0].type}, or {@link #NOT_READ} for a string not decoded because {@code chnl} already
+     * named the channel. Every entry must still be an object or null, as databind demands.
+     */
+    private String channels(JsonToken t, boolean needType) throws IOException, Unusual {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -209,7 +221,7 @@ final class MessagePageReader {
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     JsonToken v = p.nextToken();
                     if ("type".equals(name)) {
-                        type = small(v);
+                        type = (needType && isFirst) || v != JsonToken.VALUE_STRING ? small(v) : NOT_READ;
                     } else {
                         p.skipChildren();
                     }

@@ -81,6 +81,14 @@ class MessagePageReaderTest {
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"chnl\":\" \","
                     + "\"channels\":[{\"type\":\"rtm\"}]}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"channels\":[]}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"chnl\":\"x\","
+                    + "\"channels\":[{\"type\":\"y\"}],\"chnl\":null}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"chnl\":\"x\","
+                    + "\"channels\":[{\"type\":\"y\"}],\"chnl\":\"z\"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"chnl\":\"x\","
+                    + "\"channels\":[{\"type\":null},{\"type\":\"y\"}],\"chnl\":\"\"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"chnl\":\"x\","
+                    + "\"channels\":[{\"type\":7}]}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"channels\":null}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"channels\":[null,{\"type\":\"x\"}]}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"channels\":[{},{\"type\":\"x\"}]}",
