@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.kore.dto.MessageTokens.Unusual;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Rejection;
@@ -34,20 +35,11 @@ final class MessagePageReader {
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String NOT_READ = new String("not read");
 
-    /** A token this reader leaves to the tree path. Thrown often enough to skip the stack trace. */
-    private static final class Unusual extends Exception {
-        static final Unusual INSTANCE = new Unusual();
-
-        private Unusual() {
-            super(null, null, false, false);
-        }
-    }
-
     private final byte[] body;
     private final JsonParser p;
     private final String requestedChannel;
     private final boolean includeText;
-    private final SmallStrings smallStrings = new SmallStrings();
+    private final MessageTokens tokens;
     private final List<Message> records = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private int received;
@@ -57,6 +49,7 @@ final class MessagePageReader {
         this.p = p;
         this.requestedChannel = requestedChannel;
         this.includeText = includeText;
+        this.tokens = new MessageTokens(p);
     }
 
     static WirePage<Message> read(byte[] body, String requestedChannel, boolean includeText)
@@ -98,7 +91,8 @@ final class MessagePageReader {
                     }
                 }
                 case "moreAvailable" -> {
-                    more = t == JsonToken.VALUE_TRUE || (t == JsonToken.VALUE_STRING && "true".equalsIgnoreCase(p.getText()));
+                    more = t == JsonToken.VALUE_TRUE
+                            || (t == JsonToken.VALUE_STRING && "true".equalsIgnoreCase(p.getText()));
                     p.skipChildren();
                 }
                 case "invalidSessions" -> {
@@ -168,26 +162,28 @@ final class MessagePageReader {
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "_id" -> id = string(t);
-                case "sessionId" -> sessionId = string(t);
-                case "type" -> type = small(t);
+                case "_id" -> id = tokens.string(t);
+                case "sessionId" -> sessionId = tokens.string(t);
+                case "type" -> type = tokens.small(t);
                 case "createdOn" -> {
                     hasCreatedOn = t == JsonToken.VALUE_STRING;
-                    createdOn = hasCreatedOn ? WireTime.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
-                            : nullValue(t);
+                    createdOn = hasCreatedOn
+                            ? WireTime.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+                            : MessageTokens.nullValue(t);
                 }
-                case "timestampValue" -> timestampValue = longValue(t);
-                case "chnl" -> chnl = small(t);
-                case "lang" -> lang = small(t);
+                case "timestampValue" -> timestampValue = tokens.longValue(t);
+                case "chnl" -> chnl = tokens.small(t);
+                case "lang" -> lang = tokens.small(t);
                 case "channels" -> firstChannel = channels(t, chnl == null || chnl.isBlank());
                 case "components" -> text = components(t);
-                case "latency" -> latency = latency(t);
+                case "latency" -> latency = tokens.latency(t);
                 default -> p.skipChildren();
             }
         }
         if (firstChannel == NOT_READ) {
             if (chnl == null || chnl.isBlank()) {
-                throw Unusual.INSTANCE; // a later "chnl" undid the one that made channels[0].type moot
+                // A later "chnl" undid the one that made channels[0].type moot.
+                throw Unusual.INSTANCE;
             }
             firstChannel = null;
         }
@@ -221,7 +217,7 @@ final class MessagePageReader {
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     JsonToken v = p.nextToken();
                     if ("type".equals(name)) {
-                        type = (needType && isFirst) || v != JsonToken.VALUE_STRING ? small(v) : NOT_READ;
+                        type = (needType && isFirst) || v != JsonToken.VALUE_STRING ? tokens.small(v) : NOT_READ;
                     } else {
                         p.skipChildren();
                     }
@@ -284,153 +280,5 @@ final class MessagePageReader {
             p.skipChildren();
         }
         return text;
-    }
-
-    private MessageDto.LatencyDto latency(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        object(t);
-        Double totalMs = null;
-        MessageDto.Asr asr = null;
-        MessageDto.Bot bot = null;
-        MessageDto.Tts tts = null;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "totalMs" -> totalMs = doubleValue(v);
-                case "asr" -> asr = asr(v);
-                case "bot" -> bot = bot(v);
-                case "tts" -> tts = tts(v);
-                default -> p.skipChildren();
-            }
-        }
-        return new MessageDto.LatencyDto(totalMs, asr, bot, tts);
-    }
-
-    private MessageDto.Asr asr(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        object(t);
-        Double durationMs = null;
-        String provider = null;
-        Double confidence = null;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "durationMs" -> durationMs = doubleValue(v);
-                case "provider" -> provider = small(v);
-                case "confidenceScore" -> confidence = doubleValue(v);
-                default -> p.skipChildren();
-            }
-        }
-        return new MessageDto.Asr(durationMs, provider, confidence);
-    }
-
-    private MessageDto.Bot bot(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        object(t);
-        Double durationMs = null;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            JsonToken v = p.nextToken();
-            if ("durationMs".equals(name)) {
-                durationMs = doubleValue(v);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return new MessageDto.Bot(durationMs);
-    }
-
-    private MessageDto.Tts tts(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        object(t);
-        Double durationMs = null;
-        String provider = null;
-        Long chars = null;
-        Double audioMs = null;
-        Boolean streaming = null;
-        Double firstByteMs = null;
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "durationMs" -> durationMs = doubleValue(v);
-                case "provider" -> provider = small(v);
-                case "utteranceLengthChars" -> chars = longValue(v);
-                case "audioLengthMs" -> audioMs = doubleValue(v);
-                case "streamingEnabled" -> streaming = booleanValue(v);
-                case "firstByteMs" -> firstByteMs = doubleValue(v);
-                default -> p.skipChildren();
-            }
-        }
-        return new MessageDto.Tts(durationMs, provider, chars, audioMs, streaming, firstByteMs);
-    }
-
-    private static void object(JsonToken t) throws Unusual {
-        if (t != JsonToken.START_OBJECT) {
-            throw Unusual.INSTANCE;
-        }
-    }
-
-    private String string(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
-    }
-
-    /** {@link #string} for fields with few distinct values. */
-    private String small(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_STRING) {
-            return smallStrings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-        }
-        return nullValue(t);
-    }
-
-    /** Null for a JSON null; any other token is left to the tree path. */
-    private static <T> T nullValue(JsonToken t) throws Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
-    }
-
-    private Double doubleValue(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-            return p.getDoubleValue();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
-    }
-
-    /** Integers that fit a long; floats and bigger integers follow databind's coercion rules in the tree path. */
-    private Long longValue(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            return p.getLongValue();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
-    }
-
-    private static Boolean booleanValue(JsonToken t) throws Unusual {
-        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-            return t == JsonToken.VALUE_TRUE;
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
     }
 }
