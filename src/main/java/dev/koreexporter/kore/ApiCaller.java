@@ -65,6 +65,17 @@ final class ApiCaller {
      * @throws KoreApiException when the call fails for good; {@link KoreApiException.Interrupted} on interrupt
      */
     JsonNode post(Endpoint endpoint, String path, Map<String, String> headers, Object body) {
+        return post(endpoint, path, headers, body, WireJson::parse);
+    }
+
+    /** Reads a 2xx body (un-gzipped); a truncated one is fetched again like a dropped connection. */
+    @FunctionalInterface
+    interface BodyReader<T> {
+        T read(byte[] body) throws WireFormatException;
+    }
+
+    /** As {@link #post(Endpoint, String, Map, Object)}, with the body read by {@code reader} instead of into a tree. */
+    <T> T post(Endpoint endpoint, String path, Map<String, String> headers, Object body, BodyReader<T> reader) {
         byte[] payload = WireJson.write(body);
         int throttled = 0;
         int transientRetries = 0;
@@ -128,7 +139,7 @@ final class ApiCaller {
                         + koreMessage(response, token, ": "), null);
             } else {
                 try {
-                    return WireJson.parse(decode(response));
+                    return reader.read(decode(response));
                 } catch (WireFormatException e) {
                     if (!e.truncated() || ++truncatedRetries > policy.maxTruncatedRetries()) {
                         throw new KoreApiException.BadResponse(endpoint, status, e.getMessage(), null);

@@ -192,8 +192,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
                                                    TimeWindow window, RequestBody body) {
         String path = botPath + suffix;
         return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
-            JsonNode root = caller.post(endpoint, path, Map.of(), body.at(w, skip));
-            return read(endpoint, () -> WirePages.messages(root, channel, includeText));
+            // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
+            return caller.post(endpoint, path, Map.of(), body.at(w, skip),
+                    bytes -> WirePages.messages(bytes, channel, includeText));
         });
     }
 

@@ -4,10 +4,13 @@ import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
+import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -55,6 +59,8 @@ public final class KoreMetrics {
     private final Histogram sessionDuration;
     private final Histogram sessionMessages;
     private final Counter conversations;
+    private final TurnSeries.Cache turnSeries;
+    private final ConcurrentHashMap<MessageKey, CounterDataPoint> messageSeries = new ConcurrentHashMap<>();
 
     private final Gauge up;
     private final Counter apiRequests;
@@ -126,6 +132,9 @@ public final class KoreMetrics {
                 .help("Agent AI conversations, each counted once")
                 .labelNames("bot", "channel_type", "experience").register(registry);
 
+        turnSeries = new TurnSeries.Cache(new TurnSeries.Meters(turnLatency, asrLatency, botLatency, ttsLatency,
+                ttsFirstByte, asrConfidence, ttsAudio, ttsCharacters));
+
         up = Gauge.builder().name("kore_exporter_up")
                 .help("1 when the bot's last poll cycle succeeded, else 0").labelNames("bot").register(registry);
         apiRequests = Counter.builder().name("kore_exporter_api_requests_total")
@@ -176,35 +185,55 @@ public final class KoreMetrics {
 
     public void turn(String bot, Message m, TurnExemplar exemplar) {
         Latency l = m.latency();
-        String ch = channel.value(m.channel());
-        String lang = language.value(m.language());
+        Latency.Asr asr = l.asr();
+        Latency.Tts tts = l.tts();
+        TurnSeries series = turnSeries.of(new TurnSeries.Key(bot, channel.value(m.channel()),
+                language.value(m.language()), asr == null ? null : asrProvider.value(asr.provider()),
+                tts == null ? null : ttsProvider.value(tts.provider()),
+                tts == null ? null : tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString()));
         Labels ex = exemplar == null ? null : Labels.of("trace_id", exemplar.traceId(), "span_id", exemplar.spanId());
-        observeMs(turnLatency, l.totalMs(), ex, bot, ch, lang);
-        if (l.asr() != null) {
-            String provider = asrProvider.value(l.asr().provider());
-            observeMs(asrLatency, l.asr().durationMs(), ex, bot, ch, lang, provider);
-            if (l.asr().confidence() != null) {
-                asrConfidence.labelValues(bot, ch, provider).observe(l.asr().confidence());
+        if (l.totalMs() != null) {
+            observeMs(series.turn(), l.totalMs(), ex);
+        }
+        if (asr != null) {
+            if (asr.durationMs() != null) {
+                observeMs(series.asr(), asr.durationMs(), ex);
+            }
+            if (asr.confidence() != null) {
+                series.asrConfidence().observe(asr.confidence());
             }
         }
-        if (l.bot() != null) {
-            observeMs(botLatency, l.bot().durationMs(), ex, bot, ch, lang);
+        if (l.bot() != null && l.bot().durationMs() != null) {
+            observeMs(series.bot(), l.bot().durationMs(), ex);
         }
-        if (l.tts() != null) {
-            Latency.Tts tts = l.tts();
-            String provider = ttsProvider.value(tts.provider());
-            String streaming = tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString();
-            observeMs(ttsLatency, tts.durationMs(), ex, bot, ch, lang, provider, streaming);
-            observeMs(ttsFirstByte, tts.firstByteMs(), ex, bot, ch, lang, provider);
-            observeMs(ttsAudio, tts.audioMs(), null, bot, ch, provider);
+        if (tts != null) {
+            if (tts.durationMs() != null) {
+                observeMs(series.tts(), tts.durationMs(), ex);
+            }
+            if (tts.firstByteMs() != null) {
+                observeMs(series.ttsFirstByte(), tts.firstByteMs(), ex);
+            }
+            if (tts.audioMs() != null) {
+                observeMs(series.ttsAudio(), tts.audioMs(), null);
+            }
             if (tts.characters() != null) {
-                ttsCharacters.labelValues(bot, ch, provider).inc(tts.characters());
+                series.ttsCharacters().inc(tts.characters());
             }
         }
     }
 
     public void message(String bot, Message m) {
-        messages.labelValues(bot, channel.value(m.channel()), m.direction().label()).inc();
+        MessageKey key = new MessageKey(bot, channel.value(m.channel()), m.direction());
+        CounterDataPoint counter = messageSeries.get(key);
+        if (counter == null) {
+            counter = messageSeries.computeIfAbsent(key,
+                    k -> messages.labelValues(k.bot(), k.channel(), k.direction().label()));
+        }
+        counter.inc();
+    }
+
+    /** Label values of kore_messages_total; its data points are cached like {@link TurnSeries}. */
+    private record MessageKey(String bot, String channel, Direction direction) {
     }
 
     public void sessionClosed(String bot, Session s) {
@@ -263,15 +292,12 @@ public final class KoreMetrics {
         return new LabelGuard(label, LABEL_VALUE_LIMIT, l -> folded.labelValues(l).inc());
     }
 
-    private static void observeMs(Histogram h, Double ms, Labels exemplar, String... labels) {
-        if (ms == null) {
-            return;
-        }
+    private static void observeMs(DistributionDataPoint series, double ms, Labels exemplar) {
         double seconds = ms / 1000.0;
         if (exemplar == null) {
-            h.labelValues(labels).observe(seconds);
+            series.observe(seconds);
         } else {
-            h.labelValues(labels).observeWithExemplar(seconds, exemplar);
+            series.observeWithExemplar(seconds, exemplar);
         }
     }
 

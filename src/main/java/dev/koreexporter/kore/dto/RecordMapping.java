@@ -10,7 +10,6 @@ import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
 
@@ -49,8 +48,22 @@ final class RecordMapping {
         if (dto == null) {
             return Mapped.rejected(MESSAGE, "bad_type");
         }
-        Instant createdOn = dto.createdOn() != null ? instant(dto.createdOn())
+        return message(dto, createdOn(dto), channel(dto, requestedChannel), includeText ? text(dto) : null);
+    }
+
+    /** {@code createdOn} if present (null if unreadable: no fallback then), else {@code timestampValue}. */
+    private static Instant createdOn(MessageDto dto) {
+        return dto.createdOn() != null ? instant(dto.createdOn())
                 : dto.timestampValue() != null ? Instant.ofEpochMilli(dto.timestampValue()) : null;
+    }
+
+    /**
+     * The checks after binding, shared with the streaming reader ({@link MessagePageReader}). The id is
+     * already known to be a non-blank string; {@code dto.createdOn()}, {@code dto.timestampValue()},
+     * {@code dto.channels()} and {@code dto.components()} are not read here: the caller resolved them into
+     * {@code createdOn} (null when unreadable), {@code channel} and {@code text}.
+     */
+    static Mapped<Message> message(MessageDto dto, Instant createdOn, String channel, String text) {
         if (createdOn == null) {
             return Mapped.rejected(MESSAGE, "bad_time");
         }
@@ -60,8 +73,8 @@ final class RecordMapping {
         if (direction == null || (dto.latency() != null && !plausible(dto.latency()))) {
             return Mapped.rejected(MESSAGE, "bad_value");
         }
-        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel(dto, requestedChannel),
-                dto.lang(), createdOn, latency, includeText ? text(dto) : null));
+        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn, latency,
+                text));
     }
 
     static Mapped<Session> session(JsonNode node) {
@@ -127,22 +140,21 @@ final class RecordMapping {
     }
 
     private static Instant instant(String text) {
-        try {
-            return Instant.parse(text.strip());
-        } catch (DateTimeException e) {
-            return null;
-        }
+        return WireTime.parse(text);
     }
 
     private static String channel(MessageDto dto, String requestedChannel) {
-        if (dto.chnl() != null && !dto.chnl().isBlank()) {
-            return dto.chnl();
+        String first = dto.channels() != null && !dto.channels().isEmpty() && dto.channels().getFirst() != null
+                ? dto.channels().getFirst().type() : null;
+        return channel(dto.chnl(), first, requestedChannel);
+    }
+
+    /** {@code chnl}, else the first entry of {@code channels}, else the channelType asked for. */
+    static String channel(String chnl, String firstChannelType, String requestedChannel) {
+        if (chnl != null && !chnl.isBlank()) {
+            return chnl;
         }
-        if (dto.channels() != null && !dto.channels().isEmpty() && dto.channels().getFirst() != null
-                && dto.channels().getFirst().type() != null) {
-            return dto.channels().getFirst().type();
-        }
-        return requestedChannel;
+        return firstChannelType != null ? firstChannelType : requestedChannel;
     }
 
     private static String text(MessageDto dto) {

@@ -42,13 +42,8 @@ public final class WireJson {
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
-        } catch (JsonEOFException e) {
-            throw new WireFormatException("JSON ends early " + where(e), true);
-        } catch (JsonProcessingException e) {
-            // Jackson's own message may quote body content (user text): report only the position.
-            throw new WireFormatException("malformed JSON " + where(e), false);
         } catch (IOException e) {
-            throw new WireFormatException("unreadable body (" + e.getClass().getSimpleName() + ")", false);
+            throw wireFormat(e);
         }
         if (root == null || root.isMissingNode()) {
             throw new WireFormatException("empty body", true);
@@ -74,6 +69,18 @@ public final class WireJson {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** What a Jackson read failure means for the caller: retry a cut-off body, give up on a malformed one. */
+    static WireFormatException wireFormat(IOException e) {
+        if (e instanceof JsonEOFException eof) {
+            return new WireFormatException("JSON ends early " + where(eof), true);
+        }
+        if (e instanceof JsonProcessingException jpe) {
+            // Jackson's own message may quote body content (user text): report only the position.
+            return new WireFormatException("malformed JSON " + where(jpe), false);
+        }
+        return new WireFormatException("unreadable body (" + e.getClass().getSimpleName() + ")", false);
     }
 
     private static String where(JsonProcessingException e) {

@@ -26,6 +26,15 @@ public final class WirePages {
                 node -> RecordMapping.message(node, requestedChannel, includeText));
     }
 
+    /**
+     * The same page as {@code messages(WireJson.parse(body), ...)}, read straight from the bytes (the
+     * getMessagesV2 pages are the big ones), with the same {@link WireFormatException}s.
+     */
+    public static WirePage<Message> messages(byte[] body, String requestedChannel, boolean includeText)
+            throws WireFormatException {
+        return MessagePageReader.read(body, requestedChannel, includeText);
+    }
+
     public static WirePage<Session> sessions(JsonNode root) throws WireFormatException {
         return read(root, "sessions", "moreAvailable", RecordMapping::session);
     }
