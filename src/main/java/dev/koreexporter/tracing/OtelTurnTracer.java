@@ -44,6 +44,8 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OtelTurnTracer.class.getName());
     static final String INSTRUMENTATION = "dev.koreexporter.tracing";
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    /** Sessions whose parent context a poller thread keeps (a few hundred bytes each). */
+    static final int SESSION_PARENTS = 1024;
 
     private final OpenTelemetrySdk sdk;
     private final Tracer tracer;
@@ -52,6 +54,16 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
     private final SpanStats stats;
     private final boolean enabled;
     private final TurnAttributes attributes;
+    private final ThreadLocal<Map<SessionKey, Context>> sessionParents = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<SessionKey, Context> eldest) {
+                    return size() > SESSION_PARENTS;
+                }
+            });
+
+    private record SessionKey(String botId, String sessionId) {
+    }
 
     OtelTurnTracer(ExporterConfig.Tracing cfg, OpenTelemetrySdk sdk, PresetIdGenerator ids, SpanStats stats,
                    boolean enabled) {
@@ -112,30 +124,26 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         }
         long end = nanos(turn.createdOn());
         long start = end - ms(l.totalMs() != null ? l.totalMs() : segmentsMs(l));
-        String traceId = turn.sessionId() == null ? null : SpanIds.traceId(bot.id(), turn.sessionId());
-
-        Context parent = Context.root();
-        if (traceId != null) {
-            String sessionSpanId = SpanIds.sessionSpanId(bot.id(), turn.sessionId());
-            TraceFlags flags = sessionSampled(traceId) ? TraceFlags.getSampled() : TraceFlags.getDefault();
-            parent = parent.with(Span.wrap(SpanContext.create(traceId, sessionSpanId, flags, TraceState.getDefault())));
-        }
+        Context parent = turn.sessionId() == null ? Context.root() : sessionParent(bot.id(), turn.sessionId());
         SpanBuilder b = tracer.spanBuilder("kore.turn").setParent(parent).setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-                .setAllAttributes(attributes.turn(bot, turn));
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS);
+        attributes.turn(b, bot, turn);
         // Without a session the trace id cannot be derived: the turn is its own root, on a random trace.
-        Span span = ids.with(traceId, SpanIds.turnSpanId(turn.id()), b::startSpan);
+        SpanIds.TurnIds turnIds = SpanIds.turnIds(turn.id());
+        Span span = ids.with(null, turnIds.turn(), b::startSpan);
         Context inTurn = Context.root().with(span);
 
         long at = start;
         if (l.asr() != null && l.asr().durationMs() != null) {
-            at = segment("kore.asr", turn, inTurn, at, l.asr().durationMs(), attributes.asr(l.asr()), null);
+            at = segment("kore.asr", turnIds.asr(), inTurn, at, l.asr().durationMs(),
+                    b2 -> attributes.asr(b2, l.asr()), null);
         }
         if (l.bot() != null && l.bot().durationMs() != null) {
-            at = segment("kore.bot", turn, inTurn, at, l.bot().durationMs(), Attributes.empty(), null);
+            at = segment("kore.bot", turnIds.bot(), inTurn, at, l.bot().durationMs(), b2 -> { }, null);
         }
         if (l.tts() != null && l.tts().durationMs() != null) {
-            segment("kore.tts", turn, inTurn, at, l.tts().durationMs(), attributes.tts(l.tts()), l.tts().firstByteMs());
+            segment("kore.tts", turnIds.tts(), inTurn, at, l.tts().durationMs(), b2 -> attributes.tts(b2, l.tts()),
+                    l.tts().firstByteMs());
         }
         end(span, end);
         SpanContext ctx = span.getSpanContext();
@@ -156,8 +164,8 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         }
         Instant endTime = session.end() != null ? session.end() : session.start();
         SpanBuilder b = tracer.spanBuilder("kore.session").setNoParent().setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(nanos(session.start()), TimeUnit.NANOSECONDS)
-                .setAllAttributes(attributes.session(bot, session));
+                .setStartTimestamp(nanos(session.start()), TimeUnit.NANOSECONDS);
+        attributes.session(b, bot, session);
         Span span = ids.with(SpanIds.traceId(bot.id(), session.id()), SpanIds.sessionSpanId(bot.id(), session.id()),
                 b::startSpan);
         end(span, nanos(endTime));
@@ -198,12 +206,13 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         }
     }
 
-    private long segment(String name, Message turn, Context parent, long start, double durationMs,
-                         Attributes attrs, Double firstByteMs) {
+    private long segment(String name, String spanId, Context parent, long start, double durationMs,
+                         java.util.function.Consumer<SpanBuilder> attrs, Double firstByteMs) {
         long end = start + ms(durationMs);
         SpanBuilder b = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS).setAllAttributes(attrs);
-        Span span = ids.with(null, SpanIds.segmentSpanId(turn.id(), name), b::startSpan);
+                .setStartTimestamp(start, TimeUnit.NANOSECONDS);
+        attrs.accept(b);
+        Span span = ids.with(null, spanId, b::startSpan);
         if (firstByteMs != null) {
             span.addEvent("first_byte", start + ms(firstByteMs), TimeUnit.NANOSECONDS);
         }
@@ -216,6 +225,19 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         if (span.getSpanContext().isSampled()) {
             stats.ended();
         }
+    }
+
+    /**
+     * The (not yet emitted) session span as the parent of a turn. Cached per poller thread for recent sessions:
+     * two SHA-256 ids and a sampling decision per turn were a third of the cost of tracing it.
+     */
+    private Context sessionParent(String botId, String sessionId) {
+        return sessionParents.get().computeIfAbsent(new SessionKey(botId, sessionId), k -> {
+            String traceId = SpanIds.traceId(botId, sessionId);
+            TraceFlags flags = sessionSampled(traceId) ? TraceFlags.getSampled() : TraceFlags.getDefault();
+            return Context.root().with(Span.wrap(SpanContext.create(traceId, SpanIds.sessionSpanId(botId, sessionId),
+                    flags, TraceState.getDefault())));
+        });
     }
 
     private boolean sessionSampled(String traceId) {

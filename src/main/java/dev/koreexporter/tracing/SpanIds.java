@@ -30,19 +30,31 @@ public final class SpanIds {
         return hex(SpanId.getLength() / 2, "session", botId, sessionId);
     }
 
-    /** The {@code kore.turn} span of an outgoing message. */
-    public static String turnSpanId(String messageId) {
-        return hex(SpanId.getLength() / 2, "turn", messageId);
+    /** The span ids of one turn: its {@code kore.turn} span and its three segments. */
+    public record TurnIds(String turn, String asr, String bot, String tts) {
     }
 
-    /** A segment ({@code asr}, {@code bot}, {@code tts}) of a turn. */
-    public static String segmentSpanId(String messageId, String segment) {
-        return hex(SpanId.getLength() / 2, "segment", messageId, segment);
+    /**
+     * The four span ids of a turn from one SHA-256 of its message id (bytes 0-7: the turn, 8-15 asr,
+     * 16-23 bot, 24-31 tts): a digest costs more than the rest of a span, and a turn has four spans.
+     */
+    public static TurnIds turnIds(String messageId) {
+        byte[] digest = sha256("turn", messageId);
+        int n = SpanId.getLength() / 2;
+        return new TurnIds(hex(digest, 0, n), hex(digest, n, n), hex(digest, 2 * n, n), hex(digest, 3 * n, n));
+    }
+
+    /** The {@code kore.turn} span of an outgoing message. */
+    public static String turnSpanId(String messageId) {
+        return turnIds(messageId).turn();
     }
 
     private static String hex(int bytes, String... parts) {
-        byte[] digest = sha256(parts);
-        byte[] id = java.util.Arrays.copyOf(digest, bytes);
+        return hex(sha256(parts), 0, bytes);
+    }
+
+    private static String hex(byte[] digest, int from, int bytes) {
+        byte[] id = java.util.Arrays.copyOfRange(digest, from, from + bytes);
         boolean zero = true;
         for (byte b : id) {
             zero &= b == 0;

@@ -6,8 +6,7 @@ import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanBuilder;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,16 +54,21 @@ final class TurnAttributes {
         this.includeText = includeText;
     }
 
-    Attributes turn(ExporterConfig.Bot bot, Message m) {
-        AttributesBuilder b = conversation(bot, m.sessionId(), m.channel());
+    /*
+     * Attributes are set on the span builder one by one: building an Attributes first (sorted, de-duplicated)
+     * and copying it into the span cost more than the rest of the tracing of a turn.
+     */
+
+    void turn(SpanBuilder b, ExporterConfig.Bot bot, Message m) {
+        conversation(b, bot, m.sessionId(), m.channel());
         put(b, LANGUAGE, m.language());
         put(b, MESSAGE_ID, m.id());
         Latency l = m.latency();
         if (l.asr() != null) {
-            b.putAll(asr(l.asr()));
+            asr(b, l.asr());
         }
         if (l.tts() != null) {
-            b.putAll(tts(l.tts()));
+            tts(b, l.tts());
         }
         if (includeText) {
             put(b, BOT_TEXT, bounded(m.text()));
@@ -73,40 +77,32 @@ final class TurnAttributes {
                 put(b, USER_TEXT, u.text());
             }
         }
-        return b.build();
     }
 
     /** The attributes every span of a conversation carries. */
-    private static AttributesBuilder conversation(ExporterConfig.Bot bot, String sessionId, String channel) {
-        AttributesBuilder b = Attributes.builder();
+    private static void conversation(SpanBuilder b, ExporterConfig.Bot bot, String sessionId, String channel) {
         put(b, CONVERSATION_ID, sessionId);
         put(b, BOT_ID, bot.id());
         put(b, BOT_NAME, bot.name());
         put(b, CHANNEL, channel);
-        return b;
     }
 
-    Attributes asr(Latency.Asr asr) {
-        AttributesBuilder b = Attributes.builder();
+    void asr(SpanBuilder b, Latency.Asr asr) {
         put(b, ASR_PROVIDER, asr.provider());
         put(b, ASR_CONFIDENCE, asr.confidence());
-        return b.build();
     }
 
-    Attributes tts(Latency.Tts tts) {
-        AttributesBuilder b = Attributes.builder();
+    void tts(SpanBuilder b, Latency.Tts tts) {
         put(b, TTS_PROVIDER, tts.provider());
         put(b, TTS_STREAMING, tts.streaming());
         put(b, TTS_CHARACTERS, tts.characters());
         put(b, TTS_AUDIO_MS, tts.audioMs());
-        return b.build();
     }
 
-    Attributes session(ExporterConfig.Bot bot, Session s) {
-        AttributesBuilder b = conversation(bot, s.id(), s.channel());
+    void session(SpanBuilder b, ExporterConfig.Bot bot, Session s) {
+        conversation(b, bot, s.id(), s.channel());
         put(b, CONTAINMENT, s.containment() == null ? null : s.containment().wireName());
         put(b, SESSION_TYPE, s.sessionType());
-        return b.build();
     }
 
     /** Remembers the user's words for the session's next turn (opt-in only). */
@@ -142,9 +138,9 @@ final class TurnAttributes {
         return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
-    private static <T> void put(AttributesBuilder b, AttributeKey<T> key, T value) {
+    private static <T> void put(SpanBuilder b, AttributeKey<T> key, T value) {
         if (value != null) {
-            b.put(key, value);
+            b.setAttribute(key, value);
         }
     }
 }

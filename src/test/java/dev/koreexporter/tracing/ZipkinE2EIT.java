@@ -114,9 +114,9 @@ class ZipkinE2EIT {
             assertEquals(micros(m.createdOn()) - Math.round(l.totalMs() * 1000), t.get("timestamp").asLong());
             assertEquals(m.id(), t.at("/tags/kore.message.id").asText());
 
-            JsonNode asr = byId.get(SpanIds.segmentSpanId(m.id(), "kore.asr"));
-            JsonNode bot = byId.get(SpanIds.segmentSpanId(m.id(), "kore.bot"));
-            JsonNode tts = byId.get(SpanIds.segmentSpanId(m.id(), "kore.tts"));
+            JsonNode asr = byId.get(SpanIds.turnIds(m.id()).asr());
+            JsonNode bot = byId.get(SpanIds.turnIds(m.id()).bot());
+            JsonNode tts = byId.get(SpanIds.turnIds(m.id()).tts());
             for (JsonNode child : List.of(asr, bot, tts)) {
                 assertEquals(t.get("id").asText(), child.get("parentId").asText());
             }
