@@ -74,6 +74,7 @@ public final class BotPoller implements BotGauges {
     private final Duration sweepEvery;
     private int pagesRead;
     private Instant lastLookup;
+    private boolean costlySweepThisCycle;
     private volatile boolean stopped;
     private volatile BotStatus status;
 
@@ -107,6 +108,7 @@ public final class BotPoller implements BotGauges {
         CycleCounts counts = new CycleCounts();
         List<String> errors = new ArrayList<>();
         boolean caughtUp = true;
+        costlySweepThisCycle = false;
 
         caughtUp &= stream(SESSIONS, now, errors, (w, sweep) -> readSessions(w, sweep, counts));
         for (String channel : bot.channels()) {
@@ -173,8 +175,11 @@ public final class BotPoller implements BotGauges {
             return true;
         }
         Sweep last = sweeps.get(key);
-        boolean sweep = last == null || last.pages() <= CHEAP_SWEEP_PAGES || full.to().isBefore(now)
-                || !now.isBefore(last.at().plus(sweepEvery));
+        boolean cheap = last == null || last.pages() <= CHEAP_SWEEP_PAGES || full.to().isBefore(now);
+        // One costly sweep per cycle: streams due together take turns (a later sweep still starts from its
+        // previous one, so waiting a cycle loses nothing).
+        boolean sweep = cheap || !now.isBefore(last.at().plus(sweepEvery)) && !costlySweepThisCycle;
+        costlySweepThisCycle |= sweep && !cheap;
         TimeWindow window;
         if (last == null) {
             window = full;
