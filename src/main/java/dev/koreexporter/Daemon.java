@@ -52,10 +52,9 @@ public final class Daemon implements AutoCloseable {
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
-        bindJvmMetrics(registry, resources);
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
         metrics.registerSpanDrops(() -> tracer.spanCounts().dropped());
-        FileCheckpointStore store = new FileCheckpointStore(config.state().dir());
+        ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
         List<BotPoller> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
@@ -67,30 +66,49 @@ public final class Daemon implements AutoCloseable {
         }
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
         java.util.function.Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
-
-        WebServerConfig.Builder builder = WebServer.builder()
-                .host(http.host())
-                .port(http.port())
-                // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
-                // a large /metrics would hang the scrape. Blocking sockets serve it whole.
-                .useNio(false)
-                .routing(r -> {
-                    if (!http.basicAuthUsers().isEmpty()) {
-                        r.addFilter(new BasicAuthFilter(http.basicAuthUsers(), clock));
-                    }
-                    r.register("/metrics", new MetricsService(registry))
-                            .register("/health", new HealthService(statuses))
-                            .register("/", new LandingPage(Version.get(), statuses));
-                });
-        if (tls != null) {
-            builder.tls(tls);
-        }
-        WebServer server = builder.build().start();
+        // Ready means every bot finished its first cycle (the backfill), the longest part of start-up: start it
+        // now so the JVM meters and the server are set up meanwhile. Its checkpoint writes wait for the server.
         scheduler.start();
+
+        WebServer server;
+        try {
+            bindJvmMetrics(registry, resources);
+            WebServerConfig.Builder builder = httpServer()
+                    .host(http.host())
+                    .port(http.port())
+                    .routing(r -> {
+                        if (!http.basicAuthUsers().isEmpty()) {
+                            r.addFilter(new BasicAuthFilter(http.basicAuthUsers(), clock));
+                        }
+                        r.register("/metrics", new MetricsService(registry))
+                                .register("/health", new HealthService(statuses))
+                                .register("/", new LandingPage(Version.get(), statuses));
+                    });
+            if (tls != null) {
+                builder.tls(tls);
+            }
+            server = builder.build().start();
+        } catch (RuntimeException | Error e) {
+            store.abandon();
+            new Daemon(resources, scheduler, null).close();
+            throw e;
+        }
+        store.open();
         LOG.info(() -> "kore-exporter " + Version.get() + " serving " + (tls != null ? "https" : "http")
                 + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
                 + server.port() + " for " + pollers.size() + " bot(s)");
         return new Daemon(resources, scheduler, server);
+    }
+
+    /** The HTTP server's socket settings (also used by the scrape benchmark, so it measures the same server). */
+    public static WebServerConfig.Builder httpServer() {
+        return WebServer.builder()
+                // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
+                // a large /metrics would hang the scrape. Blocking sockets serve it whole.
+                .useNio(false)
+                // /metrics is streamed in chunks; with Nagle's algorithm a chunk's small trailer waits for the
+                // client's delayed ACK (~40 ms per scrape, measured).
+                .connectionOptions(socket -> socket.tcpNoDelay(true));
     }
 
     public int port() {
@@ -101,7 +119,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
-        server.stop();
+        if (server != null) {
+            server.stop();
+        }
         for (AutoCloseable r : resources) {
             try {
                 r.close();
