@@ -24,7 +24,7 @@ ENV KORE_JVM_FLAGS="-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:Reserve
 # loads (JDK 21: dynamic CDS). Optional: the build goes on without it, and the JVM starts without a missing one.
 RUN train-cache kore-exporter.jar /opt/kore-exporter/app.jsa $KORE_JVM_FLAGS || echo "no class-data archive"
 ENV STATE_DIR=/var/lib/kore-exporter \
-    JAVA_TOOL_OPTIONS="-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:SharedArchiveFile=/opt/kore-exporter/app.jsa"
+    JAVA_TOOL_OPTIONS="$KORE_JVM_FLAGS -XX:SharedArchiveFile=/opt/kore-exporter/app.jsa"
 EXPOSE 9469
 # busybox wget is in the alpine image; SERVER_PORT moves the HTTP port (CONTRACT §2).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
