@@ -36,10 +36,10 @@ import java.util.logging.Logger;
  * every page that counted something, so a crash repeats at most one page.
  *
  * <p>Re-reading the lookback is what costs requests: a busy bot's 20 minutes of sessions are many pages of
- * 100 (Agent AI: 20), read again every 30 s. So a stream whose last full read took more than
- * {@link #CHEAP_SWEEP_PAGES} requests re-reads the lookback only every {@code lookback / 8} (a "sweep") and
- * in between reads just what is new since the previous cycle. Data landing up to {@code lookback - lookback / 8
- * - interval} late (17 min at the defaults) is still read, only up to {@code lookback / 8} later.
+ * 100 (Agent AI: 20), read again every 30 s. So a stream whose last full read returned more than three full
+ * pages' worth of records re-reads the lookback only every {@code lookback / 8} (a "sweep"), from a lookback
+ * before the previous sweep's end, and in between reads from one interval before its watermark. Data landing
+ * up to a lookback late is still read, only up to {@code lookback / 8} later. Quiet streams sweep every cycle.
  */
 public final class BotPoller implements BotGauges {
     private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
@@ -47,11 +47,11 @@ public final class BotPoller implements BotGauges {
     static final String CONVERSATIONS = "conversations";
     /** Bounds one cycle's window while catching up (first backfill, after an outage). */
     static final Duration CATCH_UP_STEP = Duration.ofHours(6);
-    /** A full read of the lookback costing at most this many requests is done every cycle. */
+    /** A full read of the lookback is done every cycle while it returns at most this many pages' worth. */
     static final int CHEAP_SWEEP_PAGES = 3;
 
-    /** A stream's last full read of its lookback: when it started, the end of its window, its requests. */
-    private record Sweep(Instant at, Instant end, int pages) {
+    /** A stream's last full read of its lookback: when it started, the end of its window, records received. */
+    private record Sweep(Instant at, Instant end, int records) {
     }
 
     /** How one cycle reads a stream. */
@@ -72,7 +72,7 @@ public final class BotPoller implements BotGauges {
     private final Map<String, String> lastStreamErrors = new java.util.HashMap<>();
     private final Map<String, Sweep> sweeps = new java.util.HashMap<>();
     private final Duration sweepEvery;
-    private int pagesRead;
+    private int recordsRead;
     private Instant lastLookup;
     private boolean costlySweepThisCycle;
     private volatile boolean stopped;
@@ -175,7 +175,8 @@ public final class BotPoller implements BotGauges {
             return true;
         }
         Sweep last = sweeps.get(key);
-        boolean cheap = last == null || last.pages() <= CHEAP_SWEEP_PAGES || full.to().isBefore(now);
+        boolean cheap = last == null || last.records() <= CHEAP_SWEEP_PAGES * pageSize(key)
+                || full.to().isBefore(now);
         // One costly sweep per cycle: streams due together take turns (a later sweep still starts from its
         // previous one, so waiting a cycle loses nothing).
         boolean sweep = cheap || !now.isBefore(last.at().plus(sweepEvery)) && !costlySweepThisCycle;
@@ -192,9 +193,9 @@ public final class BotPoller implements BotGauges {
             window = new TimeWindow(since.isAfter(full.from()) ? since : full.from(), full.to());
         }
         try {
-            pagesRead = 0;
+            recordsRead = 0;
             read.read(window, sweep);
-            Sweep swept = sweep ? new Sweep(now, window.to(), pagesRead) : last;
+            Sweep swept = sweep ? new Sweep(now, window.to(), recordsRead) : last;
             sweeps.put(key, swept);
             locked(() -> {
                 state.completed(key, window.to(), swept.end().minus(poll.lookback()));
@@ -310,7 +311,7 @@ public final class BotPoller implements BotGauges {
      * the metrics by more than this page.
      */
     private void onPage(Page<?> page, Runnable count) {
-        pagesRead++;
+        recordsRead += page.received();
         lock.lock();
         try {
             if (stopped) {
@@ -331,6 +332,18 @@ public final class BotPoller implements BotGauges {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Kore.ai's page size for a stream (CONTRACT §6). Counted in records, not requests, so that a server
+     * capping pages lower than documented does not turn a quiet stream into a swept one.
+     */
+    private static int pageSize(String key) {
+        return switch (key) {
+            case SESSIONS -> 100;
+            case CONVERSATIONS -> 20;
+            default -> 10_000;
+        };
     }
 
     private static Instant max(Instant a, Instant b) {

@@ -5,6 +5,7 @@ import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
@@ -98,20 +99,43 @@ class BotPollerTest {
     }
 
     @Test
-    void aStreamOfManyPagesReReadsTheLookbackOnlyEveryEighthOfItAndStillCountsLateRecords() {
-        // Visible up to 10 min late; pages of 3 make every full read of the lookback cost many requests.
-        int turns = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(100), 60, 7);
-        Run run = new Run();
-        run.cyclesUntil(T0.plus(Duration.ofMinutes(65)));
+    void aBusyStreamReReadsTheLookbackOnlyEveryEighthOfItAndStillCountsLateRecords() {
+        // 6 Agent AI conversations a minute, each visible up to 15 min late: ~120 in the lookback, more than
+        // three pages of 20, so the stream sweeps. Quiet streams (the messages here: none) read every cycle.
+        ExporterConfig.Bot withAccount = new ExporterConfig.Bot("billing", "st-1", "cs-1", new Secret("s".repeat(40)),
+                "acc-1", List.of("korevg"));
+        Random r = new Random(11);
+        Instant from = T0.minus(Duration.ofMinutes(50));
+        for (int i = 0; i < 6 * 110; i++) {
+            Instant at = from.plusMillis(i * 10_000L);
+            api.conversations.add(new FakeKoreApi.Visible<>(new AgentAiConversation("c-" + i, "voice", "chat", at),
+                    at.plusSeconds(r.nextInt(15 * 60))));
+        }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        BotPoller poller = new BotPoller(withAccount, POLL, Duration.ofHours(1), api,
+                new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
+                new FileCheckpointStore(stateDir), clock);
+        Instant end = T0.plus(Duration.ofMinutes(65));
+        while (clock.instant().isBefore(end)) {
+            clock.advance(POLL.interval());
+            poller.runCycle();
+        }
 
-        assertEquals(turns, run.metrics().sum("kore_messages_total", "direction", "outgoing"));
-        List<TimeWindow> steady = api.messageWindows.stream()
+        // Counted once each: at most every one that landed, at least every one that landed before the last sweep.
+        double counted = MetricsText.of(registry).sum("kore_agentai_conversations_total");
+        Instant lastSweepSure = end.minus(POLL.lookback().dividedBy(8)).minus(POLL.interval());
+        assertTrue(counted <= api.conversations.stream().filter(v -> !v.visibleAt().isAfter(end)).count());
+        assertTrue(counted >= api.conversations.stream().filter(v -> v.visibleAt().isBefore(lastSweepSure)).count());
+        List<TimeWindow> steady = api.conversationWindows.stream()
                 .filter(w -> w.to().isAfter(T0.plus(Duration.ofMinutes(5)))).toList();
-        long sweeps = steady.stream().filter(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0).count();
+        long sweeps = steady.stream().filter(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0)
+                .count();
         // Every 2.5 min (lookback / 8) a full re-read; the cycles between read one interval before the watermark.
         assertEquals(steady.size() / 5.0, sweeps, 1.0);
         assertTrue(steady.stream().allMatch(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0
                 || Duration.between(w.from(), w.to()).equals(POLL.interval().multipliedBy(2))), steady::toString);
+        assertTrue(api.messageWindows.stream().allMatch(w -> !w.to().isAfter(T0.plus(Duration.ofMinutes(5)))
+                || Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0), "quiet streams read it all");
     }
 
     @Test

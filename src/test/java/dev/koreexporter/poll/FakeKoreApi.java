@@ -35,6 +35,7 @@ final class FakeKoreApi implements KoreApi {
     final List<Visible<AgentAiConversation>> conversations = new ArrayList<>();
     final List<List<String>> lookups = new ArrayList<>();
     final List<TimeWindow> messageWindows = new ArrayList<>();
+    final List<TimeWindow> conversationWindows = new ArrayList<>();
     volatile KoreApiException failMessages;
 
     FakeKoreApi(Clock clock, int pageSize) {
@@ -106,6 +107,7 @@ final class FakeKoreApi implements KoreApi {
 
     @Override
     public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+        conversationWindows.add(window);
         return pages(visible(conversations, clock.instant(), c -> window.contains(c.startTime()),
                 Comparator.comparing(AgentAiConversation::startTime)));
     }
