@@ -5,6 +5,7 @@ import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Page;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,13 +19,15 @@ import java.util.logging.Logger;
  * older than a window's start, at least p pages' worth of records older than that start still precede every
  * record of the window: a read for that window may begin at page p + 1. Late records change nothing here.
  * If a listing is ever seen out of order, every read starts at page 1 again (the safe, costly way).
+ * Pages are remembered by the range's first day: a range that runs on past midnight lists the same records
+ * first, so the same leading pages can be skipped.
  */
 final class AgentAiCursor {
     private static final Logger LOG = Logger.getLogger(AgentAiCursor.class.getName());
 
     private final String botName;
-    /** Per date range: start time of the last record of each full page read, page 1 first. */
-    private final Map<DayRange, List<Instant>> lastOfPage = new HashMap<>();
+    /** Per first day of a range: start time of the last record of each full page read, page 1 first. */
+    private final Map<LocalDate, List<Instant>> lastOfPage = new HashMap<>();
     private boolean ordered = true;
 
     AgentAiCursor(String botName) {
@@ -33,7 +36,7 @@ final class AgentAiCursor {
 
     /** Page to start {@code range} at when only records from {@code from} on are wanted. */
     int firstPage(DayRange range, Instant from) {
-        List<Instant> pages = lastOfPage.getOrDefault(range, List.of());
+        List<Instant> pages = lastOfPage.getOrDefault(range.from(), List.of());
         int older = 0;
         while (ordered && older < pages.size() && pages.get(older).isBefore(from)) {
             older++;
@@ -56,8 +59,8 @@ final class AgentAiCursor {
         if (!ordered) {
             return;
         }
-        lastOfPage.keySet().removeIf(r -> r.to().isBefore(range.from()));
-        List<Instant> pages = lastOfPage.computeIfAbsent(range, r -> new ArrayList<>());
+        lastOfPage.keySet().removeIf(day -> day.isBefore(range.from()));
+        List<Instant> pages = lastOfPage.computeIfAbsent(range.from(), day -> new ArrayList<>());
         while (pages.size() >= page) {
             pages.removeLast();
         }

@@ -246,4 +246,28 @@ class KoreClientPagingTest {
             assertEquals(List.of(1, 2, 3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }
     }
+
+    @Test
+    void agentAiKeepsSkippingTheFirstDaysPagesWhenTheWindowCrossesMidnight() {
+        Instant midnight = Instant.parse("2026-11-21T00:00:00Z");
+        Instant eveningStart = midnight.minus(Duration.ofMinutes(65));
+        List<Instant> days = new ArrayList<>(minutes(eveningStart, 0, 65));
+        try (var fake = new FakeKore(time, r -> conversationsPage(days, r.body().get("page").asInt()));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            // Nov 20 alone, window from 23:45: pages 1 and 2 (23:55 - 23:34) are older.
+            all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(15)),
+                    midnight.minusSeconds(1))));
+            assertEquals("2026-11-20", fake.requests.getFirst().body().get("to").asText());
+            days.addAll(minutes(midnight, 0, 10));
+            fake.requests.clear();
+
+            // Nov 20 - 21 in one request range: its listing starts with Nov 20's records, same pages.
+            var again = all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(10)),
+                    midnight.plus(Duration.ofMinutes(10)))));
+
+            assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
+            assertEquals("2026-11-21", fake.requests.getFirst().body().get("to").asText());
+            assertTrue(again.stream().map(c -> c.startTime()).toList().containsAll(minutes(midnight, 0, 10)));
+        }
+    }
 }
