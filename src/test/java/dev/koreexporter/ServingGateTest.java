@@ -35,7 +35,7 @@ class ServingGateTest {
     });
 
     private static Checkpoint checkpoint(long floor) {
-        return new Checkpoint(1, "st-1", floor, Map.of(), Map.of(), Map.of(), List.of());
+        return new Checkpoint(2, "st-1", floor, Map.of(), Map.of(), Map.of(), List.of(), Map.of());
     }
 
     @Test

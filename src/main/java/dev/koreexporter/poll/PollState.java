@@ -59,7 +59,8 @@ final class PollState {
         PollState s = new PollState(bot.id(), store, Instant.ofEpochMilli(cp.floor()),
                 new ContainmentWindow(containmentWindow, cp.closedSessions()));
         cp.watermarks().forEach((k, v) -> s.watermarks.put(k, Instant.ofEpochMilli(v)));
-        cp.seen().forEach((k, v) -> s.seen.put(k, new SeenIds(v)));
+        cp.seen().forEach((k, v) -> s.seen.put(k, SeenIds.ofIds(v)));
+        cp.seenHashes().forEach((k, v) -> s.seen.put(k, SeenIds.ofPairs(v)));
         s.active.putAll(cp.activeSessions());
         s.updateOldest();
         LOG.info("bot=" + bot.name() + " resumed from checkpoint, watermark " + s.oldestWatermark);
@@ -161,10 +162,10 @@ final class PollState {
     boolean persist(String botName) {
         Map<String, Long> wms = new HashMap<>();
         watermarks.forEach((k, v) -> wms.put(k, v.toEpochMilli()));
-        Map<String, Map<String, Long>> ids = new HashMap<>();
-        seen.forEach((k, v) -> ids.put(k, v.snapshot()));
-        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms, ids, active,
-                containment.snapshot());
+        Map<String, long[]> ids = new HashMap<>();
+        seen.forEach((k, v) -> ids.put(k, v.pairs()));
+        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms, Map.of(), active,
+                containment.snapshot(), ids);
         try {
             store.save(botName, cp);
             countedSinceCheckpoint = 0;
