@@ -120,7 +120,8 @@ public final class BotPoller implements BotGauges {
         }
 
         boolean ok = errors.isEmpty();
-        boolean checkpointOk = locked(() -> state.persist(bot.name()));
+        // Once stopped, stopAndCheckpoint has written the final state and nothing has been counted since.
+        boolean checkpointOk = locked(() -> stopped || state.persist(bot.name()));
         if (!checkpointOk) {
             metrics.checkpointFailed(bot.name());
         }

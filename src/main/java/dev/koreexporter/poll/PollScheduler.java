@@ -52,8 +52,10 @@ public final class PollScheduler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executor.shutdownNow();
+        // Checkpoint first (each waits at most for the page being counted), then interrupt the requests in
+        // flight: interrupting first broke checkpoint writes under way (ClosedByInterruptException).
         pollers.forEach(BotPoller::stopAndCheckpoint);
+        executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
