@@ -59,7 +59,8 @@ final class AgentAiCursor {
         if (!ordered) {
             return;
         }
-        lastOfPage.keySet().removeIf(day -> day.isBefore(range.from()));
+        // The day before stays: a sweep shortly after midnight still starts in it.
+        lastOfPage.keySet().removeIf(day -> day.isBefore(range.from().minusDays(1)));
         List<Instant> pages = lastOfPage.computeIfAbsent(range.from(), day -> new ArrayList<>());
         while (pages.size() >= page) {
             pages.removeLast();

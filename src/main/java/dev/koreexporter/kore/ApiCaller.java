@@ -202,7 +202,7 @@ final class ApiCaller {
         }
     }
 
-    /** The gzip trailer's size of the uncompressed data (modulo 2^32), bounded: a corrupt one costs nothing. */
+    /** The gzip trailer's size of the uncompressed data (modulo 2^32), bounded: a corrupt one costs little. */
     private static int announcedSize(byte[] gzip) {
         int n = gzip.length;
         if (n < 18) {
@@ -210,7 +210,9 @@ final class ApiCaller {
         }
         long size = (gzip[n - 4] & 0xffL) | (gzip[n - 3] & 0xffL) << 8 | (gzip[n - 2] & 0xffL) << 16
                 | (gzip[n - 1] & 0xffL) << 24;
-        return (int) Math.min(size, Math.min(64L << 20, 1024L * n));
+        // A body cut short or followed by other bytes has a meaningless trailer: never ask for more than
+        // JSON plausibly un-gzips to (readAllBytes takes whatever lies beyond).
+        return (int) Math.min(size, Math.min(16L << 20, 16L * n));
     }
 
     /** Kore.ai's error {@code msg}, with the token cut out should Kore.ai ever echo it. */

@@ -74,7 +74,8 @@ public final class BotPoller implements BotGauges {
     private final Duration sweepEvery;
     private int recordsRead;
     private Instant lastLookup;
-    private boolean costlySweepThisCycle;
+    /** The one stream allowed a costly sweep this cycle: the most overdue one. */
+    private String costlySweep;
     private volatile boolean stopped;
     private volatile BotStatus status;
 
@@ -108,7 +109,7 @@ public final class BotPoller implements BotGauges {
         CycleCounts counts = new CycleCounts();
         List<String> errors = new ArrayList<>();
         boolean caughtUp = true;
-        costlySweepThisCycle = false;
+        costlySweep = mostOverdueCostlySweep(now);
 
         caughtUp &= stream(SESSIONS, now, errors, (w, sweep) -> readSessions(w, sweep, counts));
         for (String channel : bot.channels()) {
@@ -176,12 +177,9 @@ public final class BotPoller implements BotGauges {
             return true;
         }
         Sweep last = sweeps.get(key);
-        boolean cheap = last == null || last.records() <= CHEAP_SWEEP_PAGES * pageSize(key)
-                || full.to().isBefore(now);
-        // One costly sweep per cycle: streams due together take turns (a later sweep still starts from its
-        // previous one, so waiting a cycle loses nothing).
-        boolean sweep = cheap || !now.isBefore(last.at().plus(sweepEvery)) && !costlySweepThisCycle;
-        costlySweepThisCycle |= sweep && !cheap;
+        // One costly sweep per cycle, the most overdue first: streams due together take turns (a later sweep
+        // still starts from its previous one, so waiting a cycle loses nothing).
+        boolean sweep = last == null || !costly(key, last) || full.to().isBefore(now) || key.equals(costlySweep);
         TimeWindow window;
         if (last == null) {
             window = full;
@@ -190,7 +188,8 @@ public final class BotPoller implements BotGauges {
             Instant from = max(state.floor(), last.end().minus(poll.lookback()));
             window = new TimeWindow(from.isBefore(full.from()) ? from : full.from(), full.to());
         } else {
-            Instant since = locked(() -> state.watermark(key)).minus(poll.interval());
+            // Clamped: after the clock stepped back, the watermark can be later than now.
+            Instant since = min(locked(() -> state.watermark(key)).minus(poll.interval()), full.to());
             window = new TimeWindow(since.isAfter(full.from()) ? since : full.from(), full.to());
         }
         try {
@@ -220,6 +219,7 @@ public final class BotPoller implements BotGauges {
     /** Lists sessions; active ones the window no longer covers are looked up by id on some sweeps. */
     private void readSessions(TimeWindow window, boolean sweep, CycleCounts counts) {
         for (Page<Session> page : api.sessions(window, null)) {
+            recordsRead += page.received();
             onPage(page, () -> {
                 for (Session s : page.records()) {
                     if (window.contains(s.start())) {
@@ -262,6 +262,7 @@ public final class BotPoller implements BotGauges {
     private void readMessages(String channel, TimeWindow window, CycleCounts counts) {
         String key = PollState.messagesKey(channel);
         for (Page<Message> page : api.messages(channel, window)) {
+            recordsRead += page.received();
             onPage(page, () -> {
                 for (Message m : page.records()) {
                     if (!window.contains(m.createdOn()) || !firstSeen(key, "message", m.id(), m.createdOn(), counts)) {
@@ -283,6 +284,7 @@ public final class BotPoller implements BotGauges {
 
     private void readConversations(TimeWindow window, CycleCounts counts) {
         for (Page<AgentAiConversation> page : api.agentAiConversations(window)) {
+            recordsRead += page.received();
             onPage(page, () -> {
                 for (AgentAiConversation c : page.records()) {
                     if (!window.contains(c.startTime())
@@ -312,7 +314,6 @@ public final class BotPoller implements BotGauges {
      * the metrics by more than this page.
      */
     private void onPage(Page<?> page, Runnable count) {
-        recordsRead += page.received();
         lock.lock();
         try {
             if (stopped) {
@@ -345,6 +346,28 @@ public final class BotPoller implements BotGauges {
             case CONVERSATIONS -> 20;
             default -> 10_000;
         };
+    }
+
+    private boolean costly(String key, Sweep last) {
+        return last.records() > CHEAP_SWEEP_PAGES * pageSize(key);
+    }
+
+    private String mostOverdueCostlySweep(Instant now) {
+        String key = null;
+        Instant oldest = null;
+        for (Map.Entry<String, Sweep> e : sweeps.entrySet()) {
+            Sweep s = e.getValue();
+            if (costly(e.getKey(), s) && !now.isBefore(s.at().plus(sweepEvery))
+                    && (oldest == null || s.at().isBefore(oldest))) {
+                key = e.getKey();
+                oldest = s.at();
+            }
+        }
+        return key;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static Instant max(Instant a, Instant b) {

@@ -268,6 +268,14 @@ class KoreClientPagingTest {
             assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
             assertEquals("2026-11-21", fake.requests.getFirst().body().get("to").asText());
             assertTrue(again.stream().map(c -> c.startTime()).toList().containsAll(minutes(midnight, 0, 10)));
+
+            // A read of Nov 21 alone (between sweeps) must not make the next sweep forget Nov 20's pages.
+            all(client.agentAiConversations(new TimeWindow(midnight.plus(Duration.ofMinutes(9)),
+                    midnight.plus(Duration.ofMinutes(10)))));
+            fake.requests.clear();
+            all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(8)),
+                    midnight.plus(Duration.ofMinutes(10)))));
+            assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }
     }
 }

@@ -139,6 +139,51 @@ class BotPollerTest {
     }
 
     @Test
+    void busyStreamsDueTogetherTakeTurnsAndNoneIsStarved() {
+        // lookback / 8 is shorter than the interval: both busy streams are due every cycle, one sweeps per cycle.
+        ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofHours(1));
+        ExporterConfig.Bot withAccount = new ExporterConfig.Bot("billing", "st-1", "cs-1", new Secret("s".repeat(40)),
+                "acc-1", List.of("korevg"));
+        Instant from = T0.minus(Duration.ofMinutes(50));
+        for (int i = 0; i < 100 * 90; i++) {
+            Instant at = from.plusMillis(i * 600L);
+            api.addSession(new Session("s-" + i, "korevg", at, at.plusSeconds(1), false, Containment.SELF_SERVICE,
+                    "interactive", 2, List.of("en")), at.plusSeconds(2));
+            if (i % 4 == 0) {
+                api.conversations.add(new FakeKoreApi.Visible<>(new AgentAiConversation("c-" + i, "voice", "chat", at),
+                        at.plusSeconds(2)));
+            }
+        }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        BotPoller poller = new BotPoller(withAccount, poll, Duration.ofHours(1), api,
+                new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
+                new FileCheckpointStore(stateDir), clock);
+        for (int i = 0; i < 30; i++) {
+            clock.advance(poll.interval());
+            poller.runCycle();
+        }
+        // A clock stepped back by more than an interval (NTP, VM resume) must not break the cycle.
+        clock.set(clock.instant().minus(Duration.ofMinutes(3)));
+        assertTrue(poller.runCycle());
+        assertTrue(poller.status().lastCycleOk(), String.valueOf(poller.status().lastError()));
+
+        Instant steady = T0.plus(Duration.ofMinutes(5));
+        long sessionSweeps = sweepsAfter(api.sessionWindows, steady, poll.lookback());
+        long conversationSweeps = sweepsAfter(api.conversationWindows, steady, poll.lookback());
+        assertTrue(sessionSweeps >= 10 && conversationSweeps >= 10, sessionSweeps + " / " + conversationSweeps);
+        assertEquals(sessionSweeps, conversationSweeps, 1.0);
+        // Every session at least once swept over is counted, none twice (at most one per session visible).
+        double sessions = MetricsText.of(registry).sum("kore_sessions_total");
+        assertTrue(sessions >= 100 * 70 && sessions <= 100 * 80 + 1, String.valueOf(sessions));
+    }
+
+    private static long sweepsAfter(List<TimeWindow> windows, Instant after, Duration lookback) {
+        return windows.stream().filter(w -> w.to().isAfter(after))
+                .filter(w -> Duration.between(w.from(), w.to()).compareTo(lookback) >= 0).count();
+    }
+
+    @Test
     void recordsOlderThanTheFirstBackfillAreNeverCounted() {
         int recent = addTurns(T0.minus(Duration.ofMinutes(50)), Duration.ofMinutes(40), 10, 2);
         addTurns(T0.minus(Duration.ofHours(3)), Duration.ofMinutes(60), 10, 3);

@@ -36,6 +36,7 @@ final class FakeKoreApi implements KoreApi {
     final List<List<String>> lookups = new ArrayList<>();
     final List<TimeWindow> messageWindows = new ArrayList<>();
     final List<TimeWindow> conversationWindows = new ArrayList<>();
+    final List<TimeWindow> sessionWindows = new ArrayList<>();
     volatile KoreApiException failMessages;
 
     FakeKoreApi(Clock clock, int pageSize) {
@@ -65,6 +66,7 @@ final class FakeKoreApi implements KoreApi {
 
     @Override
     public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
+        sessionWindows.add(window);
         List<Session> hits = currentSessions().stream()
                 .filter(s -> window.contains(s.start()))
                 .filter(s -> containment == null || (s.closed() && s.containment() == containment))
