@@ -38,6 +38,10 @@ final class ServingGate implements CheckpointStore {
         return store.load(botName);
     }
 
+    /**
+     * Called with the poller's lock held (it checkpoints under its lock), so a poller waits here for the
+     * server; nothing else needs that lock meanwhile, and {@link #open}/{@link #abandon} always follow.
+     */
     @Override
     public void save(String botName, Checkpoint checkpoint) throws IOException {
         // Checked first: once open, a write never waits (a poller interrupted at shutdown still saves).

@@ -46,7 +46,9 @@ final class AgentAiCursor {
 
     /** Remembers one page of {@code range} as read. */
     void observe(DayRange range, int page, Page<AgentAiConversation> read, boolean more) {
-        Instant previous = null;
+        // The page before's last record, when known, must not be newer than this page's first.
+        List<Instant> known = lastOfPage.getOrDefault(range.from(), List.of());
+        Instant previous = page >= 2 && known.size() >= page - 1 ? known.get(page - 2) : null;
         for (AgentAiConversation c : read.records()) {
             if (previous != null && c.startTime().isBefore(previous) && ordered) {
                 ordered = false;
@@ -66,7 +68,7 @@ final class AgentAiCursor {
             pages.removeLast();
         }
         // Only a full page keeps its records; a page with a rejected record has an unknown time in it.
-        if (more && previous != null && read.rejections().isEmpty() && pages.size() == page - 1) {
+        if (more && !read.records().isEmpty() && read.rejections().isEmpty() && pages.size() == page - 1) {
             pages.add(previous);
         }
     }

@@ -278,4 +278,26 @@ class KoreClientPagingTest {
             assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }
     }
+
+    @Test
+    void agentAiNoticesPagesOutOfOrderEvenWhenEachPageIsSorted() {
+        Instant midnight = Instant.parse("2026-11-21T00:00:00Z");
+        // Sorted within each page of 20, but the pages newest first.
+        List<Instant> day = new ArrayList<>();
+        for (int p = 3; p >= 0; p--) {
+            day.addAll(minutes(midnight, p * 20, p * 20 + 20));
+        }
+        try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
+             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
+            all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(50 * 60),
+                    midnight.plusSeconds(80 * 60))));
+            fake.requests.clear();
+
+            // Every full page's last record is older than 85 min: only the order check keeps page 1 in play.
+            all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(85 * 60),
+                    midnight.plusSeconds(90 * 60))));
+
+            assertEquals(List.of(1, 2, 3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
+        }
+    }
 }
