@@ -1,16 +1,14 @@
 package dev.koreexporter;
 
 import dev.koreexporter.poll.Checkpoint;
-import dev.koreexporter.poll.CheckpointStore;
+import dev.koreexporter.testing.MemoryCheckpointStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 import static org.awaitility.Awaitility.await;
@@ -21,18 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ServingGateTest {
-    private final Map<String, Checkpoint> saved = new ConcurrentHashMap<>();
-    private final ServingGate gate = new ServingGate(new CheckpointStore() {
-        @Override
-        public Optional<Checkpoint> load(String botName) {
-            return Optional.ofNullable(saved.get(botName));
-        }
-
-        @Override
-        public void save(String botName, Checkpoint checkpoint) {
-            saved.put(botName, checkpoint);
-        }
-    });
+    private final MemoryCheckpointStore store = new MemoryCheckpointStore();
+    private final Map<String, Checkpoint> saved = store.saved();
+    private final ServingGate gate = new ServingGate(store);
 
     private static Checkpoint checkpoint(long floor) {
         return new Checkpoint(2, "st-1", floor, Map.of(), Map.of(), Map.of(), List.of(), Map.of());

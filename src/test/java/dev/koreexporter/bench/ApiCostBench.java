@@ -16,6 +16,7 @@ import dev.koreexporter.simulator.ManualClock;
 import dev.koreexporter.simulator.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.testing.MemoryCheckpointStore;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -100,7 +101,7 @@ final class ApiCostBench {
         try (KoreSimulator sim = KoreSimulator.start(options(s, clock, HISTORY))) {
             ExporterConfig.Kore kore = new ExporterConfig.Kore(sim.baseUrl(), Duration.ofSeconds(30), KORE_LIMITS, null);
             KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "bench", clock);
-            BenchSupport.MemoryCheckpoints store = new BenchSupport.MemoryCheckpoints();
+            MemoryCheckpointStore store = new MemoryCheckpointStore();
             Sleeper simulated = clock::advance;
             List<BotPoller> pollers = new ArrayList<>();
             List<KoreClient> clients = new ArrayList<>();

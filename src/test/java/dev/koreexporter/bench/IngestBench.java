@@ -19,6 +19,7 @@ import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.testing.MemoryCheckpointStore;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import dev.koreexporter.tracing.TurnTracer;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -72,8 +73,8 @@ final class IngestBench {
              FreshStateDirs dirs = new FreshStateDirs()) {
             rates = rates(page, budget, List.of(
                     () -> () -> streamTokens(page.body()),
-                    () -> ingest(page, TurnTracer.NONE, new BenchSupport.MemoryCheckpoints()),
-                    () -> ingest(page, tracer, new BenchSupport.MemoryCheckpoints()),
+                    () -> ingest(page, TurnTracer.NONE, new MemoryCheckpointStore()),
+                    () -> ingest(page, tracer, new MemoryCheckpointStore()),
                     () -> ingest(page, TurnTracer.NONE, new FileCheckpointStore(dirs.next()))));
         }
         double parseOnly = rates[0];
