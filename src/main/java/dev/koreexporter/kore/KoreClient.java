@@ -168,9 +168,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
                     new Requests.Conversations(days.from().toString(), days.to().toString(), page,
                             AGENT_AI_LIMIT, false));
-            WirePage<AgentAiConversation> read = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
-            agentAiCursor.observe(days, page, read.page(), read.more());
-            return read;
+            WirePage<AgentAiConversation> fetched = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
+            agentAiCursor.observe(days, page, fetched.page(), fetched.more());
+            return fetched;
         }, days -> agentAiCursor.firstPage(days, window.from()));
     }
 

@@ -195,10 +195,13 @@ public final class BotPoller implements BotGauges {
         try {
             recordsRead = 0;
             read.read(window, sweep);
-            Sweep swept = sweep ? new Sweep(now, window.to(), recordsRead) : last;
-            sweeps.put(key, swept);
+            if (sweep) {
+                sweeps.put(key, new Sweep(now, window.to(), recordsRead));
+            }
+            // Ids stay until no sweep can read them again: a lookback before the last sweep's end.
+            Instant keepFrom = sweeps.get(key).end().minus(poll.lookback());
             locked(() -> {
-                state.completed(key, window.to(), swept.end().minus(poll.lookback()));
+                state.completed(key, window.to(), keepFrom);
                 return true;
             });
             lastStreamErrors.remove(key);
