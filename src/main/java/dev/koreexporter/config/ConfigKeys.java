@@ -1,19 +1,18 @@
 package dev.koreexporter.config;
 
+import dev.koreexporter.metrics.KoreMeter;
+
 import java.util.List;
 import java.util.stream.Stream;
 
 /** The names the config file knows: scalar key paths ({@code []} marks a list index) and histogram names. */
 final class ConfigKeys {
-    /** Histograms of CONTRACT §4 whose buckets {@code metrics.buckets} may set. */
-    static final List<String> HISTOGRAMS = List.of(
-            "kore_turn_latency_seconds", "kore_asr_latency_seconds", "kore_bot_latency_seconds",
-            "kore_tts_latency_seconds", "kore_tts_first_byte_seconds", "kore_asr_confidence",
-            "kore_tts_audio_seconds", "kore_session_duration_seconds", "kore_session_messages",
-            "kore_exporter_api_request_duration_seconds");
+    /** Histograms of the metric catalogue, whose buckets {@code metrics.buckets} may set. */
+    static final List<String> HISTOGRAMS = KoreMeter.histograms().stream().map(KoreMeter::metricName).toList();
 
     /** Histograms observing a ratio (0..1): bucket bounds above 1 are pointless there. */
-    static final List<String> RATIO_HISTOGRAMS = List.of("kore_asr_confidence");
+    static final List<String> RATIO_HISTOGRAMS = KoreMeter.histograms().stream()
+            .filter(m -> m.unit() == KoreMeter.Unit.RATIO).map(KoreMeter::metricName).toList();
 
     /**
      * Every scalar key an environment variable may set. The map entries of

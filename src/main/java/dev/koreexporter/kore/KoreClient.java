@@ -7,10 +7,8 @@ import dev.koreexporter.kore.dto.WireFormatException;
 import dev.koreexporter.kore.dto.WirePage;
 import dev.koreexporter.kore.dto.WirePages;
 import dev.koreexporter.model.AgentAiConversation;
-import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
-import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 import io.helidon.common.tls.Tls;
@@ -44,12 +42,8 @@ import java.util.function.DoubleSupplier;
  * requested window (Kore.ai may return records outside it; the caller decides).
  */
 public final class KoreClient implements KoreApi, AutoCloseable {
-    static final int SESSIONS_LIMIT = 100;
+    /** getSessions takes at most 50 session ids a call (README, "How it reads Kore.ai"). */
     static final int SESSION_IDS_PER_CALL = 50;
-    static final int V1_LIMIT = 100;
-    static final int V2_LIMIT = 10_000;
-    static final int LITE_LIMIT = 1_000;
-    static final int AGENT_AI_LIMIT = 20;
     private static final DateTimeFormatter WIRE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -100,59 +94,42 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     }
 
     @Override
-    public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
-        String path = botPath + "/getSessions"
-                + (containment == null ? "" : "?containmentType=" + containment.wireName());
+    public Iterable<Page<Session>> sessions(TimeWindow window) {
+        String path = botPath + "/getSessions";
         return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
             JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
-                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, SESSIONS_LIMIT));
+                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, Endpoint.GET_SESSIONS.pageSize()));
             return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
         });
     }
 
     @Override
-    public SessionLookup sessionsById(Collection<String> ids) {
+    public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
         List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
-        List<Session> sessions = new ArrayList<>();
-        List<String> invalid = new ArrayList<>();
-        List<Rejection> rejections = new ArrayList<>();
+        List<List<String>> chunks = new ArrayList<>();
         for (int i = 0; i < unique.size(); i += SESSION_IDS_PER_CALL) {
-            List<String> chunk = unique.subList(i, Math.min(i + SESSION_IDS_PER_CALL, unique.size()));
-            JsonNode root = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
-                    new Requests.SessionIds(chunk));
-            WirePage<Session> page = read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
-            sessions.addAll(page.page().records());
-            rejections.addAll(page.page().rejections());
-            invalid.addAll(page.invalidIds());
+            chunks.add(unique.subList(i, Math.min(i + SESSION_IDS_PER_CALL, unique.size())));
         }
-        return new SessionLookup(sessions, invalid, rejections);
+        // Lazy: each call is made when the iterator reaches it, so the caller counts one before the next is sent.
+        return () -> chunks.stream().map(this::lookUp).iterator();
+    }
+
+    private SessionLookup lookUp(List<String> chunk) {
+        JsonNode root = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
+                new Requests.SessionIds(chunk));
+        WirePage<Session> page = read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
+        return new SessionLookup(page.page().records(), page.invalidIds(), page.page().rejections());
     }
 
     @Override
     public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V2_LIMIT,
-                        List.of(), null));
-    }
-
-    @Override
-    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
-        List<String> ids = List.copyOf(sessionIds);
-        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V1_LIMIT,
-                        ids, null));
-    }
-
-    /**
-     * messages-lite. Kore.ai requires a {@code userId} here, so this only serves callers that already know
-     * the user (for example from a session); it cannot list a bot's traffic on its own. It has no latency.
-     */
-    @Override
-    public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
-        Objects.requireNonNull(userId, "userId");
-        return messageListing(Endpoint.MESSAGES_LITE, "/messages-lite", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, null, null, skip, LITE_LIMIT,
-                        List.of(), userId));
+        String path = botPath + "/getMessagesV2";
+        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) ->
+                // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
+                caller.post(Endpoint.GET_MESSAGES_V2, path, Map.of(),
+                        new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip,
+                                Endpoint.GET_MESSAGES_V2.pageSize(), List.of(), null),
+                        bytes -> WirePages.messages(bytes, channel, includeText)));
     }
 
     /**
@@ -167,7 +144,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         return new PagedListing<>(WindowSplitter.splitDays(window), PagedListing.Paging.PAGE_NUMBER, (days, page) -> {
             JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
                     new Requests.Conversations(days.from().toString(), days.to().toString(), page,
-                            AGENT_AI_LIMIT, false));
+                            Endpoint.AACONVERSATION.pageSize(), false));
             WirePage<AgentAiConversation> fetched = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
             agentAiCursor.observe(days, page, fetched.page(), fetched.more());
             return fetched;
@@ -182,20 +159,6 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     @Override
     public String toString() {
         return "KoreClient[bot=" + botName + "]";
-    }
-
-    private interface RequestBody {
-        Requests.Messages at(TimeWindow window, int skip);
-    }
-
-    private Iterable<Page<Message>> messageListing(Endpoint endpoint, String suffix, String channel,
-                                                   TimeWindow window, RequestBody body) {
-        String path = botPath + suffix;
-        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
-            // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
-            return caller.post(endpoint, path, Map.of(), body.at(w, skip),
-                    bytes -> WirePages.messages(bytes, channel, includeText));
-        });
     }
 
     private interface PageRead<T> {

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Bounds the values of one label (CONTRACT §4): the first {@code limit} distinct values pass, later new
+ * Bounds the values of one label (README, "Metrics"): the first {@code limit} distinct values pass, later new
  * values become {@code other}, missing ones {@code unknown}.
  */
 final class LabelGuard {

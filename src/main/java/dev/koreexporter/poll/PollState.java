@@ -2,7 +2,6 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Session;
-import dev.koreexporter.model.TimeWindow;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -67,21 +66,9 @@ final class PollState {
         return s;
     }
 
-    static String messagesKey(String channel) {
-        return "messages:" + channel;
-    }
-
     /** End of the last window a stream read completely (the backfill floor before its first). */
     Instant watermark(String key) {
         return watermarks.getOrDefault(key, floor);
-    }
-
-    /** The window a stream reads now, or null when there is nothing to read (clock behind the watermark). */
-    TimeWindow window(String key, Instant now, Duration lookback, Duration step) {
-        Instant wm = watermarks.getOrDefault(key, floor);
-        Instant start = max(floor, wm.minus(lookback));
-        Instant end = min(now, wm.plus(step));
-        return end.isBefore(start) ? null : new TimeWindow(start, end);
     }
 
     /** The stream has read everything up to {@code end}; ids older than {@code keepFrom} will not be read again. */
@@ -108,7 +95,7 @@ final class PollState {
     }
 
     boolean sessionCounted(String id) {
-        SeenIds ids = seen.get(BotPoller.SESSIONS);
+        SeenIds ids = seen.get(SessionStream.KEY);
         return ids != null && ids.contains(id);
     }
 
@@ -123,7 +110,7 @@ final class PollState {
     }
 
     void countSession(Session s) {
-        markSeen(BotPoller.SESSIONS, s.id(), s.start());
+        markSeen(SessionStream.KEY, s.id(), s.start());
         active.remove(s.id());
         containment.add(s.end(), s.containment());
     }
@@ -190,9 +177,5 @@ final class PollState {
 
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
-    }
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

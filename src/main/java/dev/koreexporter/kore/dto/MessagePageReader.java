@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.dto.MessageTokens.Unusual;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -29,8 +31,8 @@ import java.util.List;
  */
 final class MessagePageReader {
     private static final JsonFactory JSON = WireJson.MAPPER.getFactory();
-    private static final Rejection BAD_TYPE = new Rejection(RecordMapping.MESSAGE, "bad_type");
-    private static final Rejection MISSING_ID = new Rejection(RecordMapping.MESSAGE, "missing_id");
+    private static final Rejection BAD_TYPE = new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE);
+    private static final Rejection MISSING_ID = new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID);
     /** Compared by identity: a string value left undecoded. */
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String NOT_READ = new String("not read");

@@ -7,7 +7,9 @@ import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 
 import java.time.Instant;
@@ -18,10 +20,6 @@ import java.util.List;
  * the rest of its page is kept.
  */
 final class RecordMapping {
-    static final String MESSAGE = "message";
-    static final String SESSION = "session";
-    static final String CONVERSATION = "conversation";
-
     /** A latency segment longer than this is a broken measurement, not a slow turn. */
     private static final double MAX_LATENCY_MS = 10 * 60 * 1000;
 
@@ -34,19 +32,19 @@ final class RecordMapping {
             return new Mapped<>(value, null);
         }
 
-        static <T> Mapped<T> rejected(String kind, String reason) {
+        static <T> Mapped<T> rejected(RecordKind kind, RejectionReason reason) {
             return new Mapped<>(null, new Rejection(kind, reason));
         }
     }
 
     static Mapped<Message> message(JsonNode node, String requestedChannel, boolean includeText) {
-        String idProblem = idProblem(node, "_id");
+        RejectionReason idProblem = idProblem(node, "_id");
         if (idProblem != null) {
-            return Mapped.rejected(MESSAGE, idProblem);
+            return Mapped.rejected(RecordKind.MESSAGE, idProblem);
         }
         MessageDto dto = read(node, MessageDto.class);
         if (dto == null) {
-            return Mapped.rejected(MESSAGE, "bad_type");
+            return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_TYPE);
         }
         return message(dto, createdOn(dto), channel(dto, requestedChannel), includeText ? text(dto) : null);
     }
@@ -65,34 +63,34 @@ final class RecordMapping {
      */
     static Mapped<Message> message(MessageDto dto, Instant createdOn, String channel, String text) {
         if (createdOn == null) {
-            return Mapped.rejected(MESSAGE, "bad_time");
+            return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_TIME);
         }
         Direction direction = "incoming".equalsIgnoreCase(dto.type()) ? Direction.INCOMING
                 : "outgoing".equalsIgnoreCase(dto.type()) ? Direction.OUTGOING : null;
         Latency latency = latency(dto.latency());
         if (direction == null || (dto.latency() != null && !plausible(dto.latency()))) {
-            return Mapped.rejected(MESSAGE, "bad_value");
+            return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_VALUE);
         }
         return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn, latency,
                 text));
     }
 
     static Mapped<Session> session(JsonNode node) {
-        String idProblem = idProblem(node, "sessionId");
+        RejectionReason idProblem = idProblem(node, "sessionId");
         if (idProblem != null) {
-            return Mapped.rejected(SESSION, idProblem);
+            return Mapped.rejected(RecordKind.SESSION, idProblem);
         }
         SessionDto dto = read(node, SessionDto.class);
         if (dto == null) {
-            return Mapped.rejected(SESSION, "bad_type");
+            return Mapped.rejected(RecordKind.SESSION, RejectionReason.BAD_TYPE);
         }
         Instant start = dto.startTime() == null ? null : instant(dto.startTime());
         Instant end = dto.endTime() == null ? null : instant(dto.endTime());
         if (start == null || (dto.endTime() != null && end == null)) {
-            return Mapped.rejected(SESSION, "bad_time");
+            return Mapped.rejected(RecordKind.SESSION, RejectionReason.BAD_TIME);
         }
         if (dto.noOfMessagesExchanged() != null && dto.noOfMessagesExchanged() < 0) {
-            return Mapped.rejected(SESSION, "bad_value");
+            return Mapped.rejected(RecordKind.SESSION, RejectionReason.BAD_VALUE);
         }
         boolean active = "active".equalsIgnoreCase(dto.sessionStatus())
                 || (dto.sessionStatus() == null && dto.containmentType() == null && end == null);
@@ -104,31 +102,31 @@ final class RecordMapping {
     }
 
     static Mapped<AgentAiConversation> conversation(JsonNode node) {
-        String idProblem = idProblem(node, "_id");
+        RejectionReason idProblem = idProblem(node, "_id");
         if (idProblem != null) {
-            return Mapped.rejected(CONVERSATION, idProblem);
+            return Mapped.rejected(RecordKind.CONVERSATION, idProblem);
         }
         ConversationDto dto = read(node, ConversationDto.class);
         if (dto == null) {
-            return Mapped.rejected(CONVERSATION, "bad_type");
+            return Mapped.rejected(RecordKind.CONVERSATION, RejectionReason.BAD_TYPE);
         }
         Instant start = dto.startTime() == null ? null : instant(dto.startTime());
         if (start == null) {
-            return Mapped.rejected(CONVERSATION, "bad_time");
+            return Mapped.rejected(RecordKind.CONVERSATION, RejectionReason.BAD_TIME);
         }
         return Mapped.ok(new AgentAiConversation(dto.id(), dto.channelType(), dto.experience(), start));
     }
 
     /** {@code missing_id} when absent or blank, {@code bad_type} when present but not a string. */
-    private static String idProblem(JsonNode node, String field) {
+    private static RejectionReason idProblem(JsonNode node, String field) {
         if (!node.isObject()) {
-            return "bad_type";
+            return RejectionReason.BAD_TYPE;
         }
         JsonNode id = node.get(field);
         if (id == null || id.isNull() || (id.isTextual() && id.asText().isBlank())) {
-            return "missing_id";
+            return RejectionReason.MISSING_ID;
         }
-        return id.isTextual() ? null : "bad_type";
+        return id.isTextual() ? null : RejectionReason.BAD_TYPE;
     }
 
     private static <T> T read(JsonNode node, Class<T> type) {

@@ -1,0 +1,191 @@
+package dev.koreexporter.metrics;
+
+import dev.koreexporter.model.Latency;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The catalogue: every kore_* meter, declared once (name, help, type, unit, labels, default buckets, and for
+ * the turn meters which latency value feeds it), in registration order. {@link KoreMetrics} registers from
+ * it, {@link Buckets} and the {@code metrics.buckets.*} config keys derive from it, and a test checks the
+ * README's metric and bucket tables against it.
+ *
+ * <p>The default buckets are chosen for voice SLOs: the bounds are the thresholds alerts and dashboards test
+ * against (total turn latency 1.5 s and 2 s, TTS first byte 0.3 s), so "share of turns under the SLO" is an
+ * exact bucket ratio, never an interpolation (README, "Service level objectives").
+ */
+public enum KoreMeter {
+    LABEL_VALUES_FOLDED("kore_exporter_label_values_folded_total", Type.COUNTER, Unit.NONE,
+            "Label values replaced by 'other' because the label already had "
+                    + KoreMetrics.LABEL_VALUE_LIMIT + " distinct values", names("label")),
+
+    TURN_LATENCY("kore_turn_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
+            names("bot", "channel", "language"),
+            bounds(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5, 10.0),
+            TurnFeed.millis(Latency::totalMs, true)),
+    ASR_LATENCY("kore_asr_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "ASR processing time of a voice turn, including endpoint detection (latency.asr.durationMs)",
+            names("bot", "channel", "language", "asr_provider"),
+            bounds(0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0),
+            TurnFeed.millis(l -> l.asr() == null ? null : l.asr().durationMs(), true)),
+    BOT_LATENCY("kore_bot_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Bot processing time of a voice turn (latency.bot.durationMs)",
+            names("bot", "channel", "language"),
+            bounds(0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0),
+            TurnFeed.millis(l -> l.bot() == null ? null : l.bot().durationMs(), true)),
+    TTS_LATENCY("kore_tts_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "TTS time of a voice turn (latency.tts.durationMs)",
+            names("bot", "channel", "language", "tts_provider", "tts_streaming"),
+            bounds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0),
+            TurnFeed.millis(l -> l.tts() == null ? null : l.tts().durationMs(), true)),
+    TTS_FIRST_BYTE("kore_tts_first_byte_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Time to the first TTS audio byte of a voice turn (latency.tts.firstByteMs, when present)",
+            names("bot", "channel", "language", "tts_provider"),
+            bounds(0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.0),
+            TurnFeed.millis(l -> l.tts() == null ? null : l.tts().firstByteMs(), true)),
+    ASR_CONFIDENCE("kore_asr_confidence", Type.HISTOGRAM, Unit.RATIO,
+            "ASR confidence score of a voice turn, 0..1 (latency.asr.confidenceScore)",
+            names("bot", "channel", "asr_provider"),
+            bounds(0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0),
+            TurnFeed.plain(l -> l.asr() == null ? null : l.asr().confidence())),
+    TTS_AUDIO("kore_tts_audio_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Length of the audio TTS generated for a voice turn (latency.tts.audioLengthMs)",
+            names("bot", "channel", "tts_provider"),
+            bounds(0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 60.0),
+            TurnFeed.millis(l -> l.tts() == null ? null : l.tts().audioMs(), false)),
+    TTS_CHARACTERS("kore_tts_characters_total", Type.COUNTER, Unit.NONE,
+            "Characters sent to TTS (sum of latency.tts.utteranceLengthChars)",
+            names("bot", "channel", "tts_provider"), bounds(),
+            TurnFeed.plain(l -> l.tts() == null ? null : l.tts().characters())),
+
+    MESSAGES("kore_messages_total", Type.COUNTER, Unit.NONE,
+            "Messages read from Kore.ai, each counted once", names("bot", "channel", "direction")),
+    SESSIONS("kore_sessions_total", Type.COUNTER, Unit.NONE,
+            "Sessions counted once, when closed, by how they ended",
+            names("bot", "channel", "containment", "session_type")),
+    SESSION_DURATION("kore_session_duration_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Duration of closed sessions (end_time - start_time)", names("bot", "channel", "containment"),
+            bounds(10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0, 3600.0, 7200.0), null),
+    SESSION_MESSAGES("kore_session_messages", Type.HISTOGRAM, Unit.NONE,
+            "Messages exchanged in closed sessions (noOfMessagesExchanged)", names("bot", "channel", "containment"),
+            bounds(1.0, 2.0, 4.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0), null),
+    CONTAINMENT_RATIO("kore_containment_ratio", Type.GAUGE, Unit.RATIO,
+            "Share of the sessions closed in the trailing containment window, by containment type",
+            names("bot", "containment")),
+    AGENTAI_CONVERSATIONS("kore_agentai_conversations_total", Type.COUNTER, Unit.NONE,
+            "Agent AI conversations, each counted once", names("bot", "channel_type", "experience")),
+
+    UP("kore_exporter_up", Type.GAUGE, Unit.NONE,
+            "1 when the bot's last poll cycle succeeded, else 0", names("bot")),
+    API_REQUESTS("kore_exporter_api_requests_total", Type.COUNTER, Unit.NONE,
+            "Requests sent to Kore.ai, by HTTP status ('error' when no response arrived)",
+            names("bot", "endpoint", "code")),
+    API_REQUEST_DURATION("kore_exporter_api_request_duration_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Duration of requests to Kore.ai", names("endpoint"),
+            bounds(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0), null),
+    API_THROTTLED("kore_exporter_api_throttled_total", Type.COUNTER, Unit.NONE,
+            "Requests Kore.ai answered with 429", names("bot", "endpoint")),
+    LAST_SUCCESS("kore_exporter_last_success_timestamp_seconds", Type.GAUGE, Unit.SECONDS,
+            "Unix time of the bot's last successful poll cycle", names("bot")),
+    WATERMARK_LAG("kore_exporter_watermark_lag_seconds", Type.GAUGE, Unit.SECONDS,
+            "Now minus the end of the last window read completely", names("bot")),
+    DUPLICATES_DROPPED("kore_exporter_duplicates_dropped_total", Type.COUNTER, Unit.NONE,
+            "Records read again (overlapping windows, repeated pages, retries) and not counted twice",
+            names("bot", "kind")),
+    RECORDS_REJECTED("kore_exporter_records_rejected_total", Type.COUNTER, Unit.NONE,
+            "Records that could not be counted (missing id, bad time, bad values)", names("bot", "kind", "reason")),
+    CHECKPOINT_ERRORS("kore_exporter_checkpoint_errors_total", Type.COUNTER, Unit.NONE,
+            "Checkpoint writes that failed (state dir unwritable or full)", names("bot")),
+    BUILD_INFO("kore_exporter_build_info", Type.GAUGE, Unit.NONE,
+            "Build of the running exporter; always 1", names("version")),
+    SPANS_DROPPED("kore_exporter_spans_dropped_total", Type.COUNTER, Unit.NONE,
+            "Spans dropped because the batch span processor's queue was full", names());
+
+    /** How the meter is exported. */
+    public enum Type {
+        COUNTER, GAUGE, HISTOGRAM;
+
+        /** As the README's metric table writes it. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What a value measures (base units only); ratios are 0..1, so bucket bounds above 1 are pointless. */
+    public enum Unit {
+        SECONDS, RATIO, NONE
+    }
+
+    private final String metricName;
+    private final Type type;
+    private final Unit unit;
+    private final String help;
+    private final List<String> labels;
+    private final List<Double> buckets;
+    private final TurnFeed turnFeed;
+
+    KoreMeter(String metricName, Type type, Unit unit, String help, List<String> labels) {
+        this(metricName, type, unit, help, labels, List.of(), null);
+    }
+
+    KoreMeter(String metricName, Type type, Unit unit, String help, List<String> labels, List<Double> buckets,
+              TurnFeed turnFeed) {
+        if ((type == Type.HISTOGRAM) == buckets.isEmpty()) {
+            throw new IllegalArgumentException(metricName + ": histograms and only histograms have buckets");
+        }
+        this.metricName = metricName;
+        this.type = type;
+        this.unit = unit;
+        this.help = help;
+        this.labels = labels;
+        this.buckets = buckets;
+        this.turnFeed = turnFeed;
+    }
+
+    /** The exported name (without the {@code _bucket}/{@code _count}/{@code _sum} suffixes of a histogram). */
+    public String metricName() {
+        return metricName;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public Unit unit() {
+        return unit;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** Default bucket upper bounds; empty unless a histogram. */
+    public List<Double> buckets() {
+        return buckets;
+    }
+
+    /** How a voice turn feeds this meter; null for meters not fed by turns. */
+    TurnFeed turnFeed() {
+        return turnFeed;
+    }
+
+    /** The histograms, whose buckets {@code metrics.buckets.<name>} may set. */
+    public static List<KoreMeter> histograms() {
+        return Arrays.stream(values()).filter(m -> m.type == Type.HISTOGRAM).toList();
+    }
+
+    private static List<String> names(String... names) {
+        return List.of(names);
+    }
+
+    private static List<Double> bounds(Double... bounds) {
+        return List.of(bounds);
+    }
+}

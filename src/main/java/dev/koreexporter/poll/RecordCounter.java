@@ -1,0 +1,197 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.TurnExemplar;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.RecordKind;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.tracing.SpanRef;
+import dev.koreexporter.tracing.TurnTracer;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Counts what the streams read, for one bot: every record not counted before goes to the metrics and the
+ * tracer, and the state is checkpointed after every page that counted something, so a crash repeats at
+ * most one page. Holds the bot's lock: pages are counted under it, and {@link #stop} takes it, so the final
+ * checkpoint never races a page being counted. Once stopped, nothing more is counted.
+ */
+final class RecordCounter {
+    private static final Logger LOG = Logger.getLogger(RecordCounter.class.getName());
+
+    private final ExporterConfig.Bot bot;
+    private final KoreMetrics metrics;
+    private final TurnTracer tracer;
+    private final PollState state;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<Rejection> loggedRejections = new HashSet<>();
+    private CycleCounts counts = new CycleCounts();
+    private volatile boolean stopped;
+
+    RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state) {
+        this.bot = bot;
+        this.metrics = metrics;
+        this.tracer = tracer;
+        this.state = state;
+    }
+
+    /** Starts a cycle's counts (for its log line). */
+    CycleCounts newCycle() {
+        counts = new CycleCounts();
+        return counts;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Counts each page of a listing as it arrives, {@code each} called for each of its records under the
+     * lock. Returns the records received; stops reading once the poller is stopped.
+     */
+    <T> int count(Iterable<Page<T>> pages, Consumer<T> each) {
+        int received = 0;
+        for (Page<T> page : pages) {
+            received += page.received();
+            if (!page(page, () -> page.records().forEach(each))) {
+                break;
+            }
+        }
+        return received;
+    }
+
+    /**
+     * Counts one page under the lock, then checkpoints if it counted anything: the checkpoint never lags
+     * the metrics by more than this page. False, counting nothing, once stopped.
+     */
+    boolean page(Page<?> page, Runnable count) {
+        lock.lock();
+        try {
+            if (stopped) {
+                return false;
+            }
+            for (Rejection r : page.rejections()) {
+                metrics.rejected(bot.name(), r);
+                if (loggedRejections.add(r)) {
+                    LOG.warning(() -> "bot=" + bot.name() + " rejected a " + r.kind().label() + " record: "
+                            + r.reason().label()
+                            + " (counted in kore_exporter_records_rejected_total; logged once per kind and reason)");
+                }
+            }
+            int before = state.countedSinceCheckpoint();
+            count.run();
+            if (state.countedSinceCheckpoint() > before && !state.persist(bot.name())) {
+                metrics.checkpointFailed(bot.name());
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A closed session is counted once; an active one is followed until it closes. Under the lock. */
+    void session(Session s) {
+        if (state.sessionCounted(s.id())) {
+            duplicate(RecordKind.SESSION);
+        } else if (s.active()) {
+            state.follow(s);
+        } else {
+            state.countSession(s);
+            metrics.sessionClosed(bot.name(), s);
+            tracer.sessionClosed(bot, s);
+            counts.sessions++;
+            counts.counted++;
+        }
+    }
+
+    /** Followed sessions a window from {@code windowStart} no longer covers: they must be looked up by id. */
+    List<String> sessionsToLookUp(Instant windowStart) {
+        return locked(() -> state.sessionsToLookUp(windowStart));
+    }
+
+    /** Ids Kore.ai no longer knows are not looked up again. Under the lock. */
+    void unfollow(List<String> ids) {
+        ids.forEach(state::unfollow);
+    }
+
+    /** Counts a message (and its turn) read by the stream {@code key}, unless counted before. Under the lock. */
+    void message(String key, Message m) {
+        if (!firstSeen(key, RecordKind.MESSAGE, m.id(), m.createdOn())) {
+            return;
+        }
+        metrics.message(bot.name(), m);
+        tracer.incoming(bot, m);
+        if (m.isTurn()) {
+            SpanRef span = tracer.turn(bot, m);
+            metrics.turn(bot.name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
+            counts.turns++;
+        }
+        counts.messages++;
+        counts.counted++;
+    }
+
+    /** Counts an Agent AI conversation read by the stream {@code key}, unless counted before. Under the lock. */
+    void conversation(String key, AgentAiConversation c) {
+        if (!firstSeen(key, RecordKind.CONVERSATION, c.id(), c.startTime())) {
+            return;
+        }
+        metrics.conversation(bot.name(), c);
+        counts.conversations++;
+        counts.counted++;
+    }
+
+    /** Runs {@code action} under the lock. */
+    <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checkpoints unless stopped (then the final checkpoint is written already); false when the write failed. */
+    boolean checkpoint() {
+        boolean ok = locked(() -> stopped || state.persist(bot.name()));
+        if (!ok) {
+            metrics.checkpointFailed(bot.name());
+        }
+        return ok;
+    }
+
+    /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
+    void stop() {
+        locked(() -> {
+            stopped = true;
+            if (!state.persist(bot.name())) {
+                metrics.checkpointFailed(bot.name());
+            }
+            return null;
+        });
+    }
+
+    /** Remembers the id; a record seen before is counted as a dropped duplicate instead. */
+    private boolean firstSeen(String key, RecordKind kind, String id, Instant time) {
+        if (state.markSeen(key, id, time)) {
+            return true;
+        }
+        duplicate(kind);
+        return false;
+    }
+
+    private void duplicate(RecordKind kind) {
+        counts.duplicates++;
+        metrics.duplicate(bot.name(), kind);
+    }
+}

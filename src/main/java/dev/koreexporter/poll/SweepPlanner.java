@@ -1,0 +1,121 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.model.TimeWindow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plans which window each stream reads in one cycle. Pure: the time and what the poller remembers go in,
+ * windows come out; nothing is read or written here.
+ *
+ * <p>Each stream reads [watermark - lookback, now], at most {@link #CATCH_UP_STEP} past its watermark.
+ * Re-reading the lookback is what costs requests: a busy bot's 20 minutes of sessions are many pages of 100
+ * (Agent AI: 20), read again every 30 s. So a stream whose last full read (a "sweep") returned more than
+ * {@link #CHEAP_SWEEP_PAGES} pages' worth of records sweeps only every {@code lookback / 8}, from a lookback
+ * before the previous sweep's end, and in between reads from one interval before its watermark. Data landing
+ * up to a lookback late is still read, only up to {@code lookback / 8} later. Quiet streams sweep every cycle
+ * (README, "How it reads Kore.ai").
+ */
+final class SweepPlanner {
+    /** Bounds one cycle's window while catching up (first backfill, after an outage). */
+    static final Duration CATCH_UP_STEP = Duration.ofHours(6);
+    /** A full read of the lookback is done every cycle while it returns at most this many pages' worth. */
+    static final int CHEAP_SWEEP_PAGES = 3;
+
+    /** A stream's last full read of its lookback: when it started, the end of its window, records received. */
+    record Sweep(Instant at, Instant end, int records) {
+    }
+
+    /**
+     * What the planner needs of one stream: its key, its page size (records, not requests, so that a server
+     * capping pages lower than documented does not turn a quiet stream into a swept one), the end of the last
+     * window it read completely (the floor before its first), its last sweep and the window end of its last
+     * follow-up lookups (both null before the first).
+     */
+    record StreamState(String key, int pageSize, Instant watermark, Sweep lastSweep, Instant lastFollowUp) {
+    }
+
+    /** One planned read; {@code followUps}: look up the sessions the window no longer covers. */
+    record Read(String key, TimeWindow window, boolean sweep, boolean followUps) {
+    }
+
+    private final Duration lookback;
+    private final Duration interval;
+    private final Duration sweepEvery;
+
+    SweepPlanner(Duration lookback, Duration interval) {
+        this.lookback = lookback;
+        this.interval = interval;
+        this.sweepEvery = lookback.dividedBy(8);
+    }
+
+    /** The reads of one cycle, in the order of {@code streams}; a stream with nothing to read is left out. */
+    List<Read> plan(Instant now, Instant floor, List<StreamState> streams) {
+        // One costly sweep per cycle, the most overdue first: streams due together take turns (a later sweep
+        // still starts from its previous one, so waiting a cycle loses nothing).
+        String costlySweep = mostOverdueCostlySweep(now, streams);
+        List<Read> reads = new ArrayList<>();
+        for (StreamState s : streams) {
+            Instant start = max(floor, s.watermark().minus(lookback));
+            Instant end = min(now, s.watermark().plus(CATCH_UP_STEP));
+            if (end.isBefore(start)) {
+                continue; // the clock is behind the watermark
+            }
+            TimeWindow full = new TimeWindow(start, end);
+            Sweep last = s.lastSweep();
+            boolean sweep = last == null || !costly(s) || full.to().isBefore(now) || s.key().equals(costlySweep);
+            TimeWindow window;
+            if (last == null) {
+                window = full;
+            } else if (sweep) {
+                // From a lookback before the previous sweep's end, so lateness up to the lookback is still read.
+                Instant from = max(floor, last.end().minus(lookback));
+                window = new TimeWindow(min(from, full.from()), full.to());
+            } else {
+                // Clamped: after the clock stepped back, the watermark can be later than now.
+                Instant since = min(s.watermark().minus(interval), full.to());
+                window = new TimeWindow(max(since, full.from()), full.to());
+            }
+            // Sessions active for longer than the lookback (often ones that never close) cost a lookup each: at
+            // most one round of lookups per lookback / 8, not one per cycle.
+            boolean followUps = sweep
+                    && (s.lastFollowUp() == null || !window.to().isBefore(s.lastFollowUp().plus(sweepEvery)));
+            reads.add(new Read(s.key(), window, sweep, followUps));
+        }
+        return reads;
+    }
+
+    /** Ids stay until no sweep can read them again: a lookback before the last sweep's end. */
+    Instant keepIdsFrom(Sweep lastSweep) {
+        return lastSweep.end().minus(lookback);
+    }
+
+    private boolean costly(StreamState s) {
+        return s.lastSweep().records() > CHEAP_SWEEP_PAGES * s.pageSize();
+    }
+
+    private String mostOverdueCostlySweep(Instant now, List<StreamState> streams) {
+        String key = null;
+        Instant oldest = null;
+        for (StreamState s : streams) {
+            Sweep last = s.lastSweep();
+            if (last != null && costly(s) && !now.isBefore(last.at().plus(sweepEvery))
+                    && (oldest == null || last.at().isBefore(oldest))) {
+                key = s.key();
+                oldest = last.at();
+            }
+        }
+        return key;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
