@@ -28,8 +28,9 @@ import java.util.Map;
 
 /**
  * Requests the exporter spends on a simulated day of traffic, against the naive strategy of public scripts
- * (list the sessions, then getMessages v1 per session, 100 a page) reading the same day. Both run against
- * the in-process simulator on a manual clock; the simulator counts every request it receives.
+ * (list the sessions, then one messages listing per session, over the session's own window) reading the
+ * same day. The client reads getMessagesV2 only for now (getMessages v1 returns with its fallback); a
+ * session's messages fit one page of either, so the count is the same. Both run against the in-process simulator on a manual clock; the simulator counts every request it receives.
  */
 final class ApiCostBench {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
@@ -169,13 +170,12 @@ final class ApiCostBench {
                 try (KoreClient client = KoreClient.create(kore, bot, clock, ApiRequestListener.NONE, false,
                         clock::advance)) {
                     List<Session> sessions = new ArrayList<>();
-                    client.sessions(day, null).forEach(p -> sessions.addAll(p.records()));
+                    client.sessions(day).forEach(p -> sessions.addAll(p.records()));
                     for (Session session : sessions) {
                         Instant to = session.end() == null ? day.to() : session.end();
                         String channel = session.channel() == null ? bot.channels().get(0) : session.channel();
-                        for (Page<Message> ignored : client.messagesV1(channel,
-                                new TimeWindow(session.start(), to.isAfter(session.start()) ? to : session.start()),
-                                List.of(session.id()))) {
+                        for (Page<Message> ignored : client.messages(channel,
+                                new TimeWindow(session.start(), to.isAfter(session.start()) ? to : session.start()))) {
                             // Reading every page is the cost being measured.
                         }
                     }
@@ -195,12 +195,12 @@ final class ApiCostBench {
         }
 
         @Override
-        public Iterable<Page<Session>> sessions(TimeWindow window, dev.koreexporter.model.Containment containment) {
-            return api.sessions(window, containment);
+        public Iterable<Page<Session>> sessions(TimeWindow window) {
+            return api.sessions(window);
         }
 
         @Override
-        public SessionLookup sessionsById(java.util.Collection<String> ids) {
+        public Iterable<SessionLookup> sessionsById(java.util.Collection<String> ids) {
             return api.sessionsById(ids);
         }
 
@@ -225,15 +225,7 @@ final class ApiCostBench {
             };
         }
 
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
-            return api.messagesV1(channel, window, sessionIds);
-        }
 
-        @Override
-        public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
-            return api.messagesLite(userId, channel, window);
-        }
 
         @Override
         public Iterable<Page<dev.koreexporter.model.AgentAiConversation>> agentAiConversations(TimeWindow window) {

@@ -237,24 +237,16 @@ final class IngestBench {
         }
 
         @Override
-        public Iterable<Page<dev.koreexporter.model.Session>> sessions(TimeWindow w, dev.koreexporter.model.Containment c) {
+        public Iterable<Page<dev.koreexporter.model.Session>> sessions(TimeWindow w) {
             return List.of();
         }
 
         @Override
-        public SessionLookup sessionsById(Collection<String> ids) {
-            return new SessionLookup(List.of(), List.of(), List.of());
-        }
-
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
+        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
             return List.of();
         }
 
-        @Override
-        public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
-            return List.of();
-        }
+
 
         @Override
         public Iterable<Page<dev.koreexporter.model.AgentAiConversation>> agentAiConversations(TimeWindow window) {

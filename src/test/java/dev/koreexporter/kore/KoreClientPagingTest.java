@@ -59,12 +59,12 @@ class KoreClientPagingTest {
     void pagesAreFetchedOnlyWhenTheIteratorReachesThem() {
         try (var fake = new FakeKore(time, r -> Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 10, true)));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            Iterator<Page<Message>> it = client.messagesV1("korevg", hour, List.of()).iterator();
+            Iterator<Page<Message>> it = client.messages("korevg", hour).iterator();
             assertEquals(0, fake.requests.size());
             it.next();
             it.next();
             assertEquals(2, fake.requests.size());
-            assertEquals(100, fake.requests.getFirst().body().get("limit").asInt());
+            assertEquals(10_000, fake.requests.getFirst().body().get("limit").asInt());
             assertFalse(fake.requests.getFirst().body().has("sessionId"));
         }
     }
@@ -76,12 +76,10 @@ class KoreClientPagingTest {
             return Reply.ok(FakeKore.messagesPage(skip, skip < 20 ? 10 : 0, true));
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             List<Page<Message>> pages = new ArrayList<>();
-            client.messagesV1("korevg", hour, List.of("s1", "s2")).forEach(pages::add);
+            client.messages("korevg", hour).forEach(pages::add);
 
             assertEquals(2, pages.size());
             assertEquals(3, fake.requests.size());
-            assertEquals(List.of("s1", "s2"), FakeKore.JSON.convertValue(
-                    fake.requests.getFirst().body().get("sessionId"), List.class));
         }
     }
 
@@ -91,13 +89,13 @@ class KoreClientPagingTest {
                 + r.body().get("dateFrom").asText() + "\",\"start_time\":\"2026-11-01T00:00:00.000Z\"}]}"));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             var window = new TimeWindow(T0.minus(Duration.ofDays(15)), T0);
-            List<Session> sessions = all(client.sessions(window, Containment.SELF_SERVICE));
+            List<Session> sessions = all(client.sessions(window));
 
             assertEquals(3, sessions.size());
             assertEquals(3, fake.requests.size());
             Instant expectedFrom = window.from();
             for (var r : fake.requests) {
-                assertEquals("containmentType=selfService", r.query());
+                assertEquals("", r.query(), "every containment type");
                 Instant from = Instant.parse(r.body().get("dateFrom").asText());
                 Instant to = Instant.parse(r.body().get("dateTo").asText());
                 assertEquals(expectedFrom, from, "no gap, no overlap");
@@ -110,7 +108,7 @@ class KoreClientPagingTest {
     }
 
     @Test
-    void sessionsWithoutContainmentAskForNoTypeAndPageOnSkip() {
+    void sessionsAskForNoContainmentTypeAndPageOnSkip() {
         try (var fake = new FakeKore(time, r -> {
             int skip = r.body().get("skip").asInt();
             var sb = new StringBuilder("{\"moreAvailable\":" + (skip == 0) + ",\"sessions\":[");
@@ -120,7 +118,7 @@ class KoreClientPagingTest {
             }
             return Reply.ok(sb.append("]}").toString());
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            List<Session> sessions = all(client.sessions(hour, null));
+            List<Session> sessions = all(client.sessions(hour));
 
             assertEquals(105, sessions.size());
             assertTrue(sessions.stream().allMatch(Session::active));
@@ -143,25 +141,20 @@ class KoreClientPagingTest {
                     .append("\"]}").toString());
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             List<String> ids = IntStream.range(0, 120).mapToObj(i -> "id" + i).toList();
-            var lookup = client.sessionsById(ids);
+            var lookups = client.sessionsById(ids);
+            assertEquals(0, fake.requests.size(), "lazy: no call before the iterator asks");
+            List<String> invalid = new ArrayList<>();
+            List<Session> found = new ArrayList<>();
+            for (var lookup : lookups) {
+                invalid.addAll(lookup.invalidIds());
+                found.addAll(lookup.sessions());
+            }
 
             assertEquals(List.of(50, 50, 20), fake.requests.stream().map(r -> r.body().get("sessionId").size()).toList());
             assertTrue(fake.requests.stream().allMatch(r -> r.body().size() == 1), "ids only, no other filter");
-            assertEquals(List.of("id49", "id99", "id119"), lookup.invalidIds());
-            assertEquals(117, lookup.sessions().size());
-            assertTrue(lookup.sessions().stream().allMatch(s -> s.closed() && s.containment() == Containment.AGENT));
-        }
-    }
-
-    @Test
-    void messagesLiteSendsTheUserIdAndItsOwnLimit() {
-        try (var fake = new FakeKore(time, r -> Reply.ok(FakeKore.messagesPage(0, 3, false)));
-             var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            assertEquals(3, all(client.messagesLite("u-123", "korevg", hour)).size());
-            var body = fake.requests.getFirst().body();
-            assertEquals("/api/public/bot/" + TestClients.BOT_ID + "/messages-lite", fake.requests.getFirst().path());
-            assertEquals("u-123", body.get("userId").asText());
-            assertEquals(1000, body.get("limit").asInt());
+            assertEquals(List.of("id49", "id99", "id119"), invalid);
+            assertEquals(117, found.size());
+            assertTrue(found.stream().allMatch(s -> s.closed() && s.containment() == Containment.AGENT));
         }
     }
 

@@ -7,7 +7,9 @@ import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -77,8 +79,8 @@ class MetricsGoldenTest {
         m.sessionClosed("billing", new Session("s-1", "korevg", NOW.minusSeconds(95), NOW, false,
                 Containment.SELF_SERVICE, "interactive", 6, List.of("en")));
         m.conversation("billing", new AgentAiConversation("c-1", "voice", null, NOW));
-        m.duplicate("billing", "message");
-        m.rejected("billing", new Rejection("message", "missing_id"));
+        m.duplicate("billing", RecordKind.MESSAGE);
+        m.rejected("billing", new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID));
         ApiRequestListener api = m.apiListener("billing");
         api.requestCompleted(Endpoint.GET_MESSAGES_V2, "200", Duration.ofMillis(120));
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));

@@ -1,10 +1,8 @@
 package dev.koreexporter.poll;
 
-import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.model.AgentAiConversation;
-import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
@@ -65,18 +63,26 @@ final class FakeKoreApi implements KoreApi {
     }
 
     @Override
-    public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
+    public Iterable<Page<Session>> sessions(TimeWindow window) {
         sessionWindows.add(window);
         List<Session> hits = currentSessions().stream()
                 .filter(s -> window.contains(s.start()))
-                .filter(s -> containment == null || (s.closed() && s.containment() == containment))
                 .sorted(Comparator.comparing(Session::start).reversed())
                 .toList();
         return pages(hits);
     }
 
     @Override
-    public SessionLookup sessionsById(Collection<String> ids) {
+    public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
+        List<SessionLookup> calls = new ArrayList<>();
+        List<String> all = List.copyOf(ids);
+        for (int i = 0; i < all.size(); i += 50) {
+            calls.add(lookUp(all.subList(i, Math.min(all.size(), i + 50))));
+        }
+        return calls;
+    }
+
+    private SessionLookup lookUp(Collection<String> ids) {
         if (ids.size() > 50) {
             throw new IllegalArgumentException("more than 50 ids");
         }
@@ -97,15 +103,7 @@ final class FakeKoreApi implements KoreApi {
                 m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
     }
 
-    @Override
-    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
-        return messages(channel, window);
-    }
 
-    @Override
-    public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
-        throw new KoreApiException(Endpoint.MESSAGES_LITE, 400, "not used", null);
-    }
 
     @Override
     public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {

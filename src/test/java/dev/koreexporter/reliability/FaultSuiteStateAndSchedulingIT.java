@@ -158,13 +158,13 @@ class FaultSuiteStateAndSchedulingIT {
         }
 
         @Override
-        public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
-            return probed(api.sessions(window, containment));
+        public Iterable<Page<Session>> sessions(TimeWindow window) {
+            return probed(api.sessions(window));
         }
 
         @Override
-        public SessionLookup sessionsById(Collection<String> ids) {
-            return call(() -> api.sessionsById(ids));
+        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
+            return probed(api.sessionsById(ids));
         }
 
         @Override
@@ -172,15 +172,7 @@ class FaultSuiteStateAndSchedulingIT {
             return probed(api.messages(channel, window));
         }
 
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
-            return probed(api.messagesV1(channel, window, sessionIds));
-        }
 
-        @Override
-        public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
-            return probed(api.messagesLite(userId, channel, window));
-        }
 
         @Override
         public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {

@@ -84,7 +84,7 @@ class KoreTlsIT {
     private static List<Session> read(KoreClient client) {
         Instant now = Instant.now();
         List<Session> all = new ArrayList<>();
-        for (Page<Session> p : client.sessions(new TimeWindow(now.minus(Duration.ofHours(1)), now), null)) {
+        for (Page<Session> p : client.sessions(new TimeWindow(now.minus(Duration.ofHours(1)), now))) {
             all.addAll(p.records());
         }
         return all;

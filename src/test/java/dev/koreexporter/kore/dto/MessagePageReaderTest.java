@@ -2,7 +2,9 @@ package dev.koreexporter.kore.dto;
 
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -207,9 +209,9 @@ class MessagePageReaderTest {
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":-5}}",
                 TURN)), "korevg", false).page();
 
-        assertEquals(List.of(new Rejection("message", "missing_id"), new Rejection("message", "bad_time"),
-                new Rejection("message", "bad_type"), new Rejection("message", "bad_type"),
-                new Rejection("message", "bad_value")), page.rejections());
+        assertEquals(List.of(new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID), new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TIME),
+                new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE), new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE),
+                new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE)), page.rejections());
         assertEquals(1, page.records().size());
         assertEquals(6, page.received());
     }

@@ -3,7 +3,9 @@ package dev.koreexporter.kore.dto;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 import org.junit.jupiter.api.Test;
 
@@ -85,19 +87,19 @@ class WirePagesTest {
 
     @Test
     void eachBadRecordIsRejectedWithItsReasonAndTheRestKept() throws Exception {
-        assertEquals(new Rejection("message", "missing_id"),
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID),
                 rejectionOf("{\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}"));
-        assertEquals(new Rejection("message", "bad_time"),
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TIME),
                 rejectionOf("{\"_id\":\"x\",\"type\":\"incoming\",\"createdOn\":\"yesterday\"}"));
-        assertEquals(new Rejection("message", "bad_time"), rejectionOf("{\"_id\":\"x\",\"type\":\"incoming\"}"));
-        assertEquals(new Rejection("message", "bad_type"), rejectionOf(
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TIME), rejectionOf("{\"_id\":\"x\",\"type\":\"incoming\"}"));
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE), rejectionOf(
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":\"fast\"}"));
-        assertEquals(new Rejection("message", "bad_type"), rejectionOf("[1,2]"));
-        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE), rejectionOf("[1,2]"));
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":-5}}"));
-        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":900000}}"));
-        assertEquals(new Rejection("message", "bad_value"), rejectionOf(
+        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\","
                         + "\"latency\":{\"asr\":{\"confidenceScore\":1.5}}}"));
     }
@@ -128,8 +130,8 @@ class WirePagesTest {
         assertEquals(Instant.parse("2026-11-21T11:29:26.145Z"), s.get(0).end());
         assertTrue(s.get(1).active() && s.get(2).active());
         assertFalse(s.get(0).toString().contains("u-1"));
-        assertEquals(List.of(new Rejection("session", "missing_id"), new Rejection("session", "bad_time"),
-                new Rejection("session", "bad_type")), page.page().rejections());
+        assertEquals(List.of(new Rejection(RecordKind.SESSION, RejectionReason.MISSING_ID), new Rejection(RecordKind.SESSION, RejectionReason.BAD_TIME),
+                new Rejection(RecordKind.SESSION, RejectionReason.BAD_TYPE)), page.page().rejections());
         assertEquals(6, page.page().received());
         assertEquals(List.of("nope"), page.invalidIds());
         assertFalse(page.more());
@@ -144,7 +146,7 @@ class WirePagesTest {
         var page = WirePages.conversations(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)));
         assertTrue(page.more());
         assertEquals("chat", page.page().records().getFirst().experience());
-        assertEquals(List.of(new Rejection("conversation", "bad_time")), page.page().rejections());
+        assertEquals(List.of(new Rejection(RecordKind.CONVERSATION, RejectionReason.BAD_TIME)), page.page().rejections());
     }
 
     @Test
