@@ -1,10 +1,7 @@
 package dev.koreexporter;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.http.BasicAuthFilter;
-import dev.koreexporter.http.HealthService;
-import dev.koreexporter.http.LandingPage;
-import dev.koreexporter.http.MetricsService;
+import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
@@ -30,6 +27,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /** The running exporter: meters, one poller per bot, the scheduler and the HTTP server. */
@@ -65,7 +63,7 @@ public final class Daemon implements AutoCloseable {
                     tracer, store, clock));
         }
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
-        java.util.function.Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
+        Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
         // Ready means every bot finished its first cycle (the backfill), the longest part of start-up: start it
         // now so the JVM meters and the server are set up meanwhile. Its checkpoint writes wait for the server.
         scheduler.start();
@@ -76,14 +74,8 @@ public final class Daemon implements AutoCloseable {
             WebServerConfig.Builder builder = httpServer()
                     .host(http.host())
                     .port(http.port())
-                    .routing(r -> {
-                        if (!http.basicAuthUsers().isEmpty()) {
-                            r.addFilter(new BasicAuthFilter(http.basicAuthUsers(), clock));
-                        }
-                        r.register("/metrics", new MetricsService(registry))
-                                .register("/health", new HealthService(statuses))
-                                .register("/", new LandingPage(Version.get(), statuses));
-                    });
+                    .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
+                            clock));
             if (tls != null) {
                 builder.tls(tls);
             }
@@ -133,7 +125,7 @@ public final class Daemon implements AutoCloseable {
 
     private static void bindJvmMetrics(PrometheusRegistry registry, List<AutoCloseable> resources) {
         PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry,
-                io.micrometer.core.instrument.Clock.SYSTEM);
+                io.micrometer.core.instrument.Clock.SYSTEM); // fully qualified: java.time.Clock is imported
         new ClassLoaderMetrics().bindTo(micrometer);
         new JvmMemoryMetrics().bindTo(micrometer);
         JvmGcMetrics gc = new JvmGcMetrics();

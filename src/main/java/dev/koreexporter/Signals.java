@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Runs the shutdown action on SIGTERM/SIGINT and exits 0 (CONTRACT §1). A JVM shutdown hook alone would
+ * Runs the shutdown action on SIGTERM/SIGINT and exits 0 (README, "Quick start"). A JVM shutdown hook alone would
  * exit 143 on SIGTERM; the hook stays as the fallback for other ways the JVM stops.
  */
 final class Signals {

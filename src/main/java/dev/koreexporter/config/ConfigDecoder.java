@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Decodes the YAML tree (after {@code ${ENV}} resolution and env overrides) into {@link ExporterConfig}:
- * strict keys and types, the defaults of CONTRACT §2, then the rules. Collects every problem.
+ * strict keys and types, the defaults of README "Configuration", then the rules. Collects every problem.
  */
 final class ConfigDecoder {
     static final int DEFAULT_PORT = 9469;

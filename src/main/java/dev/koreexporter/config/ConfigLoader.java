@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loads the exporter's config (CONTRACT §2): YAML, then {@code ${ENV}} references, then environment
+ * Loads the exporter's config (README, "Configuration"): YAML, then {@code ${ENV}} references, then environment
  * overrides ({@code SERVER_PORT}...), then strict decoding with defaults and validation. Either returns a
  * complete config or throws a {@link ConfigException} listing every problem. Never prints anything.
  */

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** The whole, validated, immutable configuration (CONTRACT §2). Build it with {@link ConfigLoader}. */
+/** The whole, validated, immutable configuration (README, "Configuration"). Build it with {@link ConfigLoader}. */
 public record ExporterConfig(Server server,
                              Kore kore,
                              Poll poll,
@@ -30,7 +31,7 @@ public record ExporterConfig(Server server,
         @Override
         public String toString() {
             return "Server[port=" + port + ", host=" + host + ", tls=" + tls
-                    + ", basicAuthUsers=" + new java.util.TreeSet<>(basicAuthUsers.keySet()) + "]";
+                    + ", basicAuthUsers=" + new TreeSet<>(basicAuthUsers.keySet()) + "]";
         }
     }
 

@@ -3,6 +3,7 @@ package dev.koreexporter.poll;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -42,7 +43,7 @@ public final class PollScheduler implements AutoCloseable {
         if (!closed) {
             try {
                 executor.schedule(() -> cycle(poller), caughtUp ? interval.toMillis() : 0, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // shutting down
             }
         }

@@ -1,0 +1,121 @@
+package dev.koreexporter.http;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.poll.BotStatus;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.ClientResponseTyped;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The exporter's routes, without pollers: the same tests run with and without sockets (Helidon's
+ * {@code @RoutingTest} and {@code @ServerTest}), on the one routing {@link #routing} sets up.
+ */
+abstract class ExporterRoutesTestBase {
+    private static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+    private static final String USER = "prometheus";
+    private static final String PASSWORD = "scrape-pw";
+    private static final BotStatus NOT_YET = new BotStatus("billing", 0, false, null, null, null, true);
+    private static final BotStatus DONE = new BotStatus("billing", 1, true, NOW, NOW, null, true);
+    private static final BotStatus CHECKPOINT_FAILING = new BotStatus("billing", 3, true, NOW, NOW, null, false);
+    /** What the health endpoint reads; tests set it, each starts not ready. */
+    private static final AtomicReference<List<BotStatus>> BOTS = new AtomicReference<>(List.of(NOT_YET));
+
+    private final Http1Client client;
+
+    ExporterRoutesTestBase(Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        new KoreMetrics(registry, Map.of(), "9.9.9", clock);
+        String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
+        ExporterRoutes.routing(routing, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock);
+    }
+
+    @AfterEach
+    void notReadyAgain() {
+        BOTS.set(List.of(NOT_YET));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ClientResponseTyped<String> get(String path, String authorization, String accept) {
+        var request = client.get(path);
+        if (authorization != null) {
+            request.header(HeaderNames.AUTHORIZATION, authorization);
+        }
+        if (accept != null) {
+            request.header(HeaderNames.ACCEPT, accept);
+        }
+        return request.request(String.class);
+    }
+
+    @Test
+    void readyOnlyOnceEveryBotFinishedACycleAndCanCheckpoint() {
+        var notReady = get("/health/ready", null, null);
+        assertEquals(Status.SERVICE_UNAVAILABLE_503, notReady.status());
+        assertTrue(notReady.entity().contains("\"status\":\"DOWN\""), notReady.entity());
+
+        BOTS.set(List.of(DONE));
+        var ready = get("/health/ready", null, null);
+        assertEquals(Status.OK_200, ready.status());
+        assertTrue(ready.entity().contains("\"status\":\"UP\""), ready.entity());
+        assertEquals("application/json", ready.headers().first(HeaderNames.CONTENT_TYPE).orElseThrow());
+
+        BOTS.set(List.of(DONE, CHECKPOINT_FAILING));
+        assertEquals(Status.SERVICE_UNAVAILABLE_503, get("/health/ready", null, null).status());
+        assertEquals(Status.OK_200, get("/health/live", null, null).status(), "live while serving, ready or not");
+    }
+
+    @Test
+    void everythingButHealthNeedsTheCredentials() {
+        var anonymous = get("/metrics", null, null);
+        assertEquals(Status.UNAUTHORIZED_401, anonymous.status());
+        assertTrue(anonymous.headers().first(HeaderNames.WWW_AUTHENTICATE).orElseThrow().startsWith("Basic realm="));
+        assertEquals(Status.UNAUTHORIZED_401, get("/metrics", basic(USER, "wrong"), null).status());
+        assertEquals(Status.UNAUTHORIZED_401, get("/", basic("nobody", PASSWORD), null).status());
+        assertEquals(Status.OK_200, get("/", basic(USER, PASSWORD), null).status());
+        assertEquals(Status.OK_200, get("/metrics", basic(USER, PASSWORD), null).status());
+    }
+
+    @Test
+    void prometheusTextUnlessOpenMetricsIsAskedFor() {
+        var text = get("/metrics", basic(USER, PASSWORD), null);
+        assertEquals(Status.OK_200, text.status());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", text.headers().first(HeaderNames.CONTENT_TYPE).orElseThrow());
+        assertTrue(text.entity().contains("kore_exporter_build_info{version=\"9.9.9\"} 1"), text.entity());
+        assertFalse(text.entity().contains("# EOF"), "no OpenMetrics terminator in the text format");
+
+        var open = get("/metrics", basic(USER, PASSWORD), "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertEquals(Status.OK_200, open.status());
+        String openType = open.headers().first(HeaderNames.CONTENT_TYPE).orElseThrow();
+        assertTrue(openType.startsWith("application/openmetrics-text; version=1.0.0"), openType);
+        assertTrue(open.entity().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
+        assertTrue(open.entity().contains("kore_exporter_build_info{version=\"9.9.9\"} 1"), open.entity());
+    }
+}
