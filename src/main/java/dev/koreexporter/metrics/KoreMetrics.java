@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -90,12 +89,8 @@ public final class KoreMetrics {
         sessions = counter(KoreMeter.SESSIONS);
         sessionDuration = histogram(KoreMeter.SESSION_DURATION);
         sessionMessages = histogram(KoreMeter.SESSION_MESSAGES);
-        gaugeCallback(KoreMeter.CONTAINMENT_RATIO, cb -> {
-            Instant now = clock.instant();
-            for (BotGauges bot : bots) {
-                bot.containmentRatios(now).forEach((c, ratio) -> cb.call(ratio, bot.bot(), c.wireName()));
-            }
-        });
+        perBotGauge(KoreMeter.CONTAINMENT_RATIO, (bot, now, cb) ->
+                bot.containmentRatios(now).forEach((c, ratio) -> cb.call(ratio, bot.bot(), c.wireName())));
         conversations = counter(KoreMeter.AGENTAI_CONVERSATIONS);
 
         up = gauge(KoreMeter.UP);
@@ -103,12 +98,8 @@ public final class KoreMetrics {
         apiDuration = histogram(KoreMeter.API_REQUEST_DURATION);
         apiThrottled = counter(KoreMeter.API_THROTTLED);
         lastSuccess = gauge(KoreMeter.LAST_SUCCESS);
-        gaugeCallback(KoreMeter.WATERMARK_LAG, cb -> {
-            Instant now = clock.instant();
-            for (BotGauges bot : bots) {
-                bot.watermarkLagSeconds(now).ifPresent(lag -> cb.call(lag, bot.bot()));
-            }
-        });
+        perBotGauge(KoreMeter.WATERMARK_LAG, (bot, now, cb) ->
+                bot.watermarkLagSeconds(now).ifPresent(lag -> cb.call(lag, bot.bot())));
         duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
         rejected = counter(KoreMeter.RECORDS_REJECTED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
@@ -222,9 +213,20 @@ public final class KoreMetrics {
                 .register(registry);
     }
 
-    private void gaugeCallback(KoreMeter meter, Consumer<GaugeWithCallback.Callback> callback) {
+    /** A gauge read at scrape time from every registered bot. */
+    @FunctionalInterface
+    private interface PerBot {
+        void read(BotGauges bot, Instant now, GaugeWithCallback.Callback callback);
+    }
+
+    private void perBotGauge(KoreMeter meter, PerBot values) {
         GaugeWithCallback.builder().name(meter.metricName()).help(meter.help()).labelNames(labels(meter))
-                .callback(callback).register(registry);
+                .callback(cb -> {
+                    Instant now = clock.instant();
+                    for (BotGauges bot : bots) {
+                        values.read(bot, now, cb);
+                    }
+                }).register(registry);
     }
 
     private Histogram histogram(KoreMeter meter) {
