@@ -1,6 +1,6 @@
 package dev.koreexporter.config;
 
-import dev.koreexporter.metrics.KoreMeter;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,5 +1,7 @@
 package dev.koreexporter.metrics;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
+
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

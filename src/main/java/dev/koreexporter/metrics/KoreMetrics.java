@@ -2,6 +2,7 @@ package dev.koreexporter.metrics;
 
 import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
@@ -35,7 +36,7 @@ import java.util.function.LongSupplier;
  * "Metrics"). Callers hand it domain records; it knows nothing of HTTP or polling.
  */
 public final class KoreMetrics {
-    static final int LABEL_VALUE_LIMIT = 50;
+    static final int LABEL_VALUE_LIMIT = KoreMeter.LABEL_VALUE_LIMIT;
 
     private final Clock clock;
     private final Map<String, List<Double>> buckets;

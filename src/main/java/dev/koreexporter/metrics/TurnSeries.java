@@ -1,5 +1,8 @@
 package dev.koreexporter.metrics;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
+import dev.koreexporter.metrics.catalogue.TurnFeed;
+
 import dev.koreexporter.model.Latency;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;

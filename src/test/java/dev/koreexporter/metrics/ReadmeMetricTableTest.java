@@ -1,5 +1,7 @@
 package dev.koreexporter.metrics;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.koreexporter.metrics;
+package dev.koreexporter.metrics.catalogue;
 
 import dev.koreexporter.model.Latency;
 
@@ -9,7 +9,7 @@ import java.util.function.Function;
  * turn has none), whether it is milliseconds to export as seconds, and whether the observation carries the
  * turn's exemplar (README, "Traces": only the latency segments a span covers do).
  */
-record TurnFeed(Function<Latency, ? extends Number> value, boolean millis, boolean exemplar) {
+public record TurnFeed(Function<Latency, ? extends Number> value, boolean millis, boolean exemplar) {
 
     static TurnFeed millis(Function<Latency, Double> value, boolean exemplar) {
         return new TurnFeed(value, true, exemplar);
@@ -20,7 +20,7 @@ record TurnFeed(Function<Latency, ? extends Number> value, boolean millis, boole
     }
 
     /** The value to observe, or null when the turn does not have it. */
-    Double read(Latency latency) {
+    public Double read(Latency latency) {
         Number v = value.apply(latency);
         if (v == null) {
             return null;

@@ -1,4 +1,4 @@
-package dev.koreexporter.metrics;
+package dev.koreexporter.metrics.catalogue;
 
 import dev.koreexporter.model.Latency;
 
@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The catalogue: every kore_* meter, declared once (name, help, type, unit, labels, default buckets, and for
- * the turn meters which latency value feeds it), in registration order. {@link KoreMetrics} registers from
- * it, {@link Buckets} and the {@code metrics.buckets.*} config keys derive from it, and a test checks the
+ * the turn meters which latency value feeds it), in registration order. {@code KoreMetrics} registers from
+ * it, {@code Buckets} and the {@code metrics.buckets.*} config keys derive from it, and a test checks the
  * README's metric and bucket tables against it.
  *
  * <p>The default buckets are chosen for voice SLOs: the bounds are the thresholds alerts and dashboards test
@@ -19,7 +19,7 @@ import java.util.Locale;
 public enum KoreMeter {
     LABEL_VALUES_FOLDED("kore_exporter_label_values_folded_total", Type.COUNTER, Unit.NONE,
             "Label values replaced by 'other' because the label already had "
-                    + KoreMetrics.LABEL_VALUE_LIMIT + " distinct values", names("label")),
+                    + KoreMeter.LABEL_VALUE_LIMIT + " distinct values", names("label")),
 
     TURN_LATENCY("kore_turn_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
             "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
@@ -104,6 +104,9 @@ public enum KoreMeter {
     SPANS_DROPPED("kore_exporter_spans_dropped_total", Type.COUNTER, Unit.NONE,
             "Spans dropped because the batch span processor's queue was full", names());
 
+    /** Distinct values a label keeps; later new values become {@code other} (README, "Metrics"). */
+    public static final int LABEL_VALUE_LIMIT = 50;
+
     /** How the meter is exported. */
     public enum Type {
         COUNTER, GAUGE, HISTOGRAM;
@@ -172,7 +175,7 @@ public enum KoreMeter {
     }
 
     /** How a voice turn feeds this meter; null for meters not fed by turns. */
-    TurnFeed turnFeed() {
+    public TurnFeed turnFeed() {
         return turnFeed;
     }
 
