@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * cycle, a stream's failure logged when it first appears or changes, not every cycle).
  */
 final class PollerStatus {
-    private static final Logger LOG = Logger.getLogger(PollerStatus.class.getName());
+    /** The poller's log category, as in 0.2.0: users filter and route these lines by it. */
+    private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
 
     private final String bot;
     private final Clock clock;

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * checkpoint never races a page being counted. Once stopped, nothing more is counted.
  */
 final class RecordCounter {
-    private static final Logger LOG = Logger.getLogger(RecordCounter.class.getName());
+    /** The poller's log category, as in 0.2.0: users filter and route these lines by it. */
+    private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
 
     private final ExporterConfig.Bot bot;
     private final KoreMetrics metrics;
