@@ -1,0 +1,76 @@
+package dev.koreexporter.config;
+
+import dev.koreexporter.model.Containment;
+
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One service-level objective of the config's {@code slo} list (README "Your own SLOs"): the share of good
+ * events is at least {@code objective} (a ratio in (0, 1), kept as written so {@code 1 - objective} prints
+ * exactly). The {@code rules} command turns each into recording rules and burn-rate alerts.
+ */
+public sealed interface Slo {
+    /** The SLOs used when the config has no {@code slo} list; their thresholds are default bucket bounds. */
+    List<Slo> DEFAULTS = List.of(
+            new Latency("turn-latency", Histogram.TURN_LATENCY, 1.5, new BigDecimal("0.95")),
+            new Latency("tts-first-byte", Histogram.TTS_FIRST_BYTE, 0.3, new BigDecimal("0.95")));
+
+    /** {@code [a-z0-9-]+}, unique in the list; the value of the rules' {@code slo} label. */
+    String name();
+
+    BigDecimal objective();
+
+    /** Good event: an observation of {@code metric} at most {@code threshold} seconds (a bucket bound). */
+    record Latency(String name, Histogram metric, double threshold, BigDecimal objective) implements Slo {
+        public Latency {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(metric, "metric");
+            Objects.requireNonNull(objective, "objective");
+        }
+    }
+
+    /** Good event: a closed session ({@code kore_sessions_total}) whose containment is in {@code good}. */
+    record ContainmentShare(String name, Set<Containment> good, BigDecimal objective) implements Slo {
+        public static final String METRIC = "kore_sessions_total";
+
+        public ContainmentShare {
+            Objects.requireNonNull(name, "name");
+            // An EnumSet iterates in declaration order, so the generated rules do not depend on the config's order.
+            good = Collections.unmodifiableSet(EnumSet.copyOf(good));
+            Objects.requireNonNull(objective, "objective");
+        }
+    }
+
+    /** The latency histograms a latency SLO may be written for. */
+    enum Histogram {
+        TURN_LATENCY("kore_turn_latency_seconds"),
+        ASR_LATENCY("kore_asr_latency_seconds"),
+        BOT_LATENCY("kore_bot_latency_seconds"),
+        TTS_LATENCY("kore_tts_latency_seconds"),
+        TTS_FIRST_BYTE("kore_tts_first_byte_seconds");
+
+        private final String metricName;
+
+        Histogram(String metricName) {
+            this.metricName = metricName;
+        }
+
+        public String metricName() {
+            return metricName;
+        }
+
+        static Histogram byMetricName(String name) {
+            for (Histogram h : values()) {
+                if (h.metricName.equals(name)) {
+                    return h;
+                }
+            }
+            return null;
+        }
+    }
+}
