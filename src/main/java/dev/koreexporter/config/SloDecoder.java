@@ -59,19 +59,15 @@ final class SloDecoder {
                 problems.add(at, "must be a mapping, got " + Section.describe(element));
                 continue;
             }
-            Slo slo = slo(element, at, buckets);
+            Slo slo = slo(element, at, buckets, names, i);
             if (slo != null) {
-                Integer first = names.putIfAbsent(slo.name(), i);
-                if (first != null) {
-                    problems.add(at + ".name", "duplicate SLO name \"" + slo.name() + "\" (also " + path + "[" + first + "])");
-                }
                 slos.add(slo);
             }
         }
         return slos;
     }
 
-    private Slo slo(JsonNode element, String at, Map<String, List<Double>> buckets) {
+    private Slo slo(JsonNode element, String at, Map<String, List<Double>> buckets, Map<String, Integer> names, int index) {
         // Which keys are allowed depends on the metric, so read it before checking the keys.
         JsonNode metricNode = element.get("metric");
         String metric = metricNode != null && metricNode.isTextual() ? metricNode.textValue() : null;
@@ -83,6 +79,11 @@ final class SloDecoder {
         String name = s.required("name");
         if (!name.isEmpty() && !NAME.matcher(name).matches()) {
             problems.add(s.path("name"), "must match " + NAME.pattern() + " (it is the slo label), got \"" + name + "\"");
+        } else if (!name.isEmpty()) {
+            Integer first = names.putIfAbsent(name, index);
+            if (first != null) {
+                problems.add(s.path("name"), "duplicate SLO name \"" + name + "\" (also slo[" + first + "])");
+            }
         }
         String metricText = s.required("metric");
         if (!metricText.isEmpty() && !containment && histogram == null) {
@@ -168,7 +169,7 @@ final class SloDecoder {
     private void defaultsFit(Map<String, List<Double>> buckets) {
         for (Slo slo : Slo.DEFAULTS) {
             if (slo instanceof Slo.Latency l && !bounds(l.metric(), buckets).contains(l.threshold())) {
-                warnings.add("metrics.buckets." + l.metric().metricName() + ": has no bound " + shown(List.of(l.threshold()))
+                warnings.add("metrics.buckets." + l.metric().metricName() + ": has no bound " + plain(l.threshold())
                         + ", the threshold of the default SLO " + l.name() + ", so its alerts cannot fire;"
                         + " add the bound or configure slo (README \"Your own SLOs\")");
             }
@@ -185,8 +186,11 @@ final class SloDecoder {
     }
 
     private static String shown(List<Double> bounds) {
-        return bounds.stream().map(b -> BigDecimal.valueOf(b).stripTrailingZeros().toPlainString())
-                .collect(Collectors.joining(", ", "[", "]"));
+        return bounds.stream().map(SloDecoder::plain).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String plain(double bound) {
+        return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
     }
 
     private static BigDecimal decimal(JsonNode n) {
