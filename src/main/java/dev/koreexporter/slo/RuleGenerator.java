@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -101,7 +102,7 @@ public final class RuleGenerator {
         return rule("alert", sli.alertName(), "expr", expr, "for", a.forDuration(),
                 "labels", rule("severity", a.severity(), "slo", slo.name(), "long", a.longWindow(), "short", a.shortWindow()),
                 "annotations", rule("summary", sli.summary(slo.name()), "description", description,
-                        "runbook_url", RUNBOOK + sli.alertName().toLowerCase(java.util.Locale.ROOT)));
+                        "runbook_url", RUNBOOK + sli.alertName().toLowerCase(Locale.ROOT)));
     }
 
     private static String selector(Slo slo) {

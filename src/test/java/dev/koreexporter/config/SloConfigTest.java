@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code slo} list: decoded values, the defaults, and bucket bounds as the only thresholds. */
@@ -69,7 +70,7 @@ class SloConfigTest {
 
     @Test
     void anEnvironmentValueThatIsNotABoundNamesTheVariable() {
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.loadYaml("""
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadYaml("""
                 slo:
                   - name: turn
                     metric: kore_turn_latency_seconds
