@@ -3,6 +3,7 @@ package dev.koreexporter;
 import dev.koreexporter.cli.CheckConfigCommand;
 import dev.koreexporter.cli.Cli;
 import dev.koreexporter.cli.Command;
+import dev.koreexporter.cli.RulesCommand;
 import dev.koreexporter.cli.Shard;
 import dev.koreexporter.cli.UsageException;
 import dev.koreexporter.config.ConfigException;
@@ -54,6 +55,7 @@ public final class Main {
                 }
                 case Command.CheckConfig c -> CheckConfigCommand.run(c.config(), env, out, err);
                 case Command.Simulator s -> SimulatorCommand.run(s.args());
+                case Command.Rules r -> RulesCommand.run(r.config(), env, out, err);
                 case Command.Run r -> serve(ConfigLoader.load(r.config(), env), r.shard(), null, env, err);
                 case Command.Demo d -> demo(d, env, err);
             };

@@ -16,7 +16,8 @@ final class ShardedConfig {
             return config;
         }
         return new ExporterConfig(config.server(), config.kore(), config.poll(), config.state(), config.metrics(),
-                config.tracing(), config.bots().stream().filter(b -> shardOf(b.id(), shard.count()) == shard.index()).toList());
+                config.tracing(), config.bots().stream().filter(b -> shardOf(b.id(), shard.count()) == shard.index()).toList(),
+                config.slos());
     }
 
     static int shardOf(String botId, int count) {

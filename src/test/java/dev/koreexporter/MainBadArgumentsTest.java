@@ -48,6 +48,10 @@ class MainBadArgumentsTest {
             --demo --shard 3/2                       | --shard: needs 0 <= INDEX < COUNT
             --demo extra                             | unexpected argument "extra"
             --check-config                           | --check-config: needs --config FILE
+            rules                                    | rules: needs --config FILE
+            rules --config c.yml --frob=HUSH123      | rules: unknown argument "--frob"
+            rules --config a.yml --config b.yml      | --config: given more than once
+            --config c.yml rules                     | unexpected argument "rules" (rules must come first)
             """)
     void exit2NamingTheProblemAndNothingStarts(String args, String problem) throws IOException {
         int port = freePort();
@@ -64,6 +68,49 @@ class MainBadArgumentsTest {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
             assertEquals(port, s.getLocalPort());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            rules --config           | invalid configuration
+            --check-config --config  | config invalid
+            --config                 | invalid configuration
+            """)
+    void aCustomSloThresholdThatIsNotABucketBoundIsExit2NamingTheKey(String command, String header, @TempDir Path dir)
+            throws IOException {
+        Path config = dir.resolve("kore.yml");
+        Files.writeString(config, """
+                server:
+                  port: 0
+                state:
+                  dir: %s
+                metrics:
+                  buckets:
+                    kore_asr_latency_seconds: [0.25, 0.5, 1, 2]
+                slo:
+                  - name: asr-fast
+                    metric: kore_asr_latency_seconds
+                    threshold: 0.75
+                    objective: 0.99
+                bots:
+                  - name: b
+                    id: st-1
+                    client-id: cs-1
+                    client-secret: HUSH123
+                """.formatted(dir.resolve("state")));
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        String[] args = (command + " " + config).split(" ");
+        int code = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, stderr);
+        assertTrue(stderr.contains(header), stderr);
+        assertTrue(stderr.contains("slo[0].threshold: must be one of the bucket bounds of kore_asr_latency_seconds"
+                + " (metrics.buckets or the defaults): [0.25, 0.5, 1, 2], got 0.75"), stderr);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "no rules for an invalid config");
+        assertFalse(stderr.contains("HUSH123"), stderr);
+        assertFalse(Files.exists(dir.resolve("state")), "the daemon started nothing");
     }
 
     @Test

@@ -11,7 +11,8 @@ public final class Cli {
     public static final String CONFIG_ENV = "KORE_EXPORTER_CONFIG";
 
     public static final String USAGE = "usage: kore-exporter [--config FILE] [--shard I/N]"
-            + " | --demo [--config FILE] [--shard I/N] | --check-config --config FILE | simulator [--port N]"
+            + " | --demo [--config FILE] [--shard I/N] | --check-config --config FILE | rules --config FILE"
+            + " | simulator [--port N]"
             + " | --help";
 
     public static final String HELP = """
@@ -20,6 +21,7 @@ public final class Cli {
               kore-exporter --config FILE [--shard I/N]      run against Kore.ai (FILE may come from $KORE_EXPORTER_CONFIG)
               kore-exporter --demo [--config FILE]           run against the embedded simulator with generated traffic
               kore-exporter --check-config --config FILE     validate the config, exit 0 or 2 with every problem
+              kore-exporter rules --config FILE              print Prometheus SLO recording rules and alerts for the config
               kore-exporter simulator [--port N]             run only the Kore.ai simulator
               kore-exporter --help                           this text
 
@@ -42,6 +44,9 @@ public final class Cli {
     public static Command parse(String[] args, Map<String, String> env) {
         if (args.length > 0 && args[0].equals("simulator")) {
             return new Command.Simulator(Arrays.asList(args).subList(1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("rules")) {
+            return RulesCommand.parse(Arrays.asList(args).subList(1, args.length), env);
         }
         Path config = null;
         Shard shard = null;
@@ -73,7 +78,7 @@ public final class Cli {
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown argument \"" + name + "\""
                         : "unexpected argument \"" + arg + "\"" + (arg.equals("simulator")
-                        ? " (simulator must come first)" : ""));
+                        ? " (simulator must come first)" : arg.equals("rules") ? " (rules must come first)" : ""));
             }
         }
         if (help) {

@@ -35,6 +35,13 @@ public sealed interface Command {
         }
     }
 
+    /** Print the Prometheus rules for the config's SLOs ({@link RulesCommand}). */
+    record Rules(Path config) implements Command {
+        public Rules {
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
     /** Print {@link Cli#HELP} and exit 0. */
     record Help() implements Command {
     }

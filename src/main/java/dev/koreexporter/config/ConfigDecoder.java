@@ -54,7 +54,7 @@ final class ConfigDecoder {
     /** The config, or null when there were problems (they are in {@link Problems}). */
     ExporterConfig decode(JsonNode tree) {
         Section root = Section.of(tree, "", problems,
-                List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots"));
+                List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots", "slo"));
         Server server = server(root.section("server", List.of("port", "host", "tls", "basic-auth")));
         Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle")));
         Section p = root.section("poll", List.of("interval", "lookback", "backfill"));
@@ -66,7 +66,8 @@ final class ConfigDecoder {
         Metrics metrics = metrics(root.section("metrics", List.of("containment-window", "buckets")));
         Tracing tracing = new Tracing(root.section("tracing", List.of("include-text")).bool("include-text", false));
         List<ExporterConfig.Bot> bots = new BotDecoder(problems, warnings).bots(root.get("bots"), "bots");
-        return problems.isEmpty() ? new ExporterConfig(server, kore, poll, state, metrics, tracing, bots) : null;
+        List<Slo> slos = new SloDecoder(problems, warnings).slos(root.get("slo"), "slo", metrics.buckets());
+        return problems.isEmpty() ? new ExporterConfig(server, kore, poll, state, metrics, tracing, bots, slos) : null;
     }
 
     private Server server(Section s) {

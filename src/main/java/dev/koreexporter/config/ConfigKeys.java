@@ -28,7 +28,8 @@ final class ConfigKeys {
                     "metrics.containment-window",
                     "tracing.include-text",
                     "bots[].name", "bots[].id", "bots[].client-id", "bots[].client-secret",
-                    "bots[].client-secret-file", "bots[].account-id", "bots[].channels[]"),
+                    "bots[].client-secret-file", "bots[].account-id", "bots[].channels[]",
+                    "slo[].name", "slo[].metric", "slo[].threshold", "slo[].objective", "slo[].good[]"),
             HISTOGRAMS.stream().map(h -> "metrics.buckets." + h + "[]")).toList();
 
     private ConfigKeys() {

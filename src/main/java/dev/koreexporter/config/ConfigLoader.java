@@ -76,7 +76,7 @@ public final class ConfigLoader {
             tree = root;
         } else {
             throw new ConfigException(List.of(sourceName + ": must be a mapping of sections (server, kore, poll, "
-                    + "state, metrics, tracing, bots), got " + Section.describe(tree)));
+                    + "state, metrics, tracing, bots, slo), got " + Section.describe(tree)));
         }
         ExporterConfig config = new ConfigDecoder(problems, warnings).decode(tree);
         problems.throwIfAny();

@@ -14,9 +14,17 @@ public record ExporterConfig(Server server,
                              State state,
                              Metrics metrics,
                              Tracing tracing,
-                             List<Bot> bots) {
+                             List<Bot> bots,
+                             List<Slo> slos) {
     public ExporterConfig {
         bots = List.copyOf(bots);
+        slos = List.copyOf(slos);
+    }
+
+    /** A config with the default SLOs ({@link Slo#DEFAULTS}). */
+    public ExporterConfig(Server server, Kore kore, Poll poll, State state, Metrics metrics, Tracing tracing,
+                          List<Bot> bots) {
+        this(server, kore, poll, state, metrics, tracing, bots, Slo.DEFAULTS);
     }
 
     /**

@@ -52,6 +52,16 @@ class CliTest {
     }
 
     @Test
+    void rulesTakesTheConfigFromTheFlagOrTheEnvironment() {
+        assertEquals(new Command.Rules(Path.of("c.yml")), parse(NO_ENV, "rules", "--config", "c.yml"));
+        assertEquals(new Command.Rules(Path.of("c.yml")), parse(CONFIG_ENV, "rules", "--config=c.yml"));
+        assertEquals(new Command.Rules(Path.of("/etc/kore/env.yml")), parse(CONFIG_ENV, "rules"));
+        UsageException e = assertThrows(UsageException.class, () -> parse(NO_ENV, "rules", "--config"));
+        assertTrue(e.getMessage().contains("--config: needs a value"), e.getMessage());
+        assertTrue(Cli.HELP.contains("rules --config FILE"));
+    }
+
+    @Test
     void help() {
         assertEquals(new Command.Help(), parse(NO_ENV, "--help"));
         assertEquals(new Command.Help(), parse(NO_ENV, "-h"));

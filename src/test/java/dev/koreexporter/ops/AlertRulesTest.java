@@ -1,9 +1,14 @@
 package dev.koreexporter.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.config.Slo;
+import dev.koreexporter.model.Containment;
+import dev.koreexporter.slo.RuleGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +24,33 @@ class AlertRulesTest {
 
     @Test
     void everyAlertHasForSeveritySummaryDescriptionAndRunbook() {
-        Set<String> anchors = runbookAnchors();
         List<JsonNode> alerts = alerts();
         assertTrue(alerts.size() >= 8, "alerts: " + alerts.size());
+        checkMetadata(alerts);
+    }
+
+    /** Whatever SLOs a user writes, the generated alerts have the same metadata and a runbook section. */
+    @Test
+    void generatedAlertsOfEverySloKindHaveTheirMetadataAndRunbookSection() throws Exception {
+        List<Slo> slos = new ArrayList<>();
+        for (Slo.Histogram h : Slo.Histogram.values()) {
+            slos.add(new Slo.Latency(h.name().toLowerCase(Locale.ROOT).replace('_', '-'), h, 1.0, new BigDecimal("0.99")));
+        }
+        slos.add(new Slo.ContainmentShare("contained", Set.of(Containment.SELF_SERVICE), new BigDecimal("0.6")));
+        List<JsonNode> alerts = new ArrayList<>();
+        for (JsonNode group : OpsRepo.YAML.readTree(RuleGenerator.render(slos)).path("groups")) {
+            group.path("rules").forEach(r -> {
+                if (r.has("alert")) {
+                    alerts.add(r);
+                }
+            });
+        }
+        assertEquals(4 * slos.size() + 6, alerts.size());
+        checkMetadata(alerts);
+    }
+
+    private static void checkMetadata(List<JsonNode> alerts) {
+        Set<String> anchors = runbookAnchors();
         for (JsonNode a : alerts) {
             String name = a.path("alert").asText();
             assertTrue(name.matches("Kore[A-Z][A-Za-z]+"), name + ": CamelCase Kore*");
