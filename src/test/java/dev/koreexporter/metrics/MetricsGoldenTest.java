@@ -35,6 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MetricsGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
+    static final Path GOLDEN_OPENMETRICS = Path.of("src/test/resources/golden/metrics-openmetrics.txt");
+    /** An exemplar's timestamp is the wall-clock time of the observation: the only part that differs per run. */
+    private static final java.util.regex.Pattern EXEMPLAR_TIME = java.util.regex.Pattern.compile("( # \\{[^}]*} \\S+) \\d+(\\.\\d+)?$",
+            java.util.regex.Pattern.MULTILINE);
     static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
 
     /** Renders the fixed dataset as Prometheus text; also used by the promtool lint of the same text. */
@@ -114,5 +118,14 @@ class MetricsGoldenTest {
             Files.writeString(GOLDEN, actual);
         }
         assertEquals(Files.readString(GOLDEN), actual);
+    }
+
+    @Test
+    void openMetricsOfAFixedDatasetMatchTheGoldenFile() throws IOException {
+        String actual = EXEMPLAR_TIME.matcher(render(true)).replaceAll("$1 <time>");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(GOLDEN_OPENMETRICS, actual);
+        }
+        assertEquals(Files.readString(GOLDEN_OPENMETRICS), actual);
     }
 }
