@@ -86,18 +86,18 @@ public final class KoreMetrics {
         channelType = guard("channel_type");
         experience = guard("experience");
 
-        turnLatency = histogram(registry, buckets, "kore_turn_latency_seconds",
+        turnLatency = latencyHistogram(registry, buckets, "kore_turn_latency_seconds",
                 "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
                 "bot", "channel", "language");
-        asrLatency = histogram(registry, buckets, "kore_asr_latency_seconds",
+        asrLatency = latencyHistogram(registry, buckets, "kore_asr_latency_seconds",
                 "ASR processing time of a voice turn, including endpoint detection (latency.asr.durationMs)",
                 "bot", "channel", "language", "asr_provider");
-        botLatency = histogram(registry, buckets, "kore_bot_latency_seconds",
+        botLatency = latencyHistogram(registry, buckets, "kore_bot_latency_seconds",
                 "Bot processing time of a voice turn (latency.bot.durationMs)", "bot", "channel", "language");
-        ttsLatency = histogram(registry, buckets, "kore_tts_latency_seconds",
+        ttsLatency = latencyHistogram(registry, buckets, "kore_tts_latency_seconds",
                 "TTS time of a voice turn (latency.tts.durationMs)",
                 "bot", "channel", "language", "tts_provider", "tts_streaming");
-        ttsFirstByte = histogram(registry, buckets, "kore_tts_first_byte_seconds",
+        ttsFirstByte = latencyHistogram(registry, buckets, "kore_tts_first_byte_seconds",
                 "Time to the first TTS audio byte of a voice turn (latency.tts.firstByteMs, when present)",
                 "bot", "channel", "language", "tts_provider");
         asrConfidence = histogram(registry, buckets, "kore_asr_confidence",
@@ -303,9 +303,12 @@ public final class KoreMetrics {
 
     private static Histogram histogram(PrometheusRegistry registry, Map<String, List<Double>> buckets,
                                        String name, String help, String... labels) {
-        return Histogram.builder().name(name).help(help).labelNames(labels)
-                .classicOnly()
-                .classicUpperBounds(Buckets.bounds(name, buckets))
-                .register(registry);
+        return HistogramShape.CLASSIC.register(registry, name, help, Buckets.bounds(name, buckets), labels);
+    }
+
+    /** The five latency histograms: native next to the classic buckets (README "Native histograms"). */
+    private static Histogram latencyHistogram(PrometheusRegistry registry, Map<String, List<Double>> buckets,
+                                              String name, String help, String... labels) {
+        return HistogramShape.CLASSIC_AND_NATIVE.register(registry, name, help, Buckets.bounds(name, buckets), labels);
     }
 }

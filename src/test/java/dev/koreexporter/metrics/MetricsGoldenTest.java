@@ -47,6 +47,18 @@ class MetricsGoldenTest {
     }
 
     static String render(boolean openMetrics) throws IOException {
+        PrometheusRegistry registry = fixedDataset();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (openMetrics) {
+            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every kore_* meter fed a fixed dataset (two voice turns, one with an exemplar). */
+    static PrometheusRegistry fixedDataset() {
         PrometheusRegistry registry = new PrometheusRegistry();
         KoreMetrics m = new KoreMetrics(registry, Map.of("kore_tts_audio_seconds", List.of(1.0, 5.0)), "1.2.3",
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -88,14 +100,7 @@ class MetricsGoldenTest {
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));
         api.throttled(Endpoint.GET_SESSIONS);
         m.cycleFinished("billing", true);
-
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (openMetrics) {
-            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
-        } else {
-            PrometheusTextFormatWriter.create().write(out, registry.scrape());
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return registry;
     }
 
     @Test
