@@ -18,9 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * {@code /metrics}: reads the meters, never calls Kore.ai. The format follows the {@code Accept} header
- * (OpenMetrics with exemplars when asked for), else Prometheus text 0.0.4. The exposition is streamed to
- * the response, not buffered whole.
+ * {@code /metrics}: reads the meters, never calls Kore.ai. The format follows the {@code Accept} header: the
+ * Prometheus protobuf format when asked for (the only one carrying native histograms, README "Native
+ * histograms"; its writer comes from prometheus-metrics-exposition-formats, which must be on the class path),
+ * OpenMetrics with exemplars when asked for, else Prometheus text 0.0.4. The exposition is streamed to the
+ * response, not buffered whole.
  */
 public final class MetricsService implements HttpService {
     private static final int BUFFER_BYTES = 64 * 1024;

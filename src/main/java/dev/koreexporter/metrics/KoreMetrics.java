@@ -231,10 +231,8 @@ public final class KoreMetrics {
     }
 
     private Histogram histogram(KoreMeter meter) {
-        return Histogram.builder().name(meter.metricName()).help(meter.help()).labelNames(labels(meter))
-                .classicOnly()
-                .classicUpperBounds(Buckets.bounds(meter, buckets))
-                .register(registry);
+        HistogramShape shape = meter.latency() ? HistogramShape.CLASSIC_AND_NATIVE : HistogramShape.CLASSIC;
+        return shape.register(registry, meter.metricName(), meter.help(), Buckets.bounds(meter, buckets), labels(meter));
     }
 
     private static String[] labels(KoreMeter meter) {

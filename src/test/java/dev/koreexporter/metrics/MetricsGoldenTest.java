@@ -37,6 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MetricsGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
+    static final Path GOLDEN_OPENMETRICS = Path.of("src/test/resources/golden/metrics-openmetrics.txt");
+    /** An exemplar's timestamp is the wall-clock time of the observation: the only part that differs per run. */
+    private static final java.util.regex.Pattern EXEMPLAR_TIME = java.util.regex.Pattern.compile("( # \\{[^}]*} \\S+) \\d+(\\.\\d+)?$",
+            java.util.regex.Pattern.MULTILINE);
     static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
 
     /** Renders the fixed dataset as Prometheus text; also used by the promtool lint of the same text. */
@@ -45,6 +49,18 @@ class MetricsGoldenTest {
     }
 
     static String render(boolean openMetrics) throws IOException {
+        PrometheusRegistry registry = fixedDataset();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (openMetrics) {
+            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every kore_* meter fed a fixed dataset (two voice turns, one with an exemplar). */
+    static PrometheusRegistry fixedDataset() {
         PrometheusRegistry registry = new PrometheusRegistry();
         KoreMetrics m = new KoreMetrics(registry, Map.of("kore_tts_audio_seconds", List.of(1.0, 5.0)), "1.2.3",
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -86,14 +102,7 @@ class MetricsGoldenTest {
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));
         api.throttled(Endpoint.GET_SESSIONS);
         m.cycleFinished("billing", true);
-
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (openMetrics) {
-            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
-        } else {
-            PrometheusTextFormatWriter.create().write(out, registry.scrape());
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return registry;
     }
 
     @Test
@@ -116,5 +125,14 @@ class MetricsGoldenTest {
             Files.writeString(GOLDEN, actual);
         }
         assertEquals(Files.readString(GOLDEN), actual);
+    }
+
+    @Test
+    void openMetricsOfAFixedDatasetMatchTheGoldenFile() throws IOException {
+        String actual = EXEMPLAR_TIME.matcher(render(true)).replaceAll("$1 <time>");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(GOLDEN_OPENMETRICS, actual);
+        }
+        assertEquals(Files.readString(GOLDEN_OPENMETRICS), actual);
     }
 }

@@ -23,10 +23,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Grafana dashboards: portable (datasource variable), documented (unit, description), built on real metrics. */
 class DashboardTest {
-    private static final Set<String> LATENCY_HISTOGRAMS = Set.of("kore_turn_latency_seconds_bucket",
-            "kore_asr_latency_seconds_bucket", "kore_bot_latency_seconds_bucket", "kore_tts_latency_seconds_bucket",
-            "kore_tts_first_byte_seconds_bucket");
+    /** Classic buckets and native histograms of the latency histograms. */
+    private static final Set<String> LATENCY_HISTOGRAMS = latencyHistograms();
     private static final Pattern RANGE = Pattern.compile("\\[([^]]*)]");
+
+    private static Set<String> latencyHistograms() {
+        Set<String> names = new HashSet<>(OpsRepo.NATIVE_HISTOGRAMS);
+        OpsRepo.NATIVE_HISTOGRAMS.forEach(n -> names.add(n + "_bucket"));
+        return Set.copyOf(names);
+    }
+
+    @Test
+    void latencyDashboardShowsNativeQuantilesOfEveryLatencyHistogram() {
+        JsonNode d = OpsRepo.readJson(OpsRepo.DASHBOARDS.resolve("kore-voice-latency.json"));
+        Set<String> withNativePanel = new HashSet<>();
+        for (JsonNode p : OpsRepo.panels(d)) {
+            for (JsonNode t : p.path("targets")) {
+                String expr = t.path("expr").asText();
+                if (!OpsRepo.usesNativeHistograms(expr)) {
+                    continue;
+                }
+                assertTrue(expr.startsWith("histogram_quantile(") && !expr.contains(" le") && !expr.contains("(le"),
+                        title(p) + ": a native quantile needs no le label: " + expr);
+                assertTrue(p.path("description").asText().contains("native-histograms"),
+                        title(p) + ": says it needs Prometheus' native-histograms feature");
+                withNativePanel.addAll(OpsRepo.metricNames(expr));
+            }
+        }
+        assertEquals(OpsRepo.NATIVE_HISTOGRAMS, withNativePanel, "native quantile panels");
+    }
+
+    @Test
+    void nativeHistogramQueriesAreRecognised() {
+        assertTrue(OpsRepo.usesNativeHistograms("histogram_quantile(0.9, sum(rate(kore_turn_latency_seconds[1m])))"));
+        assertFalse(OpsRepo.usesNativeHistograms(
+                "histogram_quantile(0.9, sum by (le) (rate(kore_turn_latency_seconds_bucket[1m])))"));
+        assertFalse(OpsRepo.usesNativeHistograms("sum(rate(kore_session_duration_seconds_count[1m]))"));
+    }
 
     @Test
     void thereAreTheThreeDashboards() {

@@ -1,6 +1,7 @@
 package dev.koreexporter.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -54,18 +55,66 @@ class DockerComposeTest {
     void prometheusRunsTheConfigAndRulesOfTheRepository() {
         JsonNode prometheus = services.path("prometheus");
         Map<String, String> m = mounts(prometheus);
-        Path configFile = Path.of(m.get(relative(OpsRepo.PROMETHEUS_YML)));
+        Path configFile = Path.of(m.get(relative(OpsRepo.COMPOSE_PROMETHEUS_YML)));
         assertEquals(Path.of(m.get(relative(OpsRepo.RULES))), configFile.resolveSibling("rules"),
                 "rules mounted where rule_files (rules/*.yml, relative to the config) finds them");
         List<String> command = strings(prometheus.path("command"));
         assertTrue(command.contains("--config.file=" + configFile), "command " + command);
-        assertTrue(command.contains("--enable-feature=exemplar-storage"), "stores exemplars");
+        assertTrue(features(command).contains("exemplar-storage"), "stores exemplars: " + command);
         assertEquals(List.of("rules/*.yml"), strings(OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML).path("rule_files")));
     }
 
     @Test
+    void prometheusScrapesNativeAndClassicHistograms() {
+        List<String> command = strings(services.path("prometheus").path("command"));
+        assertTrue(features(command).contains("native-histograms"), "native histograms enabled: " + command);
+        String image = services.path("prometheus").path("image").asText();
+        assertTrue(versionAtLeast(image.substring(image.lastIndexOf(':') + 1), 2, 45),
+                image + ": scrape_classic_histograms needs Prometheus 2.45+");
+        for (JsonNode job : OpsRepo.readYaml(OpsRepo.COMPOSE_PROMETHEUS_YML).path("scrape_configs")) {
+            assertTrue(job.path("scrape_classic_histograms").asBoolean(),
+                    job.path("job_name").asText() + ": keeps the classic buckets the rules and classic panels use");
+        }
+    }
+
+    @Test
+    void composePrometheusConfigIsTheRepositoryConfigPlusClassicHistograms() {
+        JsonNode compose = OpsRepo.readYaml(OpsRepo.COMPOSE_PROMETHEUS_YML).deepCopy();
+        compose.path("scrape_configs").forEach(job -> ((ObjectNode) job).remove("scrape_classic_histograms"));
+        assertEquals(OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML), compose,
+                "deploy/compose/prometheus.yml differs from prometheus/prometheus.yml in more than scrape_classic_histograms");
+        for (JsonNode job : OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML).path("scrape_configs")) {
+            assertFalse(job.has("scrape_classic_histograms"), "prometheus/prometheus.yml stays valid before 2.45");
+        }
+    }
+
+    @Test
+    void featureFlagsAndVersionsAreParsedAsPrometheusDoes() {
+        assertEquals(Set.of("exemplar-storage", "native-histograms"), features(List.of(
+                "--config.file=x", "--enable-feature=exemplar-storage,native-histograms")));
+        assertEquals(Set.of("a", "b"), features(List.of("--enable-feature=a", "--enable-feature=b")));
+        assertTrue(versionAtLeast("v2.55.1", 2, 45) && versionAtLeast("v3.0.0", 2, 45));
+        assertFalse(versionAtLeast("v2.42.0", 2, 45));
+    }
+
+    /** Prometheus takes --enable-feature more than once and comma-separated lists in each. */
+    private static Set<String> features(List<String> command) {
+        Set<String> out = new java.util.TreeSet<>();
+        command.stream().filter(c -> c.startsWith("--enable-feature="))
+                .forEach(c -> out.addAll(List.of(c.substring("--enable-feature=".length()).split(","))));
+        return out;
+    }
+
+    private static boolean versionAtLeast(String tag, int major, int minor) {
+        String[] parts = tag.replaceFirst("^v", "").split("\\.");
+        int ma = Integer.parseInt(parts[0]);
+        int mi = Integer.parseInt(parts[1]);
+        return ma > major || ma == major && mi >= minor;
+    }
+
+    @Test
     void prometheusScrapesTheExporterOnItsPort() {
-        JsonNode job = OpsRepo.readYaml(OpsRepo.PROMETHEUS_YML).path("scrape_configs").get(0);
+        JsonNode job = OpsRepo.readYaml(OpsRepo.COMPOSE_PROMETHEUS_YML).path("scrape_configs").get(0);
         assertEquals("kore-exporter", job.path("job_name").asText());
         String target = job.path("static_configs").get(0).path("targets").get(0).asText();
         assertEquals("exporter:" + exporterConfig().path("server").path("port").asInt(), target);

@@ -23,6 +23,8 @@ final class OpsRepo {
     static final Path ROOT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     static final Path DASHBOARDS = ROOT.resolve("grafana/dashboards");
     static final Path PROMETHEUS_YML = ROOT.resolve("prometheus/prometheus.yml");
+    /** The docker-compose stack's Prometheus config: PROMETHEUS_YML plus scrape_classic_histograms. */
+    static final Path COMPOSE_PROMETHEUS_YML = ROOT.resolve("deploy/compose/prometheus.yml");
     static final Path RULES = ROOT.resolve("prometheus/rules");
     static final Path RULE_TESTS = ROOT.resolve("prometheus/tests");
     static final Path CONTRACT = ROOT.resolve("../shared/CONTRACT.md").normalize();
@@ -82,9 +84,19 @@ final class OpsRepo {
         return m;
     }
 
-    /** Every series name a query may use for the contract metrics (histograms: _bucket, _count, _sum). */
+    /**
+     * The latency histograms exported as native histograms too (README "Native histograms"): in PromQL their
+     * bare name is the native series, e.g. histogram_quantile(0.9, sum(rate(kore_turn_latency_seconds[1m]))).
+     */
+    static final Set<String> NATIVE_HISTOGRAMS = Set.of("kore_turn_latency_seconds", "kore_asr_latency_seconds",
+            "kore_bot_latency_seconds", "kore_tts_latency_seconds", "kore_tts_first_byte_seconds");
+
+    /**
+     * Every series name a query may use for the contract metrics (histograms: _bucket, _count, _sum; the native
+     * histograms also their bare name).
+     */
     static Set<String> contractSeriesNames() {
-        Set<String> names = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>(NATIVE_HISTOGRAMS);
         contractMetrics().forEach((name, histogram) -> {
             if (histogram) {
                 names.addAll(List.of(name + "_bucket", name + "_count", name + "_sum"));
@@ -110,6 +122,11 @@ final class OpsRepo {
             }
         }
         return names;
+    }
+
+    /** Whether a query reads a native histogram (a latency histogram by its bare name). */
+    static boolean usesNativeHistograms(String promql) {
+        return metricNames(promql).stream().anyMatch(NATIVE_HISTOGRAMS::contains);
     }
 
     static List<Path> dashboardFiles() {

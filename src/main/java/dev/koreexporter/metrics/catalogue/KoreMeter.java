@@ -179,6 +179,14 @@ public enum KoreMeter {
         return turnFeed;
     }
 
+    /**
+     * A latency histogram (README "Metrics"): its buckets carry the turn's exemplar, it is also a native
+     * histogram, and SLOs may be written for it.
+     */
+    public boolean latency() {
+        return turnFeed != null && turnFeed.exemplar();
+    }
+
     /** The histograms, whose buckets {@code metrics.buckets.<name>} may set. */
     public static List<KoreMeter> histograms() {
         return Arrays.stream(values()).filter(m -> m.type == Type.HISTOGRAM).toList();
