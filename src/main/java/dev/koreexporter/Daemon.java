@@ -3,9 +3,9 @@ package dev.koreexporter;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.http.BasicAuthFilter;
 import dev.koreexporter.http.HealthService;
-import dev.koreexporter.http.LandingPage;
 import dev.koreexporter.http.MetricsService;
 import dev.koreexporter.http.ServerTls;
+import dev.koreexporter.http.StatusPage;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
@@ -82,7 +82,7 @@ public final class Daemon implements AutoCloseable {
                         }
                         r.register("/metrics", new MetricsService(registry))
                                 .register("/health", new HealthService(statuses))
-                                .register("/", new LandingPage(Version.get(), statuses));
+                                .register("/", new StatusPage(Version.get(), statuses, registry, clock));
                     });
             if (tls != null) {
                 builder.tls(tls);
