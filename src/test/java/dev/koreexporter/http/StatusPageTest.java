@@ -105,7 +105,7 @@ class StatusPageTest {
         String beta = row(html, "beta");
         assertTrue(beta.contains(">pending<"), beta);
         assertTrue(beta.contains("never"), beta);
-        assertEquals(7, beta.split(HtmlText.DASH, -1).length - 1, "every figure of beta is a dash: " + beta);
+        assertEquals(8, beta.split(HtmlText.DASH, -1).length - 1, "every figure of beta is a dash: " + beta);
         assertTrue(html.contains("1 of 2 bots ok"), html);
         assertTrue(html.contains("version 9.9.9"), html);
         for (String link : List.of("href=\"/metrics\"", "href=\"/health/ready\"", "href=\"/health/live\"",
