@@ -16,6 +16,8 @@ final class HtmlText {
     private static final int MAX_ERROR_CHARS = 400;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private HtmlText() {
     }
@@ -48,6 +50,12 @@ final class HtmlText {
 
     static String time(Instant t) {
         return TIME.format(t);
+    }
+
+    /** The time of day when {@code t} is on the same (UTC) day as {@code now}, else the date too. */
+    static String timeSeenFrom(Instant t, Instant now) {
+        boolean sameDay = t.atOffset(ZoneOffset.UTC).toLocalDate().equals(now.atOffset(ZoneOffset.UTC).toLocalDate());
+        return sameDay ? CLOCK.format(t) : time(t);
     }
 
     /** "42 s", "3 min 20 s", "2 h 05 min", "3 d 4 h". */

@@ -27,8 +27,10 @@ final class StatusHtml {
             .card{background:#fff;border:1px solid var(--line);border-radius:8px;overflow:hidden;margin-bottom:20px}
             .card h2{font-size:15px;margin:0;padding:10px 14px;border-bottom:1px solid var(--line);background:#fbfcfd}
             table{border-collapse:collapse;width:100%}
-            th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:8px 12px;border-bottom:1px solid var(--line);white-space:nowrap}
-            td{padding:10px 12px;border-top:1px solid #eaeef2;vertical-align:top}
+            th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:8px 12px;border-bottom:1px solid var(--line);white-space:nowrap;vertical-align:bottom}
+            th small{display:block;font-weight:400}
+            td{padding:10px 12px;border-top:1px solid #eaeef2;vertical-align:top;white-space:nowrap}
+            td.name{border-left:4px solid transparent}
             tr.bot td{border-top:1px solid var(--line)}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             th.num{text-align:right}
@@ -37,9 +39,10 @@ final class StatusHtml {
             .badge{display:inline-block;font-weight:600;font-size:12px;padding:2px 10px;border-radius:999px;border:1px solid}
             .bar{display:flex;height:8px;width:160px;border-radius:4px;overflow:hidden;background:#eaeef2;margin:4px 0}
             .bar span{display:block;height:100%}
-            .legend{font-size:12px;color:var(--muted);white-space:nowrap}
-            .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin:0 3px 0 6px}
-            tr.error td{padding-top:0;border-top:0}
+            .legend{font-size:12px;color:var(--muted);white-space:normal;max-width:230px}
+            .legend span.item{display:inline-block;white-space:nowrap;margin-right:8px;max-width:230px;overflow:hidden;text-overflow:ellipsis;vertical-align:top}
+            .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:4px}
+            tr.error td{padding-top:0;border-top:0;white-space:normal}
             .err{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:6px 10px;border-radius:6px;word-break:break-word}
             .err.now{background:#ffebe9;color:#82071e}
             .err.past{background:#f6f8fa;color:var(--muted)}
@@ -61,9 +64,10 @@ final class StatusHtml {
         header(h, version, rows);
         h.append("<main><section class=\"card\"><h2>Bots</h2><table><thead><tr>")
                 .append("<th>Bot</th><th>State</th><th>Last success</th><th class=\"num\">Watermark lag</th>")
-                .append("<th class=\"num\">Freshness (p90 delay)</th><th class=\"num\">API budget 1m / 1h</th>")
-                .append("<th class=\"num\">Turns/min</th><th class=\"num\">Turn latency p50 / p90</th>")
-                .append("<th>Containment</th></tr></thead><tbody>");
+                .append("<th class=\"num\">Freshness<small>p90 record delay</small></th>")
+                .append("<th class=\"num\">API budget used<small>1 min / 1 h</small></th>")
+                .append("<th class=\"num\">Turns/min</th><th class=\"num\">Turn latency<small>p50 / p90</small></th>")
+                .append("<th>Containment<small>share of closed sessions</small></th></tr></thead><tbody>");
         for (BotRow r : rows) {
             row(h, now, r);
         }
@@ -97,7 +101,8 @@ final class StatusHtml {
 
     private static void row(StringBuilder h, Instant now, BotRow r) {
         String bot = escape(r.bot());
-        h.append("<tr class=\"bot\" data-bot=\"").append(bot).append("\"><td class=\"name\">").append(bot)
+        h.append("<tr class=\"bot\" data-bot=\"").append(bot).append("\"><td class=\"name\" style=\"border-left-color:")
+                .append(r.state().colour).append("\">").append(bot)
                 .append("</td><td><span class=\"badge state\" style=\"color:").append(r.state().colour)
                 .append(";background:").append(r.state().background).append(";border-color:").append(r.state().colour)
                 .append("\">").append(r.state().label).append("</span>");
@@ -108,7 +113,8 @@ final class StatusHtml {
         if (r.lastSuccess() == null) {
             h.append("never");
         } else {
-            h.append(HtmlText.time(r.lastSuccess())).append("<span class=\"sub\">")
+            h.append("<span title=\"").append(HtmlText.time(r.lastSuccess())).append("\">")
+                    .append(HtmlText.timeSeenFrom(r.lastSuccess(), now)).append("</span><span class=\"sub\">")
                     .append(HtmlText.duration(Duration.between(r.lastSuccess(), now).toMillis() / 1000.0))
                     .append(" ago</span>");
         }
@@ -153,8 +159,8 @@ final class StatusHtml {
             long pct = Math.round(e.getValue() * 100);
             bar.append("<span style=\"width:").append(Math.max(0, Math.min(100, pct))).append("%;background:")
                     .append(colour).append("\"></span>");
-            legend.append("<span class=\"dot\" style=\"background:").append(colour).append("\"></span>")
-                    .append(escape(label(e.getKey()))).append(' ').append(pct).append('%');
+            legend.append("<span class=\"item\"><span class=\"dot\" style=\"background:").append(colour)
+                    .append("\"></span>").append(escape(label(e.getKey()))).append(' ').append(pct).append("%</span> ");
         }
         h.append(bar).append("</div>").append(legend).append("</div>");
     }
