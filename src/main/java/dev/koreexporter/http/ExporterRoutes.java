@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The exporter's HTTP routes (README, "Endpoints"): {@code /metrics}, {@code /health/*} and the landing page,
+ * The exporter's HTTP routes (README, "Endpoints"): {@code /metrics}, {@code /health/*} and the status page,
  * behind basic auth when users are configured. A function of what they read, so tests route requests to it
  * without starting pollers (Helidon's {@code @RoutingTest} and {@code @ServerTest}).
  */
@@ -30,6 +30,6 @@ public final class ExporterRoutes {
         }
         routing.register("/metrics", new MetricsService(registry))
                 .register("/health", new HealthService(bots))
-                .register("/", new LandingPage(version, bots));
+                .register("/", new StatusPage(version, bots, registry, clock));
     }
 }
