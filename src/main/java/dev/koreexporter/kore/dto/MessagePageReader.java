@@ -158,6 +158,7 @@ final class MessagePageReader {
         String lang = null;
         String firstChannel = null;
         String text = null;
+        String traceId = null;
         MessageDto.LatencyDto latency = null;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
@@ -177,6 +178,7 @@ final class MessagePageReader {
                 case "channels" -> firstChannel = channels(t, chnl == null || chnl.isBlank());
                 case "components" -> text = components(t);
                 case "latency" -> latency = tokens.latency(t);
+                case "traceId" -> traceId = tokens.string(t);
                 default -> p.skipChildren();
             }
         }
@@ -193,7 +195,8 @@ final class MessagePageReader {
         if (!hasCreatedOn && timestampValue != null) {
             createdOn = Instant.ofEpochMilli(timestampValue);
         }
-        MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency);
+        MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency,
+                traceId);
         return RecordMapping.message(dto, createdOn, RecordMapping.channel(chnl, firstChannel, requestedChannel),
                 text);
     }
