@@ -87,16 +87,24 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
 
     /** A tracer exporting to {@code exporter} through a default batch processor (tests, embedding). */
     public static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler) {
+        return forExporter(cfg, exporter, sampler, SpanGate.DEFAULT_CAPACITY, SpanGate.DEFAULT_MAX_WAIT);
+    }
+
+    /** The same with a batch queue of {@code queueSize} spans, none waiting longer than {@code maxWait}. */
+    static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler,
+                                      int queueSize, Duration maxWait) {
         PresetIdGenerator ids = new PresetIdGenerator();
         SpanGate gate = new SpanGate();
         SpanStats stats = new SpanStats(gate);
         SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(stats).build();
+        BatchSpanProcessor batch = BatchSpanProcessor.builder(gate.counting(exporter))
+                .setMaxQueueSize(queueSize).setMaxExportBatchSize(Math.min(512, queueSize))
+                .setMeterProvider(() -> meters).build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setIdGenerator(ids)
                 .setSampler(sampler)
                 .setResource(Resource.getDefault().merge(EnvironmentTracing.defaultServiceName()))
-                .addSpanProcessor(gate.gating(BatchSpanProcessor.builder(gate.counting(exporter))
-                        .setMeterProvider(() -> meters).build(), SpanGate.DEFAULT_CAPACITY, SpanGate.DEFAULT_MAX_WAIT))
+                .addSpanProcessor(gate.gating(batch, queueSize, maxWait))
                 .build();
         return new OtelTurnTracer(cfg,
                 OpenTelemetrySdk.builder().setTracerProvider(provider).setMeterProvider(meters).build(),

@@ -178,6 +178,9 @@ final class SpanGate {
                 if (left <= 0) {
                     // No export finished for maxWait: a backend that slow is as good as failing.
                     failing = true;
+                    LOG.warning("tracing: no span export finished within " + maxWaitNanos / 1_000_000
+                            + " ms; until one succeeds, spans that find the queue full are dropped and counted in "
+                            + "kore_exporter_spans_dropped_total");
                     return false;
                 }
                 left = room.awaitNanos(left);
