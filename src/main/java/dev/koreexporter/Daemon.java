@@ -51,7 +51,7 @@ public final class Daemon implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
-        metrics.registerSpanDrops(() -> tracer.spanCounts().dropped());
+        metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
         List<BotPoller> pollers = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class Main {
         }
         LOG.info(() -> "demo mode: embedded Kore.ai simulator at " + sim.baseUrl() + " with bots "
                 + sim.bots().stream().map(b -> b.name()).toList());
-        return serve(loaded, demo.shard(), sim, env, err);
+        return serve(loaded, demo.shard(), sim, OtelTurnTracer.demoEnvironment(env), err);
     }
 
     private static int serve(ConfigLoader.Loaded loaded, Shard shard, AutoCloseable sim, Map<String, String> env,
@@ -103,6 +103,7 @@ public final class Main {
         }
         Signals.onTermination(() -> {
             LOG.info("stopping: writing checkpoints");
+            tracing.stopWaiting();
             daemon.close();
             tracing.close();
             closeQuietly(sim);

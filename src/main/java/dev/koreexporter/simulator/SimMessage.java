@@ -46,6 +46,6 @@ final class SimMessage {
     Message toModel() {
         return new Message(id(), session.id, outgoing ? Direction.OUTGOING : Direction.INCOMING, session.channel,
                 session.lang, java.time.Instant.ofEpochMilli(createdOn), latency == null ? null : latency.toModel(),
-                text());
+                text(), outgoing ? null : traceId());
     }
 }

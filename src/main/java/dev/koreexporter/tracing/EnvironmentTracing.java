@@ -9,9 +9,12 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Builds the tracer from the {@code OTEL_*} environment with the SDK's autoconfigure module. */
@@ -19,6 +22,13 @@ final class EnvironmentTracing {
     private static final Logger LOG = Logger.getLogger(EnvironmentTracing.class.getName());
     static final String DEFAULT_SERVICE_NAME = "kore-exporter";
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+    /** Marks the environment {@link #demo} made (not an OTEL_ variable, so the SDK never sees it). */
+    private static final String DEMO_KEY = "KORE_EXPORTER_DEMO_TRACING";
+    static final String DEMO_LINE = "tracing: off in demo mode (OTEL_TRACES_EXPORTER is not set, and there is no"
+            + " collector to send spans to). To see the spans: OTEL_TRACES_EXPORTER=zipkin (Zipkin on localhost:9411),"
+            + " OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (Tempo, Jaeger or an"
+            + " OpenTelemetry Collector), or OTEL_TRACES_EXPORTER=console (spans in this log)";
+    private static final List<Logger> MUTED = new ArrayList<>();
 
     private EnvironmentTracing() {
     }
@@ -27,11 +37,13 @@ final class EnvironmentTracing {
         Map<String, String> props = properties(env);
         String exporters = props.getOrDefault("otel.traces.exporter", "otlp").trim();
         if (exporters.equals("none") || exporters.isEmpty() || "true".equalsIgnoreCase(props.get("otel.sdk.disabled"))) {
-            LOG.info("tracing: off (OTEL_TRACES_EXPORTER=none)");
+            LOG.info("true".equals(env.get(DEMO_KEY)) ? DEMO_LINE : "tracing: off (OTEL_TRACES_EXPORTER=none)");
             return disabled(cfg);
         }
+        muteExporterLogs();
         PresetIdGenerator ids = new PresetIdGenerator();
-        SpanStats stats = new SpanStats();
+        SpanGate gate = new SpanGate();
+        SpanStats stats = new SpanStats(gate);
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .disableShutdownHook()
                 .addPropertiesCustomizer(config -> props)
@@ -39,7 +51,10 @@ final class EnvironmentTracing {
                 // Only traces: the exporter's metrics go to Prometheus. This meter provider exists so that the
                 // batch span processor reports its drops to SpanStats.
                 .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(stats))
-                .addSpanExporterCustomizer((exporter, config) -> stats.counting(exporter))
+                .addSpanExporterCustomizer((exporter, config) -> gate.counting(exporter))
+                .addSpanProcessorCustomizer((processor, config) -> gate.gating(processor,
+                        config.getInt("otel.bsp.max.queue.size", SpanGate.DEFAULT_CAPACITY),
+                        config.getDuration("otel.bsp.export.timeout", SpanGate.DEFAULT_MAX_WAIT)))
                 .addTracerProviderCustomizer((builder, config) -> builder.setIdGenerator(ids))
                 .build()
                 .getOpenTelemetrySdk();
@@ -55,7 +70,39 @@ final class EnvironmentTracing {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setIdGenerator(ids).setSampler(Sampler.alwaysOff()).build();
         return new OtelTurnTracer(cfg, OpenTelemetrySdk.builder().setTracerProvider(provider).build(), ids,
-                new SpanStats(), false);
+                new SpanStats(new SpanGate()), false);
+    }
+
+    /**
+     * The environment for demo mode: tracing off unless {@code OTEL_TRACES_EXPORTER} chose a backend, because a
+     * newcomer has no collector on localhost:4317, and spans sent nowhere would only give exemplars that
+     * resolve nowhere (README "Tracing").
+     */
+    static Map<String, String> demo(Map<String, String> env) {
+        if (env.containsKey("OTEL_TRACES_EXPORTER")) {
+            return env;
+        }
+        Map<String, String> demo = new HashMap<>(env);
+        demo.put("OTEL_TRACES_EXPORTER", "none");
+        demo.put(DEMO_KEY, "true");
+        return demo;
+    }
+
+    /**
+     * The SDK's exporters log a SEVERE line with a stack trace for every failed batch: {@link SpanGate} logs one
+     * line when exports start failing and one when they recover instead. Kept here: JUL holds loggers weakly.
+     */
+    private static void muteExporterLogs() {
+        synchronized (MUTED) {
+            if (MUTED.isEmpty()) {
+                for (String name : List.of("io.opentelemetry.exporter.otlp", "io.opentelemetry.exporter.zipkin",
+                        "io.opentelemetry.exporter.internal", "io.opentelemetry.exporter.sender")) {
+                    Logger l = Logger.getLogger(name);
+                    l.setLevel(Level.OFF);
+                    MUTED.add(l);
+                }
+            }
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Emits the spans of CONTRACT §5: one trace per Kore.ai session, a backdated {@code kore.turn} span per bot
+ * Emits the spans of README "Tracing": one trace per Kore.ai session, a backdated {@code kore.turn} span per bot
  * turn with {@code kore.asr}, {@code kore.bot}, {@code kore.tts} children, and the {@code kore.session} root
  * once the session closes.
  *
@@ -87,15 +87,24 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
 
     /** A tracer exporting to {@code exporter} through a default batch processor (tests, embedding). */
     public static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler) {
+        return forExporter(cfg, exporter, sampler, SpanGate.DEFAULT_CAPACITY, SpanGate.DEFAULT_MAX_WAIT);
+    }
+
+    /** The same with a batch queue of {@code queueSize} spans, none waiting longer than {@code maxWait}. */
+    static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler,
+                                      int queueSize, Duration maxWait) {
         PresetIdGenerator ids = new PresetIdGenerator();
-        SpanStats stats = new SpanStats();
+        SpanGate gate = new SpanGate();
+        SpanStats stats = new SpanStats(gate);
         SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(stats).build();
+        BatchSpanProcessor batch = BatchSpanProcessor.builder(gate.counting(exporter))
+                .setMaxQueueSize(queueSize).setMaxExportBatchSize(Math.min(512, queueSize))
+                .setMeterProvider(() -> meters).build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setIdGenerator(ids)
                 .setSampler(sampler)
                 .setResource(Resource.getDefault().merge(EnvironmentTracing.defaultServiceName()))
-                .addSpanProcessor(BatchSpanProcessor.builder(stats.counting(exporter))
-                        .setMeterProvider(() -> meters).build())
+                .addSpanProcessor(gate.gating(batch, queueSize, maxWait))
                 .build();
         return new OtelTurnTracer(cfg,
                 OpenTelemetrySdk.builder().setTracerProvider(provider).setMeterProvider(meters).build(),
@@ -145,9 +154,13 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
             segment("kore.tts", turnIds.tts(), inTurn, at, l.tts().durationMs(), b2 -> attributes.tts(b2, l.tts()),
                     l.tts().firstByteMs());
         }
-        end(span, end);
+        // An exemplar only for a span the exporter got: one that was not sampled, or was refused while the backend
+        // fails, would point to a trace that does not exist.
+        if (!end(span, end)) {
+            return null;
+        }
         SpanContext ctx = span.getSpanContext();
-        return ctx.isSampled() ? new SpanRef(ctx.getTraceId(), ctx.getSpanId()) : null;
+        return new SpanRef(ctx.getTraceId(), ctx.getSpanId());
     }
 
     @Override
@@ -195,9 +208,26 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         return false;
     }
 
+    /**
+     * From now on no poller waits for room in the span queue: called first thing at shutdown, so that stopping
+     * the pollers is not held up by a slow or unreachable backend.
+     */
+    public void stopWaiting() {
+        stats.gate().release();
+    }
+
+    /**
+     * The environment for demo mode: tracing off, with one line saying how to turn it on, unless
+     * {@code OTEL_TRACES_EXPORTER} is set (README "Tracing").
+     */
+    public static Map<String, String> demoEnvironment(Map<String, String> env) {
+        return EnvironmentTracing.demo(env);
+    }
+
     /** Flushes the queued spans (at most {@link #CLOSE_TIMEOUT}) and shuts the SDK down. */
     @Override
     public void close() {
+        stopWaiting();
         boolean flushed = flush(CLOSE_TIMEOUT);
         stats.counts();
         sdk.shutdown().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -220,11 +250,14 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         return end;
     }
 
-    private void end(Span span, long endNanos) {
+    /** Ends the span; true when it was handed to the exporter (sampled, and not refused by the {@link SpanGate}). */
+    private boolean end(Span span, long endNanos) {
         span.end(endNanos, TimeUnit.NANOSECONDS);
-        if (span.getSpanContext().isSampled()) {
-            stats.ended();
+        if (!span.getSpanContext().isSampled()) {
+            return false;
         }
+        stats.ended();
+        return stats.gate().lastHandedOver();
     }
 
     /**

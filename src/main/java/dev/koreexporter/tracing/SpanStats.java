@@ -9,60 +9,38 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 
-import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the spans of the pipeline. Drops happen inside the SDK's BatchSpanProcessor, which reports them
- * only through its own instruments on the meter provider it is given: this reader is registered on that
- * meter provider (which exports nothing else) and reads them back when asked.
+ * Counts the spans of the pipeline: exported, failed and refused as the {@link SpanGate} saw them, plus any the
+ * SDK's BatchSpanProcessor dropped itself (the gate keeps its queue from overflowing, but it still drops what
+ * ends after shutdown). The processor reports its drops only through its own instruments on the meter provider
+ * it is given: this reader is registered on that meter provider (which exports nothing else) and reads them back.
  */
 final class SpanStats implements MetricReader {
     private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+    private final SpanGate gate;
     private final AtomicLong ended = new AtomicLong();
-    private final AtomicLong exported = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile CollectionRegistration registration = CollectionRegistration.noop();
+
+    SpanStats(SpanGate gate) {
+        this.gate = gate;
+    }
+
+    SpanGate gate() {
+        return gate;
+    }
 
     void ended() {
         ended.incrementAndGet();
     }
 
-    SpanExporter counting(SpanExporter delegate) {
-        return new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                int n = spans.size();
-                CompletableResultCode result = delegate.export(spans);
-                result.whenComplete(() -> (result.isSuccess() ? exported : failed).addAndGet(n));
-                return result;
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return delegate.flush();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return delegate.shutdown();
-            }
-
-            @Override
-            public String toString() {
-                return delegate.toString();
-            }
-        };
-    }
-
     SpanCounts counts() {
-        return new SpanCounts(ended.get(), exported.get(), failed.get(), readDropped());
+        return new SpanCounts(ended.get(), gate.exported(), gate.failed(), gate.refused() + readDropped());
     }
 
     /** Reads the processor's drop counter (both its legacy and its semantic-convention instruments). */

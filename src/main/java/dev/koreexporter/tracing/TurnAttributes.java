@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The attributes of CONTRACT §5. Ids of the bot, session and message only: no user id, caller number or
+ * The span attributes listed in README "Tracing". Ids of the bot, session and message only: no user id, caller number or
  * text, unless {@code tracing.include-text} opts in to the bot's and the user's words.
  */
 final class TurnAttributes {
@@ -33,6 +33,7 @@ final class TurnAttributes {
     static final AttributeKey<String> SESSION_TYPE = AttributeKey.stringKey("kore.session.type");
     static final AttributeKey<String> BOT_TEXT = AttributeKey.stringKey("kore.bot.text");
     static final AttributeKey<String> USER_TEXT = AttributeKey.stringKey("kore.user.text");
+    static final AttributeKey<String> KORE_TRACE_ID = AttributeKey.stringKey("kore.trace_id");
 
     /** Bounds what opted-in text costs: characters per attribute, sessions remembered. */
     static final int MAX_TEXT = 1000;
@@ -42,6 +43,7 @@ final class TurnAttributes {
     }
 
     private final boolean includeText;
+    private final IncomingTraceIds traceIds = new IncomingTraceIds();
     /** The last user utterance per open session (opt-in only), evicted oldest first. */
     private final Map<String, Utterance> lastUtterance = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -63,6 +65,9 @@ final class TurnAttributes {
         conversation(b, bot, m.sessionId(), m.channel());
         put(b, LANGUAGE, m.language());
         put(b, MESSAGE_ID, m.id());
+        if (m.sessionId() != null) {
+            put(b, KORE_TRACE_ID, traceIds.answeredBy(bot.id(), m.sessionId(), m.createdOn()));
+        }
         Latency l = m.latency();
         if (l.asr() != null) {
             asr(b, l.asr());
@@ -105,8 +110,11 @@ final class TurnAttributes {
         put(b, SESSION_TYPE, s.sessionType());
     }
 
-    /** Remembers the user's words for the session's next turn (opt-in only). */
+    /** Remembers Kore.ai's traceId, and the user's words (opt-in only), for the session's next turn. */
     void incoming(ExporterConfig.Bot bot, Message m) {
+        if (m.direction() == Direction.INCOMING && m.sessionId() != null) {
+            traceIds.incoming(bot.id(), m.sessionId(), m.createdOn(), m.traceId());
+        }
         if (!includeText || m.direction() != Direction.INCOMING || m.sessionId() == null || m.text() == null) {
             return;
         }

@@ -7,14 +7,18 @@ import dev.koreexporter.model.Session;
 /** Turns counted records into spans. Called once per record, from the bot's poller thread. */
 public interface TurnTracer {
 
-    /** Emits the turn's spans; returns their ids for exemplars, or null when tracing is off. */
+    /**
+     * Emits the turn's spans; returns the turn span's ids for an exemplar, or null when the span did not go to the
+     * exporter (tracing off, not sampled, or dropped while the backend fails). May wait for room in the span
+     * queue while the backend accepts spans.
+     */
     SpanRef turn(ExporterConfig.Bot bot, Message turn);
 
     void sessionClosed(ExporterConfig.Bot bot, Session session);
 
     /**
-     * Every counted incoming message, so that a turn can carry the user's words when
-     * {@code tracing.include-text} opts in. Nothing is kept otherwise.
+     * Every counted message (incoming ones matter): a turn carries Kore.ai's {@code traceId} of the user message
+     * it answers, and the user's words when {@code tracing.include-text} opts in.
      */
     default void incoming(ExporterConfig.Bot bot, Message message) {
     }

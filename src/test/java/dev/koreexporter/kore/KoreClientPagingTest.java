@@ -47,6 +47,7 @@ class KoreClientPagingTest {
             assertEquals(10_000, first.body().get("limit").asInt());
             assertEquals("korevg", first.body().get("channelType").asText());
             assertTrue(first.body().get("includeLatency").asBoolean());
+            assertTrue(first.body().get("includeTraceId").asBoolean());
             assertTrue(first.body().get("forward").asBoolean());
             assertEquals("2026-11-21T17:00:00.000Z", first.body().get("dateFrom").asText());
             assertEquals("2026-11-21T18:00:00.000Z", first.body().get("dateTo").asText());

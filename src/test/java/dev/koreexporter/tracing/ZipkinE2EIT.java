@@ -170,6 +170,72 @@ class ZipkinE2EIT {
         assertEquals(32, found.length());
     }
 
+    /**
+     * A backfill far larger than the default span queue (2,048 spans, four per turn): every turn counted arrives
+     * in Zipkin exactly once, every closed session has its session span, and every exemplar resolves.
+     */
+    @Test
+    void backfillLargerThanTheQueueIsTracedCompletelyAndEveryExemplarResolves(@org.junit.jupiter.api.io.TempDir Path state)
+            throws Exception {
+        Map<String, String> env = Map.of("OTEL_TRACES_EXPORTER", "zipkin",
+                "OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin + "/api/v2/spans");
+        try (TracedDaemon d = new TracedDaemon(6.0, env, state)) {
+            d.awaitBackfill();
+            List<TracedDaemon.Turn> turns = d.turns();
+            List<dev.koreexporter.simulator.TruthSession> sessions = d.closedSessions();
+            assertTrue(turns.size() >= 1_500, "backfill of at least 1,500 turns: " + turns.size());
+            assertTrue(d.tracer.flush(Duration.ofSeconds(60)));
+            assertEquals(0, d.tracer.spanCounts().lost(), d.tracer.spanCounts()::toString);
+
+            java.util.Set<String> expectedTurns = turns.stream().map(t -> SpanIds.turnSpanId(t.message().id()))
+                    .collect(java.util.stream.Collectors.toSet());
+            java.util.Set<String> expectedSessions = sessions.stream()
+                    .map(s -> SpanIds.sessionSpanId(s.botId(), s.session().id()))
+                    .collect(java.util.stream.Collectors.toSet());
+            Map<String, java.util.Set<String>> found = await("all spans in zipkin").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(ZipkinE2EIT::spanIdsByName, f -> f.getOrDefault("kore.turn", java.util.Set.of()).size()
+                            >= expectedTurns.size());
+            assertEquals(expectedTurns, found.get("kore.turn"), "distinct kore.turn spans = ground-truth turns");
+            assertTrue(found.get("kore.session").containsAll(expectedSessions), "every closed session has its span");
+            System.out.println("zipkin exactness: " + turns.size() + " turns, " + found.get("kore.turn").size()
+                    + " kore.turn spans, " + sessions.size() + " closed sessions, counts " + d.tracer.spanCounts());
+
+            Matcher m = EXEMPLAR_IDS.matcher(d.openMetrics());
+            int exemplars = 0;
+            while (m.find()) {
+                exemplars++;
+                String traceId = m.group(1);
+                String spanId = m.group(2);
+                boolean resolves = false;
+                for (JsonNode s : trace(traceId)) {
+                    resolves |= s.get("id").asText().equals(spanId) && s.get("name").asText().equals("kore.turn");
+                }
+                assertTrue(resolves, "exemplar " + traceId + "/" + spanId + " resolves to its kore.turn span");
+            }
+            assertTrue(exemplars > 10, "exemplars on the latency histograms: " + exemplars);
+        }
+    }
+
+    private static final Pattern EXEMPLAR_IDS = Pattern.compile(
+            "^kore_\\w+_seconds_bucket\\{.*} \\S+ # \\{(?=[^}]*trace_id=\"([0-9a-f]{32})\")(?=[^}]*span_id=\"([0-9a-f]{16})\")",
+            Pattern.MULTILINE);
+
+    /** Span ids by span name of every span Zipkin holds for kore-exporter around the simulated hour. */
+    private static Map<String, java.util.Set<String>> spanIdsByName() throws IOException, InterruptedException {
+        long endTs = TracedDaemon.T0.plus(Duration.ofDays(1)).toEpochMilli();
+        long lookback = Duration.ofDays(3).toMillis();
+        HttpResponse<String> r = get(zipkin + "/api/v2/traces?serviceName=kore-exporter&limit=1000000&endTs=" + endTs
+                + "&lookback=" + lookback, "application/json");
+        Map<String, java.util.Set<String>> byName = new HashMap<>();
+        for (JsonNode trace : JSON.readTree(r.body())) {
+            for (JsonNode s : trace) {
+                byName.computeIfAbsent(s.get("name").asText(), k -> new java.util.HashSet<>()).add(s.get("id").asText());
+            }
+        }
+        return byName;
+    }
+
     private static JsonNode trace(String traceId) throws IOException, InterruptedException {
         HttpResponse<String> r = get(zipkin + "/api/v2/trace/" + traceId, "application/json");
         if (r.statusCode() != 200) {

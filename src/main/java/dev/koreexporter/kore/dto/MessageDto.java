@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * One message of getMessages / getMessagesV2 / messages-lite. Only the fields the exporter needs: user
- * ids, tags and channel identities are deliberately not read.
+ * ids, tags and channel identities are deliberately not read. {@code traceId} is Kore.ai's id of an incoming
+ * message (requests ask for it with {@code includeTraceId}).
  */
 record MessageDto(@JsonProperty("_id") String id,
                   String sessionId,
@@ -18,7 +19,8 @@ record MessageDto(@JsonProperty("_id") String id,
                   String lang,
                   List<Channel> channels,
                   List<Component> components,
-                  LatencyDto latency) {
+                  LatencyDto latency,
+                  String traceId) {
 
     record Channel(String type) {
     }

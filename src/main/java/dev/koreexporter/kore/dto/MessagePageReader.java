@@ -160,6 +160,7 @@ final class MessagePageReader {
         String lang = null;
         String firstChannel = null;
         String text = null;
+        String traceId = null;
         MessageDto.LatencyDto latency = null;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
@@ -179,6 +180,7 @@ final class MessagePageReader {
                 case "channels" -> firstChannel = channels(t, chnl == null || chnl.isBlank());
                 case "components" -> text = components(t);
                 case "latency" -> latency = tokens.latency(t);
+                case "traceId" -> traceId = tokens.string(t);
                 default -> p.skipChildren();
             }
         }
@@ -195,7 +197,8 @@ final class MessagePageReader {
         if (!hasCreatedOn && timestampValue != null) {
             createdOn = Instant.ofEpochMilli(timestampValue);
         }
-        MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency);
+        MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency,
+                traceId);
         return RecordMapping.message(dto, createdOn, RecordMapping.channel(chnl, firstChannel, requestedChannel),
                 text);
     }

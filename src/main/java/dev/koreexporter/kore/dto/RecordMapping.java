@@ -72,7 +72,7 @@ final class RecordMapping {
             return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_VALUE);
         }
         return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn, latency,
-                text));
+                text, blankToNull(dto.traceId())));
     }
 
     static Mapped<Session> session(JsonNode node) {
@@ -153,6 +153,10 @@ final class RecordMapping {
             return chnl;
         }
         return firstChannelType != null ? firstChannelType : requestedChannel;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static String text(MessageDto dto) {

@@ -1,6 +1,7 @@
 package dev.koreexporter.kore.dto;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 
@@ -26,6 +27,15 @@ public final class Requests {
                            Boolean forward, int skip, int limit, List<String> sessionId, String userId) {
         public Messages {
             sessionId = sessionId == null ? List.of() : List.copyOf(sessionId);
+        }
+
+        /**
+         * Kore.ai's per-message {@code traceId} (for the turn span's {@code kore.trace_id}), asked for wherever
+         * latency is: getMessages and getMessagesV2 document both, messages-lite neither.
+         */
+        @JsonProperty("includeTraceId")
+        public Boolean includeTraceId() {
+            return includeLatency;
         }
     }
 

@@ -38,7 +38,8 @@ class MessagePageReaderTest {
                         "somethingNew":{"x":[1,2,{"y":"z"}]}}}""";
     private static final String INCOMING = """
             {"_id":"ms-1","type":"incoming","createdOn":"2026-03-28T12:18:22.204Z","sessionId":"s1","lang":"de",
-             "components":[{"cT":"text","data":{"text":"Where is my order?"}}],"channels":[{"type":"korevg"}]}""";
+             "components":[{"cT":"text","data":{"text":"Where is my order?"}}],"channels":[{"type":"korevg"}],
+             "traceId":"5371b61d-b1bb-4432-80de-7430772b0cfb"}""";
 
     /** Records whose every field is varied: well-formed, wrongly typed, null, duplicated, nested oddly. */
     private static final List<String> RECORDS = List.of(
@@ -53,6 +54,11 @@ class MessagePageReaderTest {
             "{\"_id\":\"a\",\"_id\":null,\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
             "{\"id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
             "{\"_id\":\"a\",\"type\":\"INCOMING\",\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"traceId\":7}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"traceId\":null}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"traceId\":\" \"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"traceId\":{\"x\":1}}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"traceId\":\"t1\",\"traceId\":\"t2\"}",
             "{\"_id\":\"a\",\"type\":\"sideways\",\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
             "{\"_id\":\"a\",\"type\":null,\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
             "{\"_id\":\"a\",\"type\":1,\"createdOn\":\"2026-03-28T12:18:22.204Z\"}",
@@ -186,6 +192,8 @@ class MessagePageReaderTest {
         assertEquals(42L, turn.latency().tts().characters());
         assertEquals("Your order ships today", turn.text());
         assertEquals("korevg", page.page().records().get(0).channel(), "channels[0].type when no chnl");
+        assertEquals("5371b61d-b1bb-4432-80de-7430772b0cfb", page.page().records().get(0).traceId());
+        assertNull(turn.traceId());
         assertNull(WirePages.messages(page(TURN), "korevg", false).page().records().getFirst().text());
         sameAsTree(page(INCOMING + "," + TURN));
     }
