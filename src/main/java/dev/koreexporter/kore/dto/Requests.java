@@ -27,6 +27,12 @@ public final class Requests {
         public Messages {
             sessionId = sessionId == null ? List.of() : List.copyOf(sessionId);
         }
+
+        /** getMessagesV2 requires it (README "How it reads Kore.ai"); v1 ignores it; messages-lite never gets it. */
+        @com.fasterxml.jackson.annotation.JsonProperty("includeSecureForm")
+        public Boolean includeSecureForm() {
+            return includeLatency == null ? null : Boolean.FALSE;
+        }
     }
 
     /** Agent AI aaconversation; dates are {@code YYYY-MM-DD}, pages count from 1. */
