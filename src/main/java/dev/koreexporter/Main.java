@@ -54,6 +54,8 @@ public final class Main {
                 }
                 case Command.CheckConfig c -> CheckConfigCommand.run(c.config(), env, out, err);
                 case Command.Simulator s -> SimulatorCommand.run(s.args());
+                case Command.Doctor d -> dev.koreexporter.doctor.DoctorCommand.run(d.config(), d.format(), env, out, err,
+                        Clock.systemUTC(), dev.koreexporter.kore.Sleeper.SYSTEM);
                 case Command.Run r -> serve(ConfigLoader.load(r.config(), env), r.shard(), null, env, err);
                 case Command.Demo d -> demo(d, env, err);
             };

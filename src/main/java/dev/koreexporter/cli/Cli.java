@@ -12,7 +12,7 @@ public final class Cli {
 
     public static final String USAGE = "usage: kore-exporter [--config FILE] [--shard I/N]"
             + " | --demo [--config FILE] [--shard I/N] | --check-config --config FILE | simulator [--port N]"
-            + " | --help";
+            + " | doctor --config FILE [--format text|json] | --help";
 
     public static final String HELP = """
             kore-exporter: Prometheus metrics and OpenTelemetry traces from Kore.ai XO voice bots
@@ -21,6 +21,8 @@ public final class Cli {
               kore-exporter --demo [--config FILE]           run against the embedded simulator with generated traffic
               kore-exporter --check-config --config FILE     validate the config, exit 0 or 2 with every problem
               kore-exporter simulator [--port N]             run only the Kore.ai simulator
+              kore-exporter doctor --config FILE [--format text|json]
+                                                             check each bot against Kore.ai (at most 12 requests a bot)
               kore-exporter --help                           this text
 
               --shard I/N   this replica polls shard I (0 <= I < N) of the bots; default 0/1 (all)
@@ -42,6 +44,9 @@ public final class Cli {
     public static Command parse(String[] args, Map<String, String> env) {
         if (args.length > 0 && args[0].equals("simulator")) {
             return new Command.Simulator(Arrays.asList(args).subList(1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("doctor")) {
+            return DoctorArgs.parse(Arrays.asList(args).subList(1, args.length), env);
         }
         Path config = null;
         Shard shard = null;

@@ -35,6 +35,14 @@ public sealed interface Command {
         }
     }
 
+    /** Check each bot against Kore.ai and report ({@link dev.koreexporter.doctor.DoctorCommand}). */
+    record Doctor(Path config, dev.koreexporter.doctor.DoctorCommand.Format format) implements Command {
+        public Doctor {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(format, "format");
+        }
+    }
+
     /** Print {@link Cli#HELP} and exit 0. */
     record Help() implements Command {
     }
