@@ -44,6 +44,8 @@ public final class DoctorCommand {
         DoctorReport report;
         try {
             report = check(loaded.config(), clock, sleeper);
+            // stderr, so stdout stays exactly the report
+            report.bots().forEach(b -> err.println("doctor: bot " + b.bot() + ": " + b.requests() + " request(s) sent"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("kore-exporter doctor: interrupted");
@@ -63,7 +65,7 @@ public final class DoctorCommand {
         for (ExporterConfig.Bot bot : config.bots()) {
             try (KoreProbe probe = new KoreProbe(config.kore(), bot, clock, sleeper)) {
                 BotReport report = new BotDoctor(config, bot, probe, clock).run();
-                LOG.info(() -> "bot " + bot.name() + ": doctor sent " + report.requests() + " request(s)");
+                LOG.fine(() -> "bot " + bot.name() + ": doctor sent " + report.requests() + " request(s)");
                 bots.add(report);
             }
         }
