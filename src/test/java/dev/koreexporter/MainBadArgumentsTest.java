@@ -48,6 +48,11 @@ class MainBadArgumentsTest {
             --demo --shard 3/2                       | --shard: needs 0 <= INDEX < COUNT
             --demo extra                             | unexpected argument "extra"
             --check-config                           | --check-config: needs --config FILE
+            doctor                                   | doctor: needs --config FILE
+            doctor --config c.yml --format xml       | --format: expected text or json, got "xml"
+            doctor --config c.yml --secret=HUSH123   | doctor: unknown argument "--secret"
+            doctor --config a.yml --config b.yml     | --config: given more than once
+            doctor --config does-not-exist.yml       | does-not-exist.yml
             """)
     void exit2NamingTheProblemAndNothingStarts(String args, String problem) throws IOException {
         int port = freePort();

@@ -14,7 +14,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -222,11 +221,6 @@ final class BotDoctor {
                 + " (UTC days)");
     }
 
-    /**
-     * README "How it reads Kore.ai" assumes one getSessions call without containmentType lists active sessions
-     * too. When the listing shows none, the sessions of the newest messages are looked up by id: an active one
-     * whose start lies within what the listing covered, but which it left out, shows the assumption fails.
-     */
     private void activeSessions(JsonNode listing, PageSummary p) throws InterruptedException {
         if (p.active() > 0 || messageSessions.isEmpty() || spent()) {
             return;
@@ -236,24 +230,7 @@ final class BotDoctor {
         if (!answer.ok()) {
             return;
         }
-        Instant coverFrom = from;
-        Instant coverTo = now;
-        if (p.more()) {
-            List<Instant> starts = new ArrayList<>();
-            listing.path("sessions").forEach(s -> starts.add(instant(s.path("start_time"))));
-            starts.removeIf(java.util.Objects::isNull);
-            coverFrom = starts.stream().min(Instant::compareTo).orElse(now);
-            coverTo = starts.stream().max(Instant::compareTo).orElse(now);
-        }
-        Set<String> listed = new HashSet<>(p.sessionIds());
-        int missing = 0;
-        for (JsonNode s : answer.json().path("sessions")) {
-            Instant start = instant(s.path("start_time"));
-            if (PageSummary.isActive(s) && start != null && !start.isBefore(coverFrom) && !start.isAfter(coverTo)
-                    && !listed.contains(s.path("sessionId").asText())) {
-                missing++;
-            }
-        }
+        int missing = ActiveSessions.leftOut(listing, p, answer.json(), from, now);
         if (missing > 0) {
             assume("assumption:active-sessions", "getSessions without containmentType left out " + missing
                     + " active session(s) that a lookup by id shows: the exporter then sees a session only once it"
@@ -310,14 +287,6 @@ final class BotDoctor {
 
     private static String wire(Instant t) {
         return WIRE_TIME.format(t);
-    }
-
-    private static Instant instant(JsonNode n) {
-        try {
-            return n.isTextual() ? Instant.parse(n.asText()) : null;
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static String duration(Instant a, Instant b) {
