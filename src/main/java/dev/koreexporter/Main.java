@@ -9,6 +9,8 @@ import dev.koreexporter.cli.UsageException;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.doctor.DoctorCommand;
+import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.SimulatorCommand;
 import dev.koreexporter.simulator.SimulatorOptions;
@@ -56,6 +58,8 @@ public final class Main {
                 case Command.CheckConfig c -> CheckConfigCommand.run(c.config(), env, out, err);
                 case Command.Simulator s -> SimulatorCommand.run(s.args());
                 case Command.Rules r -> RulesCommand.run(r.config(), env, out, err);
+                case Command.Doctor d -> DoctorCommand.run(d.config(), d.format(), env, out, err,
+                        Clock.systemUTC(), Sleeper.SYSTEM);
                 case Command.Run r -> serve(ConfigLoader.load(r.config(), env), r.shard(), null, env, err);
                 case Command.Demo d -> demo(d, env, err);
             };

@@ -52,6 +52,11 @@ class MainBadArgumentsTest {
             rules --config c.yml --frob=HUSH123      | rules: unknown argument "--frob"
             rules --config a.yml --config b.yml      | --config: given more than once
             --config c.yml rules                     | unexpected argument "rules" (rules must come first)
+            doctor                                   | doctor: needs --config FILE
+            doctor --config c.yml --format xml       | --format: expected text or json, got "xml"
+            doctor --config c.yml --secret=HUSH123   | doctor: unknown argument "--secret"
+            doctor --config a.yml --config b.yml     | --config: given more than once
+            doctor --config does-not-exist.yml       | does-not-exist.yml
             """)
     void exit2NamingTheProblemAndNothingStarts(String args, String problem) throws IOException {
         int port = freePort();

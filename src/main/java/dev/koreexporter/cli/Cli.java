@@ -12,8 +12,7 @@ public final class Cli {
 
     public static final String USAGE = "usage: kore-exporter [--config FILE] [--shard I/N]"
             + " | --demo [--config FILE] [--shard I/N] | --check-config --config FILE | rules --config FILE"
-            + " | simulator [--port N]"
-            + " | --help";
+            + " | simulator [--port N] | doctor --config FILE [--format text|json] | --help";
 
     public static final String HELP = """
             kore-exporter: Prometheus metrics and OpenTelemetry traces from Kore.ai XO voice bots
@@ -23,6 +22,8 @@ public final class Cli {
               kore-exporter --check-config --config FILE     validate the config, exit 0 or 2 with every problem
               kore-exporter rules --config FILE              print Prometheus SLO recording rules and alerts for the config
               kore-exporter simulator [--port N]             run only the Kore.ai simulator
+              kore-exporter doctor --config FILE [--format text|json]
+                                                             check each bot against Kore.ai (at most 12 requests a bot)
               kore-exporter --help                           this text
 
               --shard I/N   this replica polls shard I (0 <= I < N) of the bots; default 0/1 (all)
@@ -47,6 +48,9 @@ public final class Cli {
         }
         if (args.length > 0 && args[0].equals("rules")) {
             return RulesCommand.parse(Arrays.asList(args).subList(1, args.length), env);
+        }
+        if (args.length > 0 && args[0].equals("doctor")) {
+            return DoctorArgs.parse(Arrays.asList(args).subList(1, args.length), env);
         }
         Path config = null;
         Shard shard = null;
@@ -78,7 +82,8 @@ public final class Cli {
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown argument \"" + name + "\""
                         : "unexpected argument \"" + arg + "\"" + (arg.equals("simulator")
-                        ? " (simulator must come first)" : arg.equals("rules") ? " (rules must come first)" : ""));
+                        ? " (simulator must come first)" : arg.equals("rules") ? " (rules must come first)"
+                        : arg.equals("doctor") ? " (doctor must come first)" : ""));
             }
         }
         if (help) {

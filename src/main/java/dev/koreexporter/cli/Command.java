@@ -1,5 +1,7 @@
 package dev.koreexporter.cli;
 
+import dev.koreexporter.doctor.DoctorCommand;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +41,14 @@ public sealed interface Command {
     record Rules(Path config) implements Command {
         public Rules {
             Objects.requireNonNull(config, "config");
+        }
+    }
+
+    /** Check each bot against Kore.ai and report ({@link DoctorCommand}). */
+    record Doctor(Path config, DoctorCommand.Format format) implements Command {
+        public Doctor {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(format, "format");
         }
     }
 

@@ -56,7 +56,7 @@ final class ConfigDecoder {
         Section root = Section.of(tree, "", problems,
                 List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots", "slo"));
         Server server = server(root.section("server", List.of("port", "host", "tls", "basic-auth")));
-        Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle")));
+        Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle", "messages-api")));
         Section p = root.section("poll", List.of("interval", "lookback", "backfill"));
         Poll poll = new Poll(p.duration("interval", DEFAULT_INTERVAL, false, null),
                 p.duration("lookback", DEFAULT_LOOKBACK, false, MAX_LOOKBACK),
@@ -134,7 +134,12 @@ final class ConfigDecoder {
             problems.add(r.path("per-hour"), "must be at least per-minute (" + perMinute + "), got " + perHour);
         }
         Path caBundle = k.has("ca-bundle") ? existingFile(k, "ca-bundle", false) : null;
-        return new Kore(baseUrl, timeout, new RateLimit(perMinute, perHour), caBundle);
+        String api = k.string("messages-api", MessagesApi.AUTO.wireName());
+        MessagesApi messagesApi = MessagesApi.fromWire(api).orElse(null);
+        if (messagesApi == null) {
+            problems.add(k.path("messages-api"), "must be auto, v2 or v1, got \"" + api + "\"");
+        }
+        return new Kore(baseUrl, timeout, new RateLimit(perMinute, perHour), caBundle, messagesApi);
     }
 
     /** The URL without a trailing slash (clients append paths), or null when not absolute http(s). */

@@ -48,7 +48,15 @@ public record ExporterConfig(Server server,
     }
 
     /** {@code caBundle} is null for the JVM's default trust store. */
-    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
+    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle, MessagesApi messagesApi) {
+        public Kore {
+            messagesApi = messagesApi == null ? MessagesApi.AUTO : messagesApi;
+        }
+
+        /** With the default {@code messages-api} ({@link MessagesApi#AUTO}). */
+        public Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
+            this(baseUrl, timeout, rateLimit, caBundle, MessagesApi.AUTO);
+        }
     }
 
     public record RateLimit(int perMinute, int perHour) {

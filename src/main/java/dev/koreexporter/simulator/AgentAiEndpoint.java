@@ -36,7 +36,7 @@ final class AgentAiEndpoint {
         return ResponseSender.json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
-            for (SimConversation conv : slice.items()) {
+            for (SimConversation conv : c.served(slice.items())) {
                 WireWriter.conversation(g, conv);
             }
             g.writeEndArray();

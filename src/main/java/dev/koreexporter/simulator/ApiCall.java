@@ -53,10 +53,16 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
         return faults.has(FaultType.PAGE_SHIFT) && skip > 0 ? skip - 1 : skip;
     }
 
-    /** The requested page size, capped without an error as Kore.ai does. */
+    /** The requested page size, capped without an error as Kore.ai does (and lower under small-pages). */
     int limit(int dflt, int cap) {
         int limit = number("limit", dflt);
-        return Math.min(limit <= 0 ? dflt : limit, cap);
+        int capped = Math.min(limit <= 0 ? dflt : limit, cap);
+        return faults.has(FaultType.SMALL_PAGES) ? Math.min(capped, FaultType.SMALL_PAGE) : capped;
+    }
+
+    /** The page as served: in the order asked for, or reversed under the unordered fault. */
+    <T> List<T> served(List<T> page) {
+        return faults.has(FaultType.UNORDERED) ? page.reversed() : page;
     }
 
     /** An id list given as an array or a single string; null when absent. */

@@ -33,13 +33,13 @@ final class BotTraffic {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile long nextSlice;
 
-    BotTraffic(SimBot bot, long seed, double sessionsPerMinute, long originMs, long maxLatenessMs) {
+    BotTraffic(SimBot bot, long seed, double sessionsPerMinute, long originMs, long maxLatenessMs, Quirks quirks) {
         this.bot = bot;
         this.botHash = Ids.hash(bot.botId());
         this.seed = seed;
         this.sessionsPerSlice = sessionsPerMinute * SLICE_MS / 60_000.0;
         this.originMs = originMs;
-        this.generator = new SessionGenerator(maxLatenessMs);
+        this.generator = new SessionGenerator(maxLatenessMs, quirks);
         this.nextSlice = Math.floorDiv(originMs, SLICE_MS);
         for (String channel : bot.channels()) {
             messagesByChannel.put(channel, new TimeSortedList<>(m -> m.createdOn));
@@ -153,11 +153,14 @@ final class BotTraffic {
     }
 
     /**
-     * Messages of one channel with createdOn in [from, to] matching {@code filter}; newest first unless
-     * {@code forward}.
+     * Messages of one channel ({@code null}: of every channel) with createdOn in [from, to] matching
+     * {@code filter}; newest first unless {@code forward}.
      */
     Slice<SimMessage> messages(String channel, long from, long to, long now, Predicate<SimMessage> filter,
                                boolean forward, int skip, int limit) {
+        if (channel == null) {
+            return everyChannel(from, to, now, filter, forward, skip, limit);
+        }
         advanceTo(now);
         lock.readLock().lock();
         try {
@@ -169,6 +172,14 @@ final class BotTraffic {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private Slice<SimMessage> everyChannel(long from, long to, long now, Predicate<SimMessage> filter,
+                                           boolean forward, int skip, int limit) {
+        List<SimMessage> all = allMessages(from, to, now).stream().filter(filter).toList();
+        List<SimMessage> ordered = forward ? all : all.reversed();
+        int start = Math.min(skip, ordered.size());
+        return new Slice<>(List.copyOf(ordered.subList(start, Math.min(ordered.size(), start + limit))), ordered.size());
     }
 
     /** Sessions with start_time in [from, to] matching {@code filter}, newest start first. */

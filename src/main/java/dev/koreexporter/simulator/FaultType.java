@@ -22,8 +22,21 @@ public enum FaultType {
     PAGE_SHIFT,
     /** Some records of each page are broken for good (see {@link Defect}); ground truth marks them invalid. */
     BAD_RECORDS,
-    /** The simulator's notion of now is off by the fault's skew. */
-    CLOCK_SKEW;
+    /** The simulator's notion of now (and its {@code Date} header) is off by the fault's skew. */
+    CLOCK_SKEW,
+    /** getMessagesV2 does not exist, as on an older tenant: 404 with Kore.ai's error body. */
+    V2_MISSING,
+    /** The messages endpoints ignore {@code channelType}: every channel's messages for any channel asked. */
+    IGNORE_CHANNEL_TYPE,
+    /** getSessions without {@code containmentType} returns closed sessions only, never active ones. */
+    CLOSED_SESSIONS_ONLY,
+    /** Every page holds at most {@link #SMALL_PAGE} records, whatever limit was asked (no error). */
+    SMALL_PAGES,
+    /** Records of each page come in the reverse of the order asked for (or documented). */
+    UNORDERED;
+
+    /** The page cap under {@link #SMALL_PAGES}: far below every documented page size. */
+    public static final int SMALL_PAGE = 10;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

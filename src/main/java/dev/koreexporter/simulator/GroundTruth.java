@@ -35,7 +35,8 @@ public final class GroundTruth {
         long until = ms(visibleBy);
         return t.allMessages(ms(from), ms(to), horizon(until, ms(to))).stream()
                 .filter(m -> m.visibleAt <= until)
-                .map(m -> new TruthMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt), m.defect))
+                .map(m -> new TruthMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt), m.defect,
+                        m.developer(), m.segmentDefect))
                 .toList();
     }
 
@@ -56,7 +57,7 @@ public final class GroundTruth {
         List<SimSession> all = b.sessions(Long.MIN_VALUE, t, horizon(t, t), s -> true, 0, Integer.MAX_VALUE).items();
         return all.reversed().stream()
                 .map(s -> new TruthSession(botId, s.toModel(t), s.userId, Instant.ofEpochMilli(s.visibleActiveAt),
-                        Instant.ofEpochMilli(s.visibleClosedAt), s.defect))
+                        Instant.ofEpochMilli(s.visibleClosedAt), s.defect, s.developer != 0, s.endBeforeStart))
                 .toList();
     }
 
@@ -77,7 +78,8 @@ public final class GroundTruth {
     /** Counts of everything that happened by now. */
     public record Summary(String botId, String name, long messages, long turns, long invalidMessages,
                           long sessionsActive, long sessionsClosed, Map<String, Long> closedByContainment,
-                          long conversations) {
+                          long conversations, long developerMessages, long developerSessions,
+                          long badSegmentMessages, long endBeforeStartSessions) {
     }
 
     public Summary summary(String botId) {
@@ -90,7 +92,11 @@ public final class GroundTruth {
         return new Summary(botId, bot(botId).bot.name(), messages.size(),
                 messages.stream().filter(m -> m.valid() && m.turn()).count(),
                 messages.stream().filter(m -> !m.valid()).count(),
-                sessions.size() - closed, closed, byContainment, conversations(botId).size());
+                sessions.size() - closed, closed, byContainment, conversations(botId).size(),
+                messages.stream().filter(TruthMessage::developer).count(),
+                sessions.stream().filter(TruthSession::developer).count(),
+                messages.stream().filter(m -> m.segmentDefect() != null).count(),
+                sessions.stream().filter(TruthSession::endBeforeStart).count());
     }
 
     /** How far to generate: what was asked, but never unboundedly past now (a week covers any skew). */

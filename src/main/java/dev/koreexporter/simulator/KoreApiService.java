@@ -64,7 +64,16 @@ final class KoreApiService implements HttpService {
         BotTraffic bot = traffic.get(botId);
         FaultControl.Applied none = new FaultControl.Applied(java.util.List.of());
         if (bot == null) {
-            ResponseSender.send(req, res, 404, ResponseSender.errors(404, "Bot not found"), none);
+            // Kore.ai checks the token before it looks the bot up: without a token valid for one of its apps
+            // an unknown bot id is a 401 like any other, so a 404 never confirms that a bot id exists.
+            String token = req.headers().first(HeaderNames.create("auth")).orElse(null);
+            boolean known = options.bots().stream().anyMatch(b -> jwt.check(token, b) == null);
+            date(res, Duration.ZERO);
+            if (known) {
+                ResponseSender.send(req, res, 404, ResponseSender.errors(404, "Bot not found"), none);
+            } else {
+                ResponseSender.send(req, res, 401, ResponseSender.errors(401, "Authentication failed"), none);
+            }
             return;
         }
         RequestStats.Window window = stats.arrived(botId, endpoint, clock.instant());
@@ -89,6 +98,7 @@ final class KoreApiService implements HttpService {
     private int answer(Endpoint endpoint, ServerRequest req, ServerResponse res, Handler handler, BotTraffic bot,
                        byte[] raw, RequestStats.Window window, FaultControl.Applied applied) {
         FaultControl.Applied noBodyFaults = new FaultControl.Applied(java.util.List.of());
+        date(res, applied.skew());
         boolean retryAfterAllowed = !applied.has(FaultType.NO_RETRY_AFTER);
         if (options.enforceRateLimits()
                 && (window.lastMinute() > options.perMinute() || window.lastHour() > options.perHour())) {
@@ -115,6 +125,11 @@ final class KoreApiService implements HttpService {
             ResponseSender.send(req, res, 401, ResponseSender.errors(401, authError), noBodyFaults);
             return 401;
         }
+        if (endpoint == Endpoint.GET_MESSAGES_V2 && applied.has(FaultType.V2_MISSING)) {
+            ResponseSender.send(req, res, 404, ResponseSender.errors(404, "Cannot POST " + req.path().path()),
+                    noBodyFaults);
+            return 404;
+        }
         byte[] body;
         try {
             long now = clock.instant().plus(applied.skew()).toEpochMilli();
@@ -140,6 +155,12 @@ final class KoreApiService implements HttpService {
         ResponseSender.send(req, res, 429, ResponseSender.errors(429, "Too many requests"),
                 new FaultControl.Applied(java.util.List.of()));
         return 429;
+    }
+
+    /** The {@code Date} header from the simulator's clock (skewed like its now), not the host's. */
+    private void date(ServerResponse res, Duration skew) {
+        res.header(HeaderNames.DATE, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(clock.instant().plus(skew).atZone(java.time.ZoneOffset.UTC)));
     }
 
     private static JsonNode parse(byte[] raw) {

@@ -30,7 +30,7 @@ public final class KoreSimulator implements AutoCloseable {
         Map<String, BotTraffic> byId = new LinkedHashMap<>();
         for (SimBot bot : options.bots()) {
             byId.put(bot.botId(), new BotTraffic(bot, options.seed(), options.sessionsPerMinutePerBot(), origin,
-                    options.maxLateness().toMillis()));
+                    options.maxLateness().toMillis(), options.quirks()));
         }
         this.traffic = Map.copyOf(byId);
         this.truth = new GroundTruth(traffic, options.clock());

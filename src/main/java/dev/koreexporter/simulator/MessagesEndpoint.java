@@ -23,8 +23,14 @@ final class MessagesEndpoint {
         if (lite && (userId == null || userId.isBlank())) {
             throw new ApiError(400, "userId is required");
         }
+        if (endpoint == Endpoint.GET_MESSAGES_V2 && c.options().quirks().strictSecureForm()
+                && !c.body().hasNonNull("includeSecureForm")) {
+            throw new ApiError(400, "includeSecureForm is required");
+        }
         String channel = c.text("channelType");
-        String ch = channel == null || channel.isBlank() ? DEFAULT_CHANNEL : channel;
+        // null: every channel, as a server that ignores channelType answers
+        String ch = c.faults().has(FaultType.IGNORE_CHANNEL_TYPE) ? null
+                : channel == null || channel.isBlank() ? DEFAULT_CHANNEL : channel;
         DateWindow w = DateWindow.parse(c.body(), "dateFrom", "dateTo", Instant.ofEpochMilli(c.now()));
         boolean forward = c.flag("forward");
         boolean includeLatency = !lite && c.flag("includeLatency");
@@ -57,7 +63,7 @@ final class MessagesEndpoint {
                 g.writeStringField("icon", "https://simulator.invalid/bot-icon.png");
             }
             g.writeArrayFieldStart("messages");
-            for (SimMessage m : slice.items()) {
+            for (SimMessage m : c.served(slice.items())) {
                 WireWriter.message(g, m, lite, includeLatency, includeTraceId);
             }
             g.writeEndArray();
@@ -70,7 +76,7 @@ final class MessagesEndpoint {
         List<SimMessage> all = new ArrayList<>();
         for (String id : ApiCall.distinct(ids)) {
             SimSession s = c.traffic().session(id, c.now());
-            if (s == null || !s.channel.equals(channel)) {
+            if (s == null || channel != null && !s.channel.equals(channel)) {
                 continue;
             }
             for (SimMessage m : s.messages) {

@@ -14,10 +14,16 @@ final class SessionGenerator {
     private static final int USERS_PER_BOT = 200;
     private static final long MIN_SLOT_MS = 20_000;
 
-    private final long maxLatenessMs;
+    private static final long DEVELOPER_SALT = 0x0de7e10be2L;
+    private static final long BAD_SESSION_SALT = 0xbad5e55L;
+    private static final long BAD_SEGMENT_SALT = 0xbad5e6L;
 
-    SessionGenerator(long maxLatenessMs) {
+    private final long maxLatenessMs;
+    private final Quirks quirks;
+
+    SessionGenerator(long maxLatenessMs, Quirks quirks) {
         this.maxLatenessMs = maxLatenessMs;
+        this.quirks = quirks;
     }
 
     SimSession generate(SimBot bot, long botHash, long sessionSeed, long start) {
@@ -68,12 +74,28 @@ final class SessionGenerator {
             messages.add(message(s, seq++, true, greeting + rnd.nextLong(2000, 8000), null, rnd));
         }
         s.messages = messages.toArray(SimMessage[]::new);
+        applyQuirks(s);
         if (containment == Containment.AGENT && bot.accountId() != null && rnd.nextDouble() < 0.7) {
             long last = s.messages[s.messages.length - 1].createdOn;
             long at = last + (end - last) / 2;
             s.conversation = new SimConversation(s, at, at + lateness(rnd));
         }
         return s;
+    }
+
+    /** Hashed from the session's seed, not drawn from its RNG: the rest of the session stays as it was. */
+    private void applyQuirks(SimSession s) {
+        long devHash = Ids.mix(s.idSeed, DEVELOPER_SALT);
+        if (Quirks.chosen(devHash, quirks.developerShare())) {
+            s.developer = (byte) ((devHash & 1) == 0 ? 1 : 2);
+        }
+        s.endBeforeStart = Quirks.chosen(Ids.mix(s.idSeed, BAD_SESSION_SALT), quirks.badSessionShare());
+        for (SimMessage m : s.messages) {
+            long h = Ids.mix(Ids.mix(s.idSeed, BAD_SEGMENT_SALT), m.seq);
+            if (m.outgoing && m.latency != null && Quirks.chosen(h, quirks.badSegmentShare())) {
+                m.segmentDefect = SegmentDefect.pick(Ids.mix(h), m.latency);
+            }
+        }
     }
 
     private SimMessage message(SimSession s, int seq, boolean outgoing, long at, TurnLatency latency,

@@ -30,9 +30,11 @@ final class SessionsEndpoint {
         }
         String userId = c.text("userId");
         long now = c.now();
+        boolean closedOnly = c.faults().has(FaultType.CLOSED_SESSIONS_ONLY);
         Predicate<SimSession> filter = s -> {
             int state = s.visibleState(now);
-            boolean shown = containment == null ? state > 0 : state == 2 && s.containment == containment;
+            boolean shown = containment == null ? state > (closedOnly ? 1 : 0)
+                    : state == 2 && s.containment == containment;
             return shown && (sessionType == null || sessionType.equals(s.sessionType()))
                     && (userId == null || userId.equals(s.userId));
         };
@@ -41,7 +43,7 @@ final class SessionsEndpoint {
         Slice<SimSession> slice = c.traffic().sessions(w.fromMs(), w.toMs(), now, filter, skip, limit);
         c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d, s -> false,
                 s -> !s.served.getAndSet(true));
-        return write(slice.items(), slice.total(), skip + slice.items().size() < slice.total(), now, null);
+        return write(c.served(slice.items()), slice.total(), skip + slice.items().size() < slice.total(), now, null);
     }
 
     private static byte[] byIds(ApiCall c, List<String> ids) {

@@ -13,6 +13,8 @@ final class SimMessage {
     final TurnLatency latency;
     final short textIndex;
     volatile Defect defect;
+    /** One invalid latency value ({@link Quirks#badSegmentShare()}); the message stays valid. */
+    SegmentDefect segmentDefect;
     /** Set once the record was first served; only never-served records may be broken. */
     final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -37,6 +39,10 @@ final class SimMessage {
 
     String traceId() {
         return Ids.uuid(session.idSeed, 20_000 + seq);
+    }
+
+    boolean developer() {
+        return session.developer != 0;
     }
 
     String text() {

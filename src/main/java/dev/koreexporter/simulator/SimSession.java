@@ -27,6 +27,10 @@ final class SimSession {
     SimMessage[] messages;
     SimConversation conversation;
     volatile Defect defect;
+    /** Bot Builder test traffic ({@link Quirks#developerShare()}): 0 no, 1 shown as {@code true}, 2 as {@code 1}. */
+    byte developer;
+    /** Shown closed with an {@code end_time} before its {@code start_time} ({@link Quirks#badSessionShare()}). */
+    boolean endBeforeStart;
     /** Set once the record was first served; only never-served records may be broken. */
     final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
 

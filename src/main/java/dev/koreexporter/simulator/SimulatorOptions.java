@@ -14,6 +14,8 @@ import java.util.UUID;
  * @param maxLateness             every record becomes visible 0..maxLateness after it happens
  * @param perMinute               per-bot request limit in any sliding 60 s
  * @param perHour                 per-bot request limit in any sliding hour
+ * @param quirks                  record shapes and strictness a real tenant may show (off by default, but
+ *                                {@link Quirks#strictSecureForm()})
  */
 public record SimulatorOptions(String host,
                                int port,
@@ -30,7 +32,8 @@ public record SimulatorOptions(String host,
                                int v1PageCap,
                                int litePageCap,
                                int v2PageCap,
-                               int agentAiPageCap) {
+                               int agentAiPageCap,
+                               Quirks quirks) {
 
     /** The fixed demo credentials: docker-compose and the README use them, so they never change. */
     public static final List<SimBot> DEMO_BOTS = List.of(
@@ -43,6 +46,7 @@ public record SimulatorOptions(String host,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(maxLateness, "maxLateness");
+        Objects.requireNonNull(quirks, "quirks");
         bots = List.copyOf(bots);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -64,7 +68,7 @@ public record SimulatorOptions(String host,
 
     public static SimulatorOptions defaults() {
         return new SimulatorOptions("127.0.0.1", 0, 42L, InstantSource.system(), DEMO_BOTS, Duration.ofHours(1),
-                3.0, Duration.ofMinutes(15), 60, 1800, true, 100, 100, 1000, 10000, 20);
+                3.0, Duration.ofMinutes(15), 60, 1800, true, 100, 100, 1000, 10000, 20, Quirks.DEFAULT);
     }
 
     private static SimBot demoBot(String name, String accountId, List<String> channels) {
@@ -77,58 +81,63 @@ public record SimulatorOptions(String host,
 
     public SimulatorOptions withHost(String v) {
         return new SimulatorOptions(v, port, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withPort(int v) {
         return new SimulatorOptions(host, v, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withSeed(long v) {
         return new SimulatorOptions(host, port, v, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withClock(InstantSource v) {
         return new SimulatorOptions(host, port, seed, v, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withBots(List<SimBot> v) {
         return new SimulatorOptions(host, port, seed, clock, v, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withHistory(Duration v) {
         return new SimulatorOptions(host, port, seed, clock, bots, v, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withSessionsPerMinutePerBot(double v) {
         return new SimulatorOptions(host, port, seed, clock, bots, history, v, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withMaxLateness(Duration v) {
         return new SimulatorOptions(host, port, seed, clock, bots, history, sessionsPerMinutePerBot, v,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withRateLimits(int perMinute, int perHour) {
         return new SimulatorOptions(host, port, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     public SimulatorOptions withEnforceRateLimits(boolean v) {
         return new SimulatorOptions(host, port, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, v, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap);
+                perMinute, perHour, v, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, quirks);
     }
 
     /** Page caps in the order sessions, v1, messages-lite, v2, Agent AI. */
     public SimulatorOptions withPageCaps(int sessions, int v1, int lite, int v2, int agentAi) {
         return new SimulatorOptions(host, port, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
-                perMinute, perHour, enforceRateLimits, sessions, v1, lite, v2, agentAi);
+                perMinute, perHour, enforceRateLimits, sessions, v1, lite, v2, agentAi, quirks);
+    }
+
+    public SimulatorOptions withQuirks(Quirks v) {
+        return new SimulatorOptions(host, port, seed, clock, bots, history, sessionsPerMinutePerBot, maxLateness,
+                perMinute, perHour, enforceRateLimits, sessionsPageCap, v1PageCap, litePageCap, v2PageCap, agentAiPageCap, v);
     }
 
     public SimBot bot(String name) {

@@ -9,9 +9,24 @@ import java.time.Instant;
  * not a request asked for latency); {@code defect} is non-null when the bad-records fault broke it.
  * {@code toString()} leaves out the text and user id.
  */
-public record TruthMessage(String botId, Message message, String userId, Instant visibleAt, Defect defect) {
+public record TruthMessage(String botId, Message message, String userId, Instant visibleAt, Defect defect,
+                           boolean developer, SegmentDefect segmentDefect) {
     public boolean valid() {
         return defect == null;
+    }
+
+    /**
+     * The latency a correct reader observes: {@code message.latency()} without the parts a
+     * {@link SegmentDefect} broke (null when the message has no latency).
+     */
+    public dev.koreexporter.model.Latency observedLatency() {
+        var l = message.latency();
+        return l == null || segmentDefect == null ? l : segmentDefect.observed(l);
+    }
+
+    /** A turn whose {@code totalMs} a correct reader observes (a turn latency observation and a turn span). */
+    public boolean observedTurn() {
+        return valid() && turn() && observedLatency().totalMs() != null;
     }
 
     /** A bot turn: an outgoing voice message with latency. */
@@ -26,6 +41,7 @@ public record TruthMessage(String botId, Message message, String userId, Instant
     @Override
     public String toString() {
         return "TruthMessage[" + botId + " " + message.id() + " " + message.direction() + " " + message.channel()
-                + " " + message.createdOn() + " visibleAt=" + visibleAt + " defect=" + defect + "]";
+                + " " + message.createdOn() + " visibleAt=" + visibleAt + " defect=" + defect
+                + (developer ? " developer" : "") + (segmentDefect == null ? "" : " segment=" + segmentDefect) + "]";
     }
 }

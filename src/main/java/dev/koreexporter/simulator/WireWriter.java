@@ -72,7 +72,16 @@ final class WireWriter {
             g.writeStringField("lmodifiedBy", s.userId);
             g.writeNumberField("isBB", 0);
             g.writeNumberField("ms", 1);
-            g.writeNumberField("isD", 0);
+            if (m.developer()) {
+                // Kore.ai documents isD as 1/0; some releases send booleans: show both.
+                if ((m.seq + s.developer) % 2 == 0) {
+                    g.writeBooleanField("isD", true);
+                } else {
+                    g.writeNumberField("isD", 1);
+                }
+            } else {
+                g.writeNumberField("isD", 0);
+            }
             g.writeNumberField("sT", 1);
             g.writeNumberField("__v", 0);
             g.writeStringField("resourceid", "messagestore");
@@ -112,24 +121,31 @@ final class WireWriter {
             g.writeStringField("traceId", m.traceId());
         }
         if (!lite && includeLatency && m.outgoing && m.latency != null) {
-            latency(g, m.latency, d);
+            latency(g, m.latency, d, m.segmentDefect);
         }
         g.writeEndObject();
     }
 
-    private static void latency(JsonGenerator g, TurnLatency l, Defect d) throws IOException {
+    private static void latency(JsonGenerator g, TurnLatency l, Defect d, SegmentDefect sd) throws IOException {
         g.writeObjectFieldStart("latency");
         if (d == Defect.WRONG_TYPES) {
             g.writeStringField("totalMs", "fast");
+        } else if (sd != null && sd.part() == SegmentDefect.Part.TOTAL) {
+            value(g, "totalMs", sd.wireDuration());
         } else {
             g.writeNumberField("totalMs", d == Defect.NEGATIVE_LATENCY ? -l.totalMs() - 1
                     : d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.totalMs());
         }
         if (l.hasAsr()) {
             g.writeObjectFieldStart("asr");
-            g.writeNumberField("durationMs", d == Defect.NEGATIVE_LATENCY ? -l.asrMs() - 1 : l.asrMs());
+            if (sd == SegmentDefect.ASR_DURATION_NEGATIVE) {
+                value(g, "durationMs", sd.wireDuration());
+            } else {
+                g.writeNumberField("durationMs", d == Defect.NEGATIVE_LATENCY ? -l.asrMs() - 1 : l.asrMs());
+            }
             g.writeStringField("provider", l.asrProviderName());
-            g.writeNumberField("confidenceScore", d == Defect.CONFIDENCE_OUT_OF_RANGE ? 1.0 + l.confidence() : l.confidence());
+            g.writeNumberField("confidenceScore", d == Defect.CONFIDENCE_OUT_OF_RANGE
+                    || sd == SegmentDefect.ASR_CONFIDENCE_ABOVE_ONE ? 1.0 + l.confidence() : l.confidence());
             g.writeEndObject();
         } else if (d == Defect.CONFIDENCE_OUT_OF_RANGE) {
             // The defect must reach the wire even on a turn without ASR, or ground truth would call a record
@@ -139,23 +155,40 @@ final class WireWriter {
             g.writeEndObject();
         }
         g.writeObjectFieldStart("bot");
-        g.writeNumberField("durationMs", d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.botMs());
+        if (sd != null && sd.part() == SegmentDefect.Part.BOT) {
+            value(g, "durationMs", sd.wireDuration());
+        } else {
+            g.writeNumberField("durationMs", d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.botMs());
+        }
         g.writeEndObject();
         if (l.hasTts()) {
             g.writeObjectFieldStart("tts");
-            g.writeNumberField("durationMs", l.ttsMs());
+            if (sd == SegmentDefect.TTS_DURATION_OVER_TEN_MINUTES) {
+                value(g, "durationMs", sd.wireDuration());
+            } else {
+                g.writeNumberField("durationMs", l.ttsMs());
+            }
             g.writeStringField("provider", l.ttsProviderName());
-            g.writeNumberField("utteranceLengthChars", l.chars());
-            g.writeNumberField("audioLengthMs", l.audioMs());
+            g.writeNumberField("utteranceLengthChars", sd == SegmentDefect.TTS_CHARACTERS_NEGATIVE ? -3 : l.chars());
+            g.writeNumberField("audioLengthMs", sd == SegmentDefect.TTS_AUDIO_LENGTH_NEGATIVE ? -1 : l.audioMs());
             if (l.streamingEnabled() != null) {
                 g.writeBooleanField("streamingEnabled", l.streamingEnabled());
             }
             if (l.firstByteMs() >= 0) {
-                g.writeNumberField("firstByteMs", l.firstByteMs());
+                g.writeNumberField("firstByteMs", sd == SegmentDefect.TTS_FIRST_BYTE_NEGATIVE ? -5 : l.firstByteMs());
             }
             g.writeEndObject();
         }
         g.writeEndObject();
+    }
+
+    /** A broken value as it stands in the wire: a number, or a string where a number belongs ("NaN" too). */
+    private static void value(JsonGenerator g, String field, Object v) throws IOException {
+        if (v instanceof Integer i) {
+            g.writeNumberField(field, i);
+        } else {
+            g.writeStringField(field, String.valueOf(v));
+        }
     }
 
     /** @param closed whether to show the closed form (else the active form as of {@code now}) */
@@ -176,13 +209,18 @@ final class WireWriter {
             g.writeStringField("start_time", time(s.start));
         }
         if (closed) {
-            g.writeStringField("end_time", time(s.end));
+            // A bad row: the end as far before the start as the session really lasted.
+            g.writeStringField("end_time", time(s.endBeforeStart ? 2 * s.start - s.end : s.end));
         }
         g.writeArrayFieldStart("session_lang");
         g.writeString(s.lang);
         g.writeEndArray();
         g.writeStringField("sessionType", s.sessionType());
-        g.writeBooleanField("isDeveloper", false);
+        if (s.developer == 2) {
+            g.writeNumberField("isDeveloper", 1);
+        } else {
+            g.writeBooleanField("isDeveloper", s.developer == 1);
+        }
         g.writeStringField("sessionStatus", closed ? "closed" : "active");
         if (closed) {
             g.writeStringField("containmentType", s.containment.wireName());

@@ -104,7 +104,19 @@ class SimulatorAuthTest {
     }
 
     @Test
-    void unknownBotIs404WithErrorsBody() {
+    void unknownBotWithoutAValidTokenIs401WithErrorsBody() {
+        for (Map<String, String> headers : List.of(Map.<String, String>of(),
+                Map.of("auth", jwt(billing.clientId(), billing.clientSecret() + "x")),
+                Map.of("auth", jwt("cs-unknown", "some-secret-of-nobody-0123456789abcdef")))) {
+            var r = client.raw("POST", "/api/public/bot/st-unknown/getSessions", headers, SimTestClient.body());
+            assertEquals(401, r.status(), headers.keySet().toString());
+            assertEquals(401, r.json().path("errors").path(0).path("code").asInt());
+            assertFalse(r.errorMsg().isBlank());
+        }
+    }
+
+    @Test
+    void unknownBotWithATokenValidForAnotherBotIs404WithErrorsBody() {
         var r = client.raw("POST", "/api/public/bot/st-unknown/getSessions",
                 Map.of("auth", jwt(billing.clientId(), billing.clientSecret())), SimTestClient.body());
         assertEquals(404, r.status());

@@ -190,7 +190,8 @@ class SimulatorFaultsTest {
     @Test
     void gzipWhenAskedFor() throws IOException {
         String token = SimTestClient.jwt(billing.clientId(), billing.clientSecret());
-        var b = body("channelType", "korevg", "dateFrom", FROM.toString(), "dateTo", T0.toString(), "limit", 500);
+        var b = body("channelType", "korevg", "dateFrom", FROM.toString(), "dateTo", T0.toString(), "limit", 500,
+                "includeSecureForm", false);
         var zipped = client.raw("POST", SimTestClient.path(billing, "getMessagesV2"),
                 Map.of("auth", token, "Accept-Encoding", "gzip"), b);
         var plain = client.raw("POST", SimTestClient.path(billing, "getMessagesV2"), Map.of("auth", token), b);

@@ -37,6 +37,12 @@ public final class Requests {
         public Boolean includeTraceId() {
             return includeLatency;
         }
+
+        /** getMessagesV2 requires it (README "How it reads Kore.ai"); v1 ignores it; messages-lite never gets it. */
+        @JsonProperty("includeSecureForm")
+        public Boolean includeSecureForm() {
+            return includeLatency == null ? null : Boolean.FALSE;
+        }
     }
 
     /** Agent AI aaconversation; dates are {@code YYYY-MM-DD}, pages count from 1. */

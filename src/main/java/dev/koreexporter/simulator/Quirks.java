@@ -1,0 +1,57 @@
+package dev.koreexporter.simulator;
+
+/**
+ * Record shapes a real tenant shows that the default traffic leaves out, and how strict the simulator is
+ * about requests. Every share is the fraction of records generated that way; the choice is hashed from the
+ * record's own seed, never drawn from the generator's RNG, so switching a share on changes no other record
+ * (the default traffic stays exactly what the ground-truth tests expect). Ground truth marks each such record.
+ *
+ * @param developerShare   sessions from Bot Builder test traffic: the session says {@code isDeveloper}
+ *                         ({@code true} or {@code 1}) and each of its messages {@code isD} ({@code 1} or {@code true})
+ * @param badSegmentShare  outgoing voice messages whose latency object has exactly one invalid value
+ *                         ({@link SegmentDefect}); ground truth says what a correct reader observes
+ * @param badSessionShare  closed sessions whose {@code end_time} is before their {@code start_time}
+ * @param strictSecureForm getMessagesV2 without {@code includeSecureForm} is a 400, as the docs list it as required
+ */
+public record Quirks(double developerShare, double badSegmentShare, double badSessionShare,
+                     boolean strictSecureForm) {
+    /**
+     * Developer traffic in the default (demo) traffic. 0 until the exporter leaves developer records out;
+     * then this one line turns it on for the demo.
+     */
+    public static final double DEFAULT_DEVELOPER_SHARE = 0.0;
+
+    public static final Quirks DEFAULT = new Quirks(DEFAULT_DEVELOPER_SHARE, 0, 0, true);
+
+    /** Nothing unusual and nothing strict: the simulator of 0.2.0. */
+    public static final Quirks NONE = new Quirks(0, 0, 0, false);
+
+    public Quirks {
+        for (double share : new double[]{developerShare, badSegmentShare, badSessionShare}) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("shares must be within 0..1: " + share);
+            }
+        }
+    }
+
+    public Quirks withDeveloperShare(double v) {
+        return new Quirks(v, badSegmentShare, badSessionShare, strictSecureForm);
+    }
+
+    public Quirks withBadSegmentShare(double v) {
+        return new Quirks(developerShare, v, badSessionShare, strictSecureForm);
+    }
+
+    public Quirks withBadSessionShare(double v) {
+        return new Quirks(developerShare, badSegmentShare, v, strictSecureForm);
+    }
+
+    public Quirks withStrictSecureForm(boolean v) {
+        return new Quirks(developerShare, badSegmentShare, badSessionShare, v);
+    }
+
+    /** Whether a record whose choice hash is {@code hash} is one of {@code share}. */
+    static boolean chosen(long hash, double share) {
+        return share > 0 && (hash >>> 11) * 0x1.0p-53 < share;
+    }
+}

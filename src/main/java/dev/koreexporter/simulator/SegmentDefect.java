@@ -1,0 +1,96 @@
+package dev.koreexporter.simulator;
+
+import dev.koreexporter.model.Latency;
+
+/**
+ * One invalid value in an outgoing message's latency object (see {@link Quirks#badSegmentShare()}). The
+ * message itself stays valid: a correct reader drops a segment whose {@code durationMs} is invalid (with its
+ * other fields), drops only the one observation for another invalid field, and makes no turn observation for
+ * an invalid {@code totalMs}; {@link #observed} is what it then sees.
+ */
+public enum SegmentDefect {
+    ASR_DURATION_NEGATIVE(Part.ASR),
+    BOT_DURATION_NAN(Part.BOT),
+    BOT_DURATION_NOT_A_NUMBER(Part.BOT),
+    TTS_DURATION_OVER_TEN_MINUTES(Part.TTS),
+    TTS_FIRST_BYTE_NEGATIVE(Part.TTS),
+    TTS_AUDIO_LENGTH_NEGATIVE(Part.TTS),
+    TTS_CHARACTERS_NEGATIVE(Part.TTS),
+    ASR_CONFIDENCE_ABOVE_ONE(Part.ASR),
+    TOTAL_NEGATIVE(Part.TOTAL),
+    TOTAL_NOT_A_NUMBER(Part.TOTAL);
+
+    enum Part { TOTAL, ASR, BOT, TTS }
+
+    private final Part part;
+
+    SegmentDefect(Part part) {
+        this.part = part;
+    }
+
+    /** Whether this defect can show on {@code l} (a turn without TTS has no TTS field to break). */
+    boolean fits(TurnLatency l) {
+        return switch (this) {
+            case ASR_DURATION_NEGATIVE, ASR_CONFIDENCE_ABOVE_ONE -> l.hasAsr();
+            case TTS_DURATION_OVER_TEN_MINUTES, TTS_AUDIO_LENGTH_NEGATIVE, TTS_CHARACTERS_NEGATIVE -> l.hasTts();
+            case TTS_FIRST_BYTE_NEGATIVE -> l.firstByteMs() >= 0;
+            default -> true;
+        };
+    }
+
+    /** Picks a defect that fits {@code l} from {@code hash}; BOT and TOTAL always fit. */
+    static SegmentDefect pick(long hash, TurnLatency l) {
+        SegmentDefect[] all = values();
+        int start = (int) Math.floorMod(hash, (long) all.length);
+        for (int i = 0; i < all.length; i++) {
+            SegmentDefect d = all[(start + i) % all.length];
+            if (d.fits(l)) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("BOT defects always fit");
+    }
+
+    /** The duration that stands in the wire for the segment this defect breaks (a JSON number or string). */
+    Object wireDuration() {
+        return switch (this) {
+            case ASR_DURATION_NEGATIVE -> -120;
+            case BOT_DURATION_NAN -> "NaN";
+            case BOT_DURATION_NOT_A_NUMBER -> "slow";
+            case TTS_DURATION_OVER_TEN_MINUTES -> 600_001;
+            case TOTAL_NEGATIVE -> -1;
+            case TOTAL_NOT_A_NUMBER -> "n/a";
+            default -> null;
+        };
+    }
+
+    boolean breaksDuration() {
+        return wireDuration() != null;
+    }
+
+    Part part() {
+        return part;
+    }
+
+    /** The latency a correct reader observes: {@code truth} with the broken parts left out. */
+    public Latency observed(Latency truth) {
+        Latency.Asr asr = truth.asr();
+        Latency.BotSegment bot = truth.bot();
+        Latency.Tts tts = truth.tts();
+        Double total = truth.totalMs();
+        switch (this) {
+            case ASR_DURATION_NEGATIVE -> asr = null;
+            case BOT_DURATION_NAN, BOT_DURATION_NOT_A_NUMBER -> bot = null;
+            case TTS_DURATION_OVER_TEN_MINUTES -> tts = null;
+            case TTS_FIRST_BYTE_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
+                    tts.audioMs(), tts.streaming(), null);
+            case TTS_AUDIO_LENGTH_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
+                    null, tts.streaming(), tts.firstByteMs());
+            case TTS_CHARACTERS_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), null,
+                    tts.audioMs(), tts.streaming(), tts.firstByteMs());
+            case ASR_CONFIDENCE_ABOVE_ONE -> asr = new Latency.Asr(asr.durationMs(), asr.provider(), null);
+            case TOTAL_NEGATIVE, TOTAL_NOT_A_NUMBER -> total = null;
+        }
+        return new Latency(total, asr, bot, tts);
+    }
+}
