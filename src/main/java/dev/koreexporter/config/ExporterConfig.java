@@ -38,8 +38,17 @@ public record ExporterConfig(Server server,
     public record Tls(Path certFile, Path keyFile) {
     }
 
-    /** {@code caBundle} is null for the JVM's default trust store. */
-    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
+    /**
+     * {@code caBundle} is null for the JVM's default trust store. {@code maxResponseSize}: the largest
+     * response body read, in bytes after un-gzipping (README "Configuration", {@code kore.max-response-size}).
+     */
+    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle, long maxResponseSize) {
+        public static final long DEFAULT_MAX_RESPONSE_SIZE = 32L << 20;
+
+        /** With the default {@link #DEFAULT_MAX_RESPONSE_SIZE}. */
+        public Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
+            this(baseUrl, timeout, rateLimit, caBundle, DEFAULT_MAX_RESPONSE_SIZE);
+        }
     }
 
     public record RateLimit(int perMinute, int perHour) {
