@@ -94,7 +94,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
                 new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock),
                 new RateLimiter(kore.rateLimit(), clock, sleeper),
-                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy);
+                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
+                kore.timeout(), kore.maxResponseSize());
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
         this.agentAiCursor = new AgentAiCursor(bot.name());
     }
