@@ -104,9 +104,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     public Iterable<Page<Session>> sessions(TimeWindow window, Containment containment) {
         String path = botPath + "/getSessions"
                 + (containment == null ? "" : "?containmentType=" + containment.wireName());
-        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
+        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), SESSIONS_LIMIT, (w, skip, limit) -> {
             JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
-                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, SESSIONS_LIMIT));
+                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, limit));
             return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
         });
     }
@@ -131,16 +131,16 @@ public final class KoreClient implements KoreApi, AutoCloseable {
 
     @Override
     public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V2_LIMIT,
+        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, V2_LIMIT, (w, skip, limit) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
                         List.of(), null));
     }
 
     @Override
     public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window, List<String> sessionIds) {
         List<String> ids = List.copyOf(sessionIds);
-        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, V1_LIMIT,
+        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, V1_LIMIT, (w, skip, limit) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
                         ids, null));
     }
 
@@ -151,8 +151,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     @Override
     public Iterable<Page<Message>> messagesLite(String userId, String channel, TimeWindow window) {
         Objects.requireNonNull(userId, "userId");
-        return messageListing(Endpoint.MESSAGES_LITE, "/messages-lite", channel, window, (w, skip) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, null, null, skip, LITE_LIMIT,
+        return messageListing(Endpoint.MESSAGES_LITE, "/messages-lite", channel, window, LITE_LIMIT, (w, skip, limit) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, null, null, skip, limit,
                         List.of(), userId));
     }
 
@@ -186,15 +186,15 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     }
 
     private interface RequestBody {
-        Requests.Messages at(TimeWindow window, int skip);
+        Requests.Messages at(TimeWindow window, int skip, int limit);
     }
 
     private Iterable<Page<Message>> messageListing(Endpoint endpoint, String suffix, String channel,
-                                                   TimeWindow window, RequestBody body) {
+                                                   TimeWindow window, int firstLimit, RequestBody body) {
         String path = botPath + suffix;
-        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
+        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), firstLimit, (w, skip, limit) -> {
             // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
-            return caller.post(endpoint, path, Map.of(), body.at(w, skip),
+            return caller.post(endpoint, path, Map.of(), body.at(w, skip, limit),
                     bytes -> WirePages.messages(bytes, channel, includeText));
         });
     }
