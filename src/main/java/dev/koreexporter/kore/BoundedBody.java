@@ -42,10 +42,8 @@ final class BoundedBody {
         }
         if (contentLength >= 0) {
             byte[] body = new byte[(int) contentLength];
-            int n = in.readNBytes(body, 0, body.length);
-            if (in.read() >= 0) {
-                throw new TooLarge(max); // more than announced: not worth trusting further
-            }
+            // Not readNBytes: Helidon's fixed-length entity stream can block on a read past what is left.
+            int n = fill(in, body, body.length);
             return n == body.length ? body : Arrays.copyOf(body, n);
         }
         // Chunks growing to 1 MiB: no doubling buffer that would briefly hold twice the bound.
@@ -54,7 +52,7 @@ final class BoundedBody {
         int size = FIRST_CHUNK;
         while (true) {
             byte[] chunk = new byte[size];
-            int n = in.readNBytes(chunk, 0, chunk.length);
+            int n = fill(in, chunk, chunk.length);
             total += n;
             if (total > max) {
                 throw new TooLarge(max);
@@ -104,6 +102,19 @@ final class BoundedBody {
         } catch (IOException e) {
             throw new WireFormatException("gzip body is corrupt", false);
         }
+    }
+
+    /** Reads up to {@code len} bytes into {@code b} in reads of at most 64 KiB; fewer only at the end. */
+    private static int fill(InputStream in, byte[] b, int len) throws IOException {
+        int at = 0;
+        while (at < len) {
+            int n = in.read(b, at, Math.min(64 * 1024, len - at));
+            if (n < 0) {
+                break;
+            }
+            at += n;
+        }
+        return at;
     }
 
     /** Bytes left in {@code in}, reading at most {@code limit}. */
