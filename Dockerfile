@@ -16,9 +16,10 @@ COPY --from=build /src/target/kore-exporter.jar ./kore-exporter.jar
 COPY --from=build /src/target/libs ./libs
 COPY bin/train-cache /usr/local/bin/train-cache
 USER kore
-# Recommended flags (measured in docs/performance.md): small heap, serial GC, C1 only, capped code cache and
+# Recommended flags (measured in docs/performance.md): small heap, exit on OutOfMemoryError (the supervisor
+# restarts it, the checkpoints keep counts exact), serial GC, C1 only, capped code cache and
 # metaspace, smaller thread stacks; MALLOC_ARENA_MAX=2 stops glibc keeping freed native memory in many arenas.
-ENV KORE_JVM_FLAGS="-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k" \
+ENV KORE_JVM_FLAGS="-Xmx64m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k" \
     MALLOC_ARENA_MAX=2
 # Class-data archive for a faster start: one demo run (embedded simulator) records the classes the exporter
 # loads (JDK 21: dynamic CDS). Optional: the build goes on without it, and the JVM starts without a missing one.

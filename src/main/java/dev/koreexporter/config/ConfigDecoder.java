@@ -30,6 +30,9 @@ final class ConfigDecoder {
     static final URI DEFAULT_BASE_URL = URI.create("https://platform.kore.ai");
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+    /** Below this a single ordinary page could not be read; above it one body could not fit a Java array. */
+    static final long MIN_RESPONSE_SIZE = 64L << 10;
+    static final long MAX_RESPONSE_SIZE = 1L << 30;
     static final int DEFAULT_PER_MINUTE = 60;
     static final int DEFAULT_PER_HOUR = 1800;
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
@@ -56,7 +59,7 @@ final class ConfigDecoder {
         Section root = Section.of(tree, "", problems,
                 List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots", "slo"));
         Server server = server(root.section("server", List.of("port", "host", "tls", "basic-auth")));
-        Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle", "messages-api")));
+        Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle", "messages-api", "max-response-size")));
         Section p = root.section("poll", List.of("interval", "lookback", "backfill"));
         Poll poll = new Poll(p.duration("interval", DEFAULT_INTERVAL, false, null),
                 p.duration("lookback", DEFAULT_LOOKBACK, false, MAX_LOOKBACK),
@@ -139,7 +142,43 @@ final class ConfigDecoder {
         if (messagesApi == null) {
             problems.add(k.path("messages-api"), "must be auto, v2 or v1, got \"" + api + "\"");
         }
-        return new Kore(baseUrl, timeout, new RateLimit(perMinute, perHour), caBundle, messagesApi);
+                long maxResponseSize = maxResponseSize(k);
+        if ("http".equalsIgnoreCase(baseUrl.getScheme()) && !loopback(baseUrl)) {
+            // Logged once at start (Main). The URL is not echoed in full: it might carry user info.
+            warnings.add(k.path("base-url") + ": plain http to " + baseUrl.getHost()
+                    + ": the bots' signed tokens and Kore.ai's answers travel unencrypted; use https");
+        }
+        return new Kore(baseUrl, timeout, new RateLimit(perMinute, perHour), caBundle, messagesApi, maxResponseSize);
+    }
+
+    private long maxResponseSize(Section k) {
+        String key = "max-response-size";
+        JsonNode v = k.get(key);
+        if (v == null || problems.isBad(k.path(key))) {
+            return Kore.DEFAULT_MAX_RESPONSE_SIZE;
+        }
+        long size;
+        try {
+            size = v.isValueNode() ? Sizes.parse(v.asText()) : -1;
+        } catch (IllegalArgumentException e) {
+            size = -1;
+        }
+        if (size < 0) {
+            problems.add(k.path(key), "invalid size " + Section.shown(v) + " (" + Sizes.SYNTAX + ")");
+            return Kore.DEFAULT_MAX_RESPONSE_SIZE;
+        }
+        if (size < MIN_RESPONSE_SIZE || size > MAX_RESPONSE_SIZE) {
+            problems.add(k.path(key), "must be between " + Sizes.format(MIN_RESPONSE_SIZE) + " and "
+                    + Sizes.format(MAX_RESPONSE_SIZE) + ", got " + Section.shown(v));
+            return Kore.DEFAULT_MAX_RESPONSE_SIZE;
+        }
+        return size;
+    }
+
+    /** The simulator in demo mode and tests: traffic that never leaves the host needs no warning. */
+    private static boolean loopback(URI url) {
+        String host = url.getHost();
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 
     /** The URL without a trailing slash (clients append paths), or null when not absolute http(s). */

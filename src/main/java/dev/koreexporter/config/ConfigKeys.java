@@ -22,7 +22,7 @@ final class ConfigKeys {
     static final List<String> SCALARS = Stream.concat(Stream.of(
                     "server.port", "server.host", "server.tls.cert-file", "server.tls.key-file",
                     "kore.base-url", "kore.timeout", "kore.rate-limit.per-minute", "kore.rate-limit.per-hour",
-                    "kore.ca-bundle", "kore.messages-api",
+                    "kore.ca-bundle", "kore.messages-api", "kore.max-response-size",
                     "poll.interval", "poll.lookback", "poll.backfill",
                     "state.dir",
                     "metrics.containment-window",

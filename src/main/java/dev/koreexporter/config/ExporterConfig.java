@@ -47,15 +47,21 @@ public record ExporterConfig(Server server,
     public record Tls(Path certFile, Path keyFile) {
     }
 
-    /** {@code caBundle} is null for the JVM's default trust store. */
-    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle, MessagesApi messagesApi) {
+    /**
+     * {@code caBundle} is null for the JVM's default trust store. {@code maxResponseSize}: the largest
+     * response body read, in bytes after un-gzipping (README "Configuration", {@code kore.max-response-size}).
+     */
+    public record Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle, MessagesApi messagesApi,
+                       long maxResponseSize) {
+        public static final long DEFAULT_MAX_RESPONSE_SIZE = 32L << 20;
+
         public Kore {
             messagesApi = messagesApi == null ? MessagesApi.AUTO : messagesApi;
         }
 
-        /** With the default {@code messages-api} ({@link MessagesApi#AUTO}). */
+        /** With the default {@code messages-api} ({@link MessagesApi#AUTO}) and {@link #DEFAULT_MAX_RESPONSE_SIZE}. */
         public Kore(URI baseUrl, Duration timeout, RateLimit rateLimit, Path caBundle) {
-            this(baseUrl, timeout, rateLimit, caBundle, MessagesApi.AUTO);
+            this(baseUrl, timeout, rateLimit, caBundle, MessagesApi.AUTO, DEFAULT_MAX_RESPONSE_SIZE);
         }
     }
 

@@ -52,14 +52,23 @@ public final class BasicAuthFilter implements Filter {
         };
     }
 
-    private record Verified(byte[] digest, Instant until) {
+    /** A bcrypt result for one digest of user, hash and candidate password. */
+    private record Verified(boolean ok, Instant until) {
     }
+
+    /** Name under which the integrator registers {@link #failures()} (README "Metrics"). */
+    public static final String FAILURES_METRIC = "kore_exporter_http_auth_failures_total";
+    /** Remembered results, at most: a flood of distinct wrong passwords cannot grow the cache without bound. */
+    static final int MAX_CACHED = 1024;
 
     private final Map<String, String> hashes;
     private final Clock clock;
     private final PasswordCheck check;
     private final byte[] salt = new byte[16];
     private final Map<String, Verified> cache = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    /** One bcrypt at a time: a burst of logins costs one core, not all of them. */
+    private final Object bcryptLock = new Object();
 
     /** @param hashes bcrypt hash by user name ({@code server.basic-auth.users}) */
     public BasicAuthFilter(Map<String, String> hashes, Clock clock, PasswordCheck check) {
@@ -109,26 +118,45 @@ public final class BasicAuthFilter implements Filter {
         }
         String user = credentials.substring(0, colon);
         byte[] password = credentials.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-        byte[] digest = digest(user, password);
-        Instant now = clock.instant();
-        Verified known = cache.get(user);
-        if (known != null && now.isBefore(known.until()) && MessageDigest.isEqual(known.digest(), digest)) {
-            return true;
-        }
         String hash = hashes.get(user);
-        boolean ok = check.matches(password, hash == null ? DUMMY_HASH : hash) && hash != null;
+        String key = Base64.getEncoder().encodeToString(digest(user, hash == null ? DUMMY_HASH : hash, password));
+        boolean ok;
+        Instant now = clock.instant();
+        Verified known = cache.get(key);
+        if (known != null && now.isBefore(known.until())) {
+            ok = known.ok();
+        } else {
+            synchronized (bcryptLock) {
+                ok = check.matches(password, hash == null ? DUMMY_HASH : hash) && hash != null;
+            }
+            if (cache.size() >= MAX_CACHED) {
+                cache.entrySet().removeIf(e -> !now.isBefore(e.getValue().until()));
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+            }
+            cache.put(key, new Verified(ok, now.plus(CACHE_TTL)));
+        }
         java.util.Arrays.fill(password, (byte) 0);
-        if (ok) {
-            cache.put(user, new Verified(digest, now.plus(CACHE_TTL)));
+        if (!ok) {
+            failures.incrementAndGet();
         }
         return ok;
     }
 
-    private byte[] digest(String user, byte[] password) {
+    /** Failed logins so far (every refused credential, cached or not); register as {@link #FAILURES_METRIC}. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** Salted SHA-256 of user, hash and candidate: the cache key, never the password itself. */
+    private byte[] digest(String user, String hash, byte[] password) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(salt);
             sha.update(user.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(hash.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             sha.update(password);
             return sha.digest();

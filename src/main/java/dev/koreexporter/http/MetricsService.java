@@ -27,11 +27,22 @@ import java.util.concurrent.FutureTask;
 public final class MetricsService implements HttpService {
     private static final int BUFFER_BYTES = 64 * 1024;
 
+    /** Renders at once; more scrapers than this wait up to {@link #QUEUE_WAIT}, then get 503. */
+    static final int MAX_CONCURRENT_RENDERS = 2;
+    static final java.time.Duration QUEUE_WAIT = java.time.Duration.ofSeconds(2);
+
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
+    private final java.util.concurrent.Semaphore renders;
 
     public MetricsService(PrometheusRegistry registry) {
+        this(registry, MAX_CONCURRENT_RENDERS);
+    }
+
+    /** @param maxConcurrent renders allowed at once: each holds a snapshot of every series in memory */
+    MetricsService(PrometheusRegistry registry, int maxConcurrent) {
         this.registry = registry;
+        this.renders = new java.util.concurrent.Semaphore(maxConcurrent, true);
     }
 
     @Override
@@ -40,6 +51,20 @@ public final class MetricsService implements HttpService {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
+        if (!renders.tryAcquire(QUEUE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            res.status(io.helidon.http.Status.SERVICE_UNAVAILABLE_503);
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            res.send("too many concurrent scrapes\n");
+            return;
+        }
+        try {
+            render(req, res);
+        } finally {
+            renders.release();
+        }
+    }
+
+    private void render(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
         String accept = req.headers().first(HeaderNames.ACCEPT).orElse(null);
         ExpositionFormatWriter writer = formats.findWriter(accept);
         MetricSnapshots snapshots = registry.scrape();

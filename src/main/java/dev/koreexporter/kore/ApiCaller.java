@@ -9,8 +9,6 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -19,8 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Sends one Kore.ai call for one bot: waits for the rate limiter before every attempt, signs it, retries
@@ -29,6 +30,7 @@ import java.util.zip.GZIPInputStream;
 final class ApiCaller {
     private static final System.Logger LOG = System.getLogger(ApiCaller.class.getName());
     private static final HeaderName AUTH = HeaderNames.create("auth");
+    private static final int ERROR_BODY_BYTES = 64 * 1024;
 
     private final WebClient client;
     private final String baseUrl;
@@ -40,9 +42,16 @@ final class ApiCaller {
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
     private final RetryPolicy policy;
+    private final Duration deadline;
+    private final long maxResponseSize;
 
+    /**
+     * @param deadline        {@code kore.timeout}: bounds each attempt as a whole, body included
+     * @param maxResponseSize {@code kore.max-response-size}: largest body read, after un-gzipping
+     */
     ApiCaller(WebClient client, URI baseUrl, String bot, JwtTokenSource jwt, RateLimiter limiter,
-              ApiRequestListener listener, Clock clock, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy) {
+              ApiRequestListener listener, Clock clock, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy,
+              Duration deadline, long maxResponseSize) {
         this.client = client;
         this.baseUrl = baseUrl.toString().replaceAll("/+$", "");
         this.bot = bot;
@@ -53,10 +62,15 @@ final class ApiCaller {
         this.sleeper = sleeper;
         this.jitter = jitter;
         this.policy = policy;
+        this.deadline = deadline;
+        this.maxResponseSize = maxResponseSize;
     }
 
-    /** An answer that arrived, body read in full and un-gzipped. */
-    private record Response(int status, String retryAfter, String contentEncoding, byte[] body) {
+    /**
+     * An answer that arrived: a 2xx body read in full (at most {@code kore.max-response-size}) and
+     * un-gzipped, or the reason it could not be un-gzipped; of other bodies only a prefix.
+     */
+    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem) {
     }
 
     /**
@@ -91,6 +105,10 @@ final class ApiCaller {
             Instant start = clock.instant();
             try {
                 response = send(path, headers, payload, token);
+            } catch (BoundedBody.TooLarge e) {
+                // Asking again for the same page cannot help: the paging layer asks for a smaller one.
+                listener.requestCompleted(endpoint, "error", Duration.between(start, clock.instant()));
+                throw new KoreApiException.TooLarge(endpoint, maxResponseSize);
             } catch (RuntimeException e) {
                 // Helidon reports timeouts, refused and reset connections as assorted unchecked exceptions.
                 listener.requestCompleted(endpoint, "error", Duration.between(start, clock.instant()));
@@ -139,7 +157,10 @@ final class ApiCaller {
                         + koreMessage(response, token, ": "), null);
             } else {
                 try {
-                    return reader.read(decode(response));
+                    if (response.bodyProblem() != null) {
+                        throw response.bodyProblem();
+                    }
+                    return reader.read(response.body());
                 } catch (WireFormatException e) {
                     if (!e.truncated() || ++truncatedRetries > policy.maxTruncatedRetries()) {
                         throw new KoreApiException.BadResponse(endpoint, status, e.getMessage(), null);
@@ -150,7 +171,37 @@ final class ApiCaller {
         }
     }
 
-    private Response send(String path, Map<String, String> headers, byte[] payload, String token) {
+    /**
+     * Sends on a virtual thread and waits at most {@code deadline} for the whole answer, body included: the
+     * socket's read timeout alone lets a server trickle a body forever. Interrupting a virtual thread blocked
+     * on a socket closes that socket, so a request given up on does not linger.
+     */
+    private Response send(String path, Map<String, String> headers, byte[] payload, String token)
+            throws BoundedBody.TooLarge {
+        FutureTask<Response> task = new FutureTask<>(() -> exchange(path, headers, payload, token));
+        Thread.ofVirtual().name("kore-request-" + bot).start(task);
+        try {
+            return task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new IllegalStateException("whole request over kore.timeout (" + deadline.toMillis() + " ms)");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case BoundedBody.TooLarge tooLarge -> throw tooLarge;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                case IOException io -> throw new UncheckedIOException(io);
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private Response exchange(String path, Map<String, String> headers, byte[] payload, String token)
+            throws IOException, BoundedBody.TooLarge {
         HttpClientRequest request = client.post()
                 .uri(URI.create(baseUrl + path))
                 .header(AUTH, token)
@@ -159,60 +210,45 @@ final class ApiCaller {
                 .header(HeaderNames.ACCEPT, "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         try (HttpClientResponse response = request.submit(payload)) {
-            byte[] body = response.inputStream().readAllBytes();
-            return new Response(response.status().code(),
-                    response.headers().first(HeaderNames.RETRY_AFTER).orElse(null),
-                    response.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null),
-                    body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            int status = response.status().code();
+            String encoding = response.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null);
+            long length = response.headers().contentLength().orElse(-1L);
+            byte[] body;
+            WireFormatException problem = null;
+            if (status >= 200 && status < 300) {
+                body = BoundedBody.read(response.inputStream(), length, maxResponseSize);
+                try {
+                    body = decode(encoding, body, maxResponseSize);
+                } catch (WireFormatException e) {
+                    problem = e;
+                }
+            } else {
+                // Only Kore.ai's error message is wanted from an error body: a bounded prefix is enough.
+                body = response.inputStream().readNBytes(ERROR_BODY_BYTES);
+            }
+            return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem);
         }
     }
 
     /**
-     * Un-gzips when Kore.ai says gzip and the bytes are gzip. The magic-number check keeps this right if a
-     * Helidon gzip decoder is ever on the class path and has already decoded the body.
+     * Un-gzips when Kore.ai says gzip and the bytes are gzip, at most {@code max} bytes. The magic-number check
+     * keeps this right if a Helidon gzip decoder is ever on the class path and has already decoded the body.
      */
-    static byte[] decode(Response response) throws WireFormatException {
-        byte[] body = response.body();
-        boolean gzip = response.contentEncoding() != null && response.contentEncoding().toLowerCase().contains("gzip");
+    static byte[] decode(String contentEncoding, byte[] body, long max) throws WireFormatException, BoundedBody.TooLarge {
+        boolean gzip = contentEncoding != null && contentEncoding.toLowerCase().contains("gzip");
         if (!gzip || body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
             return body;
         }
-        return gunzip(body);
+        return BoundedBody.gunzip(body, max);
     }
 
+    /** Un-gzips without a practical bound (tests of the decoder itself). */
     static byte[] gunzip(byte[] body) throws WireFormatException {
-        try (var in = new GZIPInputStream(new ByteArrayInputStream(body), 64 * 1024)) {
-            // A 10,000-message page un-gzips to ~9 MB: read it into an array of the size the gzip trailer
-            // announces, instead of growing buffers and copying them (that doubled the heap a page needs).
-            byte[] out = new byte[announcedSize(body)];
-            int n = in.readNBytes(out, 0, out.length);
-            byte[] rest = in.readAllBytes();
-            if (rest.length == 0) {
-                return n == out.length ? out : java.util.Arrays.copyOf(out, n);
-            }
-            byte[] all = java.util.Arrays.copyOf(out, n + rest.length);
-            System.arraycopy(rest, 0, all, n, rest.length);
-            return all;
-        } catch (EOFException e) {
-            throw new WireFormatException("gzip body ends early", true);
-        } catch (IOException e) {
-            throw new WireFormatException("gzip body is corrupt", false);
+        try {
+            return BoundedBody.gunzip(body, Integer.MAX_VALUE - 16);
+        } catch (BoundedBody.TooLarge e) {
+            throw new WireFormatException("gzip body too large", false);
         }
-    }
-
-    /** The gzip trailer's size of the uncompressed data (modulo 2^32), bounded: a corrupt one costs little. */
-    private static int announcedSize(byte[] gzip) {
-        int n = gzip.length;
-        if (n < 18) {
-            return 0;
-        }
-        long size = (gzip[n - 4] & 0xffL) | (gzip[n - 3] & 0xffL) << 8 | (gzip[n - 2] & 0xffL) << 16
-                | (gzip[n - 1] & 0xffL) << 24;
-        // A body cut short or followed by other bytes has a meaningless trailer: never ask for more than
-        // JSON plausibly un-gzips to (readAllBytes takes whatever lies beyond).
-        return (int) Math.min(size, Math.min(16L << 20, 16L * n));
     }
 
     /** Kore.ai's error {@code msg}, with the token cut out should Kore.ai ever echo it. */

@@ -46,4 +46,22 @@ public class KoreApiException extends RuntimeException {
             super(endpoint, 0, endpoint.label() + ": interrupted", cause);
         }
     }
+
+    /**
+     * A body over {@code kore.max-response-size} (after un-gzipping; README "Configuration"). Asking for the
+     * same page again cannot succeed; asking for a smaller one may ({@link PagedListing}).
+     */
+    public static final class TooLarge extends KoreApiException {
+        private final long maxBytes;
+
+        public TooLarge(Endpoint endpoint, long maxBytes) {
+            super(endpoint, 0, endpoint.label() + ": response body larger than kore.max-response-size ("
+                    + maxBytes + " bytes)", null);
+            this.maxBytes = maxBytes;
+        }
+
+        public long maxBytes() {
+            return maxBytes;
+        }
+    }
 }

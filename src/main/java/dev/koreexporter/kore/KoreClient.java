@@ -88,7 +88,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
                 new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock),
                 new RateLimiter(kore.rateLimit(), clock, sleeper),
-                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy);
+                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
+                kore.timeout(), kore.maxResponseSize());
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
         this.agentAiCursor = new AgentAiCursor(bot.name());
     }
@@ -96,9 +97,10 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     @Override
     public Iterable<Page<Session>> sessions(TimeWindow window) {
         String path = botPath + "/getSessions";
-        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) -> {
+        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), Endpoint.GET_SESSIONS.pageSize(),
+                (w, skip, limit) -> {
             JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
-                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, Endpoint.GET_SESSIONS.pageSize()));
+                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, limit));
             return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
         });
     }
@@ -123,13 +125,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
 
     @Override
     public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-        String path = botPath + "/getMessagesV2";
-        return new PagedListing<>(WindowSplitter.split(window), PagedListing.Paging.SKIP, (w, skip) ->
-                // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
-                caller.post(Endpoint.GET_MESSAGES_V2, path, Map.of(),
-                        new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip,
-                                Endpoint.GET_MESSAGES_V2.pageSize(), List.of(), null),
-                        bytes -> WirePages.messages(bytes, channel, includeText)));
+        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, (w, skip, limit) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
+                        List.of(), null));
     }
 
     /**
@@ -159,6 +157,27 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     @Override
     public String toString() {
         return "KoreClient[bot=" + botName + "]";
+    }
+
+    /** getMessages (v1, 100 a page), for tenants without getMessagesV2 (README "How it reads Kore.ai"). */
+    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip, limit) ->
+                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
+                        List.of(), null));
+    }
+
+    private interface RequestBody {
+        Requests.Messages at(TimeWindow window, int skip, int limit);
+    }
+
+    /** A message listing whose page limit halves after a page too large to read (README "Reliability"). */
+    private Iterable<Page<Message>> messageListing(Endpoint endpoint, String suffix, String channel,
+                                                   TimeWindow window, RequestBody body) {
+        String path = botPath + suffix;
+        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), endpoint.pageSize(), (w, skip, limit) ->
+                // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
+                caller.post(endpoint, path, Map.of(), body.at(w, skip, limit),
+                        bytes -> WirePages.messages(bytes, channel, includeText)));
     }
 
     private interface PageRead<T> {

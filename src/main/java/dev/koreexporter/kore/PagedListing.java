@@ -16,12 +16,22 @@ import java.util.function.ToIntFunction;
  * @param <W> the window type the fetcher understands
  */
 final class PagedListing<W, T> implements Iterable<Page<T>> {
+    private static final System.Logger LOG = System.getLogger(PagedListing.class.getName());
 
     /** Fetches one page of one window; {@code position} is the skip, or the page number. */
     @FunctionalInterface
     interface Fetcher<W, T> {
         WirePage<T> fetch(W window, int position);
     }
+
+    /** Fetches one page of one window asking for at most {@code limit} records. */
+    @FunctionalInterface
+    interface LimitedFetcher<W, T> {
+        WirePage<T> fetch(W window, int position, int limit);
+    }
+
+    /** The smallest page size asked for after pages that were too large (README "How it reads Kore.ai"). */
+    static final int MIN_LIMIT = 100;
 
     /** How the position moves from page to page. */
     enum Paging {
@@ -33,8 +43,9 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
 
     private final List<W> windows;
     private final Paging paging;
-    private final Fetcher<W, T> fetcher;
+    private final LimitedFetcher<W, T> fetcher;
     private final ToIntFunction<W> start;
+    private final int limit;
 
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher) {
         this(windows, paging, fetcher, w -> paging == Paging.SKIP ? 0 : 1);
@@ -42,10 +53,29 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
 
     /** {@code start} gives the first position of each window (a listing may resume past pages it knows). */
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher, ToIntFunction<W> start) {
+        this(windows, paging, (w, position, limit) -> fetcher.fetch(w, position), start, MIN_LIMIT);
+    }
+
+    private PagedListing(List<W> windows, Paging paging, LimitedFetcher<W, T> fetcher, ToIntFunction<W> start,
+                         int limit) {
         this.windows = List.copyOf(windows);
         this.paging = paging;
         this.fetcher = fetcher;
         this.start = start;
+        this.limit = limit;
+    }
+
+    /**
+     * {@code skip} paging that survives pages too large to read: a page over {@code kore.max-response-size}
+     * ({@link KoreApiException.TooLarge}) is asked for again at the same skip with half the {@code limit},
+     * down to {@link #MIN_LIMIT}, and the listing goes on with the smaller limit; one still too large at
+     * {@link #MIN_LIMIT} is thrown (the stream's read fails this cycle and is retried the next). Pages handed
+     * out before are unaffected, so nothing counted is lost.
+     *
+     * @param limit the page size asked for first
+     */
+    static <W, T> PagedListing<W, T> shrinkingOnTooLarge(List<W> windows, int limit, LimitedFetcher<W, T> fetcher) {
+        return new PagedListing<>(windows, Paging.SKIP, fetcher, w -> 0, limit);
     }
 
     @Override
@@ -53,12 +83,13 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
         return new Iterator<>() {
             private int window;
             private int position = start(0);
+            private int pageSize = limit;
             private Page<T> next;
 
             @Override
             public boolean hasNext() {
                 while (next == null && window < windows.size()) {
-                    WirePage<T> fetched = fetcher.fetch(windows.get(window), position);
+                    WirePage<T> fetched = fetch(windows.get(window));
                     int received = fetched.page().received();
                     if (received > 0) {
                         next = fetched.page();
@@ -71,6 +102,22 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
                     }
                 }
                 return next != null;
+            }
+
+            private WirePage<T> fetch(W w) {
+                while (true) {
+                    try {
+                        return fetcher.fetch(w, position, pageSize);
+                    } catch (KoreApiException.TooLarge e) {
+                        if (pageSize <= MIN_LIMIT) {
+                            throw e;
+                        }
+                        int smaller = Math.max(MIN_LIMIT, pageSize / 2);
+                        LOG.log(System.Logger.Level.INFO, "{0}: page of {1} records over kore.max-response-size,"
+                                + " asking again for {2}", e.endpoint().label(), pageSize, smaller);
+                        pageSize = smaller;
+                    }
+                }
             }
 
             @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,11 +43,60 @@ public final class FileCheckpointStore implements CheckpointStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+        Checkpoint checkpoint;
         try {
-            return Optional.of(JSON.readValue(bytes, Checkpoint.class));
-        } catch (JsonProcessingException e) {
-            throw new IOException("checkpoint " + file + " is not readable JSON: " + e.getOriginalMessage(), e);
+            checkpoint = JSON.readValue(bytes, Checkpoint.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // Position only: the message must not quote the file's content.
+            throw new CorruptCheckpointException(file, bytes.length == 0 ? "empty" : "not valid checkpoint JSON");
         }
+        if (checkpoint == null) {
+            throw new CorruptCheckpointException(file, "JSON null");
+        }
+        if (checkpoint.version() < 1 || checkpoint.version() > Checkpoint.VERSION) {
+            throw new CorruptCheckpointException(file, "unknown version " + checkpoint.version());
+        }
+        return Optional.of(checkpoint);
+    }
+
+    /**
+     * An exclusive OS lock on {@code <bot>.lock} in the state dir. On one host it excludes other processes;
+     * on network file systems it is only as good as their lock support (README "Reliability and security").
+     */
+    @Override
+    public Optional<CheckpointLock> tryLock(String botName) throws IOException {
+        Files.createDirectories(dir);
+        FileChannel ch = FileChannel.open(dir.resolve(botName + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this JVM already (another poller of the same bot)
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            return Optional.empty();
+        }
+        FileLock held = lock;
+        return Optional.of(new CheckpointLock() {
+            @Override
+            public String botName() {
+                return botName;
+            }
+
+            @Override
+            public void close() {
+                try (ch) {
+                    held.release();
+                } catch (IOException ignored) {
+                    // closing the channel releases the lock anyway
+                }
+            }
+        });
     }
 
     @Override

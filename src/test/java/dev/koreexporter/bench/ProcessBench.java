@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessBench {
     /** The recommended flags (README, Dockerfile, deploy/k8s): heap, one GC thread, C1 only, capped code cache. */
-    static final List<String> JVM_FLAGS = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    static final List<String> JVM_FLAGS = List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m", "-Xss512k");
     /** glibc otherwise keeps up to 8 malloc arenas per core, each holding freed native memory. */
     static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
                         new ExporterConfig.Tls(files.resolve("tls.crt"), files.resolve("tls.key")),
                         Map.of("prometheus", BCRYPT)),
                 new ExporterConfig.Kore(URI.create("https://bots.example.com"), Duration.ofSeconds(10),
-                        new ExporterConfig.RateLimit(30, 900), files.resolve("ca.pem")),
+                        new ExporterConfig.RateLimit(30, 900), files.resolve("ca.pem"), MessagesApi.AUTO, 8L << 20),
                 new ExporterConfig.Poll(Duration.ofSeconds(15), Duration.ofMinutes(25), Duration.ofDays(2)),
                 new ExporterConfig.State(Path.of("/var/lib/kore-exporter")),
                 new ExporterConfig.Metrics(Duration.ofMinutes(90), Map.of(
@@ -208,6 +208,33 @@ class ConfigLoaderTest {
                 "config file \"" + config + "\" is readable by group or others (rw-r--r--), consider chmod 600",
                 "bots[0].client-secret-file: \"" + secret + "\" is readable by group or others (rw-r-----),"
                         + " consider chmod 600"), warnings);
+    }
+
+    @Test
+    void plainHttpToKoreAiIsWarnedAboutButNotOnLoopback() {
+        String remote = "kore:\n  base-url: http://kore.example.com\n" + MINIMAL;
+        List<String> warnings = ConfigLoader.loadYaml(remote, "test", Map.of()).warnings();
+        assertEquals(List.of("kore.base-url: plain http to kore.example.com: the bots' signed tokens and Kore.ai's"
+                + " answers travel unencrypted; use https"), warnings);
+        assertFalse(warnings.toString().contains(SECRET));
+        assertEquals(List.of(), ConfigLoader.loadYaml(remote.replace("kore.example.com", "127.0.0.1:8080"),
+                "test", Map.of()).warnings());
+        assertEquals(List.of(), ConfigLoader.loadYaml(remote.replace("http:", "https:"), "test", Map.of()).warnings());
+    }
+
+    @Test
+    void sizesAcceptBytesAndBinaryUnits() {
+        assertEquals(512L << 10, Sizes.parse("512KiB"));
+        assertEquals(32L << 20, Sizes.parse("32MiB"));
+        assertEquals(1L << 30, Sizes.parse("1GiB"));
+        assertEquals(70000, Sizes.parse("70000"));
+        for (String bad : List.of("", "32MB", "1.5MiB", "-1", "MiB", "32 mib")) {
+            assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
+        }
+        assertEquals("32MiB", Sizes.format(32L << 20));
+        assertEquals(Sizes.parse("8MiB"), ConfigLoader.loadYaml("kore:\n  max-response-size: 8MiB\n" + MINIMAL,
+                "test", Map.of()).config().kore().maxResponseSize());
+        assertEquals(32L << 20, ConfigLoader.loadYaml(MINIMAL, "test", Map.of()).config().kore().maxResponseSize());
     }
 
     @Test

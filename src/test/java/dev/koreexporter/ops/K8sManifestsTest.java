@@ -128,7 +128,7 @@ class K8sManifestsTest {
         assertTrue(sec.path("runAsUser").asInt() > 0);
         assertFalse(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true));
         assertEquals("192Mi", container.path("resources").path("limits").path("memory").asText());
-        assertEquals("-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:SharedArchiveFile=/opt/kore-exporter/app.jsa",
+        assertEquals("-Xmx64m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:SharedArchiveFile=/opt/kore-exporter/app.jsa",
                 env("JAVA_TOOL_OPTIONS").path("value").asText());
         assertEquals("2", env("MALLOC_ARENA_MAX").path("value").asText());
     }

@@ -59,11 +59,17 @@ class BasicAuthFilterTest {
     }
 
     @Test
-    void failuresAreNeverCached() {
+    void aRepeatedWrongPasswordCostsOneBcryptAndEveryFailureIsCounted() {
         var filter = new BasicAuthFilter(Map.of("prom", hash(BCrypt.Version.VERSION_2A, "pw")), clock, counting);
         assertFalse(filter.authorized(basic("prom", "nope")));
         assertFalse(filter.authorized(basic("prom", "nope")));
+        assertEquals(1, bcryptCalls.get(), "the failed result is cached for this user, hash and password");
+        assertFalse(filter.authorized(basic("prom", "nope2")));
         assertEquals(2, bcryptCalls.get());
+        assertEquals(3, filter.failures());
+        assertTrue(filter.authorized(basic("prom", "pw")));
+        assertEquals(3, filter.failures(), "a success is no failure");
+        assertEquals("kore_exporter_http_auth_failures_total", BasicAuthFilter.FAILURES_METRIC);
     }
 
     @Test

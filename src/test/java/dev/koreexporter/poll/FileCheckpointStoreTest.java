@@ -1,0 +1,69 @@
+package dev.koreexporter.poll;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Unreadable checkpoints are a typed failure that leaves the file alone; per-bot OS locks. */
+class FileCheckpointStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnreadableCheckpointIsReportedByNameAndLeftExactlyAsItWas() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        store.save("good", new Checkpoint(Checkpoint.VERSION, "st-1", 1, Map.of("messages", 5L), Map.of(), Map.of(),
+                List.of(), Map.of()));
+        String whole = Files.readString(dir.resolve("good.checkpoint.json"));
+        Map<String, String> cases = Map.of(
+                "truncated", whole.substring(0, whole.length() / 2),
+                "not-json", "this is not json",
+                "null", "null",
+                "empty", "",
+                "future", whole.replace("\"version\":" + Checkpoint.VERSION, "\"version\":99"));
+        for (var c : cases.entrySet()) {
+            Path file = dir.resolve(c.getKey() + ".checkpoint.json");
+            byte[] bytes = c.getValue().getBytes(StandardCharsets.UTF_8);
+            Files.write(file, bytes);
+
+            CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, () -> store.load(c.getKey()),
+                    c.getKey());
+
+            assertEquals(file, e.file());
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("delete it"), e.getMessage());
+            assertArrayEquals(bytes, Files.readAllBytes(file), c.getKey() + " was modified");
+            assertTrue(Files.notExists(dir.resolve(c.getKey() + ".checkpoint.json.tmp")));
+        }
+        assertEquals(5L, store.load("good").orElseThrow().watermarks().get("messages"));
+        assertEquals(Optional.empty(), store.load("absent"));
+    }
+
+    @Test
+    void aBotsLockIsHeldUntilClosedAndOtherBotsAreIndependent() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        FileCheckpointStore other = new FileCheckpointStore(dir);
+        CheckpointLock billing = store.tryLock("billing").orElseThrow();
+
+        // A second holder (here a second channel of this JVM; a second process gets the same answer).
+        assertEquals(Optional.empty(), other.tryLock("billing"));
+        CheckpointLock support = other.tryLock("support").orElseThrow();
+        assertTrue(Files.exists(dir.resolve("billing.lock")));
+
+        billing.close();
+        CheckpointLock takenOver = other.tryLock("billing").orElseThrow();
+        assertEquals("billing", takenOver.botName());
+        takenOver.close();
+        support.close();
+    }
+}
