@@ -59,6 +59,7 @@ public final class Daemon implements AutoCloseable {
             KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
                     config.tracing().includeText());
             resources.add(client);
+            metrics.registerApiBudget(bot.name(), client::budgetUsed);
             pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client, metrics,
                     tracer, store, clock));
         }
