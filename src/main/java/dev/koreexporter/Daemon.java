@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
+        metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
         List<BotPoller> pollers = new ArrayList<>();

@@ -70,6 +70,7 @@ public final class KoreMetrics {
     private final Counter rejected;
     private final Counter checkpointErrors;
     private final Histogram recordDelay;
+    private final Gauge lookback;
     private final List<ApiBudget> budgets = new CopyOnWriteArrayList<>();
 
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
@@ -110,6 +111,7 @@ public final class KoreMetrics {
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
         recordDelay = histogram(KoreMeter.RECORD_DELAY);
+        lookback = gauge(KoreMeter.LOOKBACK);
         GaugeWithCallback.builder().name(KoreMeter.API_BUDGET_USED.metricName()).help(KoreMeter.API_BUDGET_USED.help())
                 .labelNames(labels(KoreMeter.API_BUDGET_USED))
                 .callback(cb -> budgets.forEach(b -> {
@@ -129,6 +131,11 @@ public final class KoreMetrics {
      */
     public void registerApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
         budgets.add(new ApiBudget(bot, used));
+    }
+
+    /** Exports poll.lookback, so alerts compare record delays with it without repeating the config. */
+    public void lookback(Duration poll) {
+        lookback.set(poll.toMillis() / 1000.0);
     }
 
     /** How late a record counted while its bot is caught up was counted, after its own time. */

@@ -110,7 +110,10 @@ public enum KoreMeter {
             bounds(5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1200.0, 1800.0, 3600.0), null),
     API_BUDGET_USED("kore_exporter_api_budget_used_ratio", Type.GAUGE, Unit.RATIO,
             "The bot's Kore.ai requests in the trailing window (every endpoint, 429s included) divided by its"
-                    + " rate limit for that window", names("bot", "window"));
+                    + " rate limit for that window", names("bot", "window")),
+    LOOKBACK("kore_exporter_lookback_seconds", Type.GAUGE, Unit.SECONDS,
+            "The configured poll.lookback: records that land later than this after their own time are never read",
+            names());
 
     /** Distinct values a label keeps; later new values become {@code other} (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;
