@@ -76,7 +76,7 @@ public final class BotPoller implements BotGauges {
         CycleCounts counts = counter.newCycle();
         // Record delays only while caught up (README, "Metrics"): a start or a catch-up counts old records late.
         Instant oldest = state.oldestWatermark();
-        counter.caughtUp(cycles++ > 0 && oldest != null && !Duration.between(oldest, now).minus(lookback).isPositive());
+        counter.observeDelays(cycles++ > 0 && oldest != null && !Duration.between(oldest, now).minus(lookback).isPositive());
         boolean caughtUp = true;
         Map<String, Stream> byKey = new HashMap<>();
         List<SweepPlanner.StreamState> states = streams.stream().map(s -> {

@@ -45,7 +45,7 @@ final class RecordCounter {
     /** The records of the read in progress its lookback holds (the sweep policy judges busy by them). */
     private SweepPlanner.Tally tally;
     /** Whether record delays are observed this cycle: only while the bot is caught up (README, "Metrics"). */
-    private boolean caughtUp;
+    private boolean observeDelays;
 
     RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state, Clock clock) {
         this.bot = bot;
@@ -60,9 +60,9 @@ final class RecordCounter {
         this.tally = tally;
     }
 
-    /** Whether this cycle observes kore_exporter_record_delay_seconds for what it counts. */
-    void caughtUp(boolean caughtUp) {
-        this.caughtUp = caughtUp;
+    /** Whether this cycle observes kore_exporter_record_delay_seconds for what it counts (the bot is caught up). */
+    void observeDelays(boolean observe) {
+        this.observeDelays = observe;
     }
 
     /** Starts a cycle's counts (for its log line). */
@@ -223,7 +223,7 @@ final class RecordCounter {
 
     /** From the record's own time to now, the moment it is counted; a time after now counts as no delay. */
     private void delay(RecordKind kind, Instant time) {
-        if (caughtUp && time != null) {
+        if (observeDelays && time != null) {
             Duration d = Duration.between(time, clock.instant());
             metrics.recordDelay(bot.name(), kind, d.isNegative() ? Duration.ZERO : d);
         }
