@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
+        metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
         List<BotPoller> pollers = new ArrayList<>();
@@ -59,6 +60,7 @@ public final class Daemon implements AutoCloseable {
             KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
                     config.tracing().includeText());
             resources.add(client);
+            metrics.registerApiBudget(bot.name(), client::budgetUsed);
             pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client, metrics,
                     tracer, store, clock));
         }

@@ -60,10 +60,10 @@ final class ConfigDecoder {
                 List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots", "slo"));
         Server server = server(root.section("server", List.of("port", "host", "tls", "basic-auth")));
         Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle", "messages-api", "max-response-size")));
-        Section p = root.section("poll", List.of("interval", "lookback", "backfill"));
-        Poll poll = new Poll(p.duration("interval", DEFAULT_INTERVAL, false, null),
-                p.duration("lookback", DEFAULT_LOOKBACK, false, MAX_LOOKBACK),
-                p.duration("backfill", DEFAULT_BACKFILL, true, null));
+        Section p = root.section("poll", List.of("interval", "lookback", "backfill", "sweep-interval"));
+        Duration lookback = p.duration("lookback", DEFAULT_LOOKBACK, false, MAX_LOOKBACK);
+        Poll poll = new Poll(p.duration("interval", DEFAULT_INTERVAL, false, null), lookback,
+                p.duration("backfill", DEFAULT_BACKFILL, true, null), sweepInterval(p, lookback));
         Section s = root.section("state", List.of("dir"));
         State state = new State(Path.of(s.string("dir", DEFAULT_STATE_DIR.toString())));
         Metrics metrics = metrics(root.section("metrics", List.of("containment-window", "buckets")));
@@ -71,6 +71,18 @@ final class ConfigDecoder {
         List<ExporterConfig.Bot> bots = new BotDecoder(problems, warnings).bots(root.get("bots"), "bots");
         List<Slo> slos = new SloDecoder(problems, warnings).slos(root.get("slo"), "slo", metrics.buckets());
         return problems.isEmpty() ? new ExporterConfig(server, kore, poll, state, metrics, tracing, bots, slos) : null;
+    }
+
+    /** At most the lookback: a sweep re-reads one lookback, so sweeping less often would leave records unread. */
+    private Duration sweepInterval(Section p, Duration lookback) {
+        Duration def = Poll.defaultSweepInterval(lookback);
+        Duration d = p.duration("sweep-interval", def, false, null);
+        if (d.compareTo(lookback) > 0 && !problems.isBad(p.path("lookback"))) {
+            problems.add(p.path("sweep-interval"), "must be at most poll.lookback (" + Durations.format(lookback)
+                    + "), got " + Durations.format(d));
+            return def;
+        }
+        return d;
     }
 
     private Server server(Section s) {

@@ -23,7 +23,7 @@ final class ConfigKeys {
                     "server.port", "server.host", "server.tls.cert-file", "server.tls.key-file",
                     "kore.base-url", "kore.timeout", "kore.rate-limit.per-minute", "kore.rate-limit.per-hour",
                     "kore.ca-bundle", "kore.messages-api", "kore.max-response-size",
-                    "poll.interval", "poll.lookback", "poll.backfill",
+                    "poll.interval", "poll.lookback", "poll.backfill", "poll.sweep-interval",
                     "state.dir",
                     "metrics.containment-window",
                     "tracing.include-text",

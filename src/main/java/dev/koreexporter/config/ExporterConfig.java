@@ -68,7 +68,16 @@ public record ExporterConfig(Server server,
     public record RateLimit(int perMinute, int perHour) {
     }
 
-    public record Poll(Duration interval, Duration lookback, Duration backfill) {
+    /** {@code sweepInterval}: how often a busy stream re-reads its whole lookback (README, "How it reads Kore.ai"). */
+    public record Poll(Duration interval, Duration lookback, Duration backfill, Duration sweepInterval) {
+        /** With the default sweep interval, {@code lookback / 8}. */
+        public Poll(Duration interval, Duration lookback, Duration backfill) {
+            this(interval, lookback, backfill, defaultSweepInterval(lookback));
+        }
+
+        public static Duration defaultSweepInterval(Duration lookback) {
+            return lookback.dividedBy(8);
+        }
     }
 
     public record State(Path dir) {

@@ -55,7 +55,8 @@ final class BotDoctor {
         this.bot = bot;
         this.probe = probe;
         this.clock = clock;
-        this.budget = new Budget(config.poll().interval(), config.poll().lookback(), config.poll().backfill());
+        this.budget = new Budget(config.poll().interval(), config.poll().lookback(), config.poll().backfill(),
+                config.poll().sweepInterval());
     }
 
     /** Every check name this bot reports, in report order (assumption warnings follow them). */

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Requests per hour the exporter would send for the traffic doctor saw, following README "How it reads
  * Kore.ai": every {@code poll.interval} each stream re-reads its lookback; a stream with more than three pages
- * in the lookback re-reads it only every {@code lookback / 8} and in between reads one page. Page sizes are
- * the ones the server actually served. Follow-ups of long active sessions by id come on top (at most one
- * request per 50 such sessions per {@code lookback / 8}) and are left out.
+ * in the lookback re-reads it only every {@code poll.sweep-interval} and in between reads one page. Page sizes
+ * are the ones the server actually served. Follow-ups of long active sessions by id come on top (at most one
+ * request per 50 such sessions per {@code poll.sweep-interval}) and are left out.
  */
 final class Budget {
     private static final int BUSY_PAGES = 3;
@@ -18,12 +18,18 @@ final class Budget {
     private final Duration interval;
     private final Duration lookback;
     private final Duration backfill;
+    private final Duration sweepInterval;
     private final List<Double> streams = new ArrayList<>();
 
     Budget(Duration interval, Duration lookback, Duration backfill) {
+        this(interval, lookback, backfill, lookback.dividedBy(8));
+    }
+
+    Budget(Duration interval, Duration lookback, Duration backfill, Duration sweepInterval) {
         this.interval = interval;
         this.lookback = lookback;
         this.backfill = backfill;
+        this.sweepInterval = sweepInterval;
     }
 
     /** A stream with {@code recordsInBackfill} records in {@code poll.backfill}, read {@code pageSize} a page. */
@@ -32,7 +38,7 @@ final class Budget {
         double inLookback = Math.max(0, recordsInBackfill) * share;
         double pages = Math.max(1, Math.ceil(inLookback / Math.max(1, pageSize)));
         double cycles = HOUR_S / Math.max(0.001, interval.toMillis() / 1000.0);
-        double sweeps = HOUR_S / Math.max(0.001, lookback.toMillis() / 8000.0);
+        double sweeps = HOUR_S / Math.max(0.001, sweepInterval.toMillis() / 1000.0);
         streams.add(pages <= BUSY_PAGES ? cycles * pages : cycles + Math.min(cycles, sweeps) * pages);
     }
 

@@ -55,6 +55,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     private final String accountId;
     private final boolean includeText;
     private final AgentAiCursor agentAiCursor;
+    private final RateLimiter limiter;
 
     /** A client that leaves message text out of {@link Message#text()}. */
     public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
@@ -85,13 +86,18 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.botPath = "/api/public/bot/" + bot.id();
         this.accountId = bot.accountId();
         this.includeText = includeText;
+        this.limiter = new RateLimiter(kore.rateLimit(), clock, sleeper);
         this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
-                new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock),
-                new RateLimiter(kore.rateLimit(), clock, sleeper),
+                new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock), limiter,
                 Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
                 kore.timeout(), kore.maxResponseSize());
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
         this.agentAiCursor = new AgentAiCursor(bot.name());
+    }
+
+    /** The share of the bot's rate limit for {@code window} its requests in that window take, now. */
+    public double budgetUsed(BudgetWindow window) {
+        return limiter.usedRatio(window);
     }
 
     @Override

@@ -59,6 +59,25 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * Requests sent in the trailing {@code window} as this limiter counts them (every endpoint, 429s included,
+     * the window widened by the safety margin). Read-only: the log is pruned only by {@link #acquire}.
+     */
+    public synchronized int sent(BudgetWindow window) {
+        Instant start = clock.instant().minus(window.length());
+        int n = 0;
+        for (Iterator<Instant> it = sent.descendingIterator(); it.hasNext() && it.next().isAfter(start); ) {
+            n++;
+        }
+        return n;
+    }
+
+    /** {@link #sent} over the limit of that window: 1 when the next request would have to wait. */
+    public double usedRatio(BudgetWindow window) {
+        int limit = window == BudgetWindow.MINUTE ? perMinute : perHour;
+        return (double) sent(window) / limit;
+    }
+
     /** How long from {@code now} until both windows have room; zero or negative when they have now. */
     private Duration waitBefore(Instant now) {
         while (!sent.isEmpty() && !sent.peekFirst().isAfter(now.minus(HOUR))) {

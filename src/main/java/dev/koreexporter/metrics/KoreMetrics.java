@@ -1,6 +1,7 @@
 package dev.koreexporter.metrics;
 
 import dev.koreexporter.kore.ApiRequestListener;
+import dev.koreexporter.kore.BudgetWindow;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.AgentAiConversation;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Registers the meters of the catalogue ({@link KoreMeter}) and observes domain records into them (README,
@@ -67,6 +69,9 @@ public final class KoreMetrics {
     private final Counter duplicates;
     private final Counter rejected;
     private final Counter checkpointErrors;
+    private final Histogram recordDelay;
+    private final Gauge lookback;
+    private final List<ApiBudget> budgets = new CopyOnWriteArrayList<>();
 
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
         this.clock = clock;
@@ -105,6 +110,37 @@ public final class KoreMetrics {
         rejected = counter(KoreMeter.RECORDS_REJECTED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
+        recordDelay = histogram(KoreMeter.RECORD_DELAY);
+        lookback = gauge(KoreMeter.LOOKBACK);
+        GaugeWithCallback.builder().name(KoreMeter.API_BUDGET_USED.metricName()).help(KoreMeter.API_BUDGET_USED.help())
+                .labelNames(labels(KoreMeter.API_BUDGET_USED))
+                .callback(cb -> budgets.forEach(b -> {
+                    for (BudgetWindow w : BudgetWindow.values()) {
+                        cb.call(b.used().applyAsDouble(w), b.bot(), w.label());
+                    }
+                })).register(registry);
+    }
+
+    /** A bot's share of its rate limit in use, read from its rate limiter at scrape time. */
+    private record ApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
+    }
+
+    /**
+     * Exports kore_exporter_api_budget_used_ratio for {@code bot}: {@code used} gives the share of the bot's
+     * limit for a window taken by the requests sent in it (the bot's {@code KoreClient#budgetUsed}).
+     */
+    public void registerApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
+        budgets.add(new ApiBudget(bot, used));
+    }
+
+    /** Exports poll.lookback, so alerts compare record delays with it without repeating the config. */
+    public void lookback(Duration poll) {
+        lookback.set(poll.toMillis() / 1000.0);
+    }
+
+    /** How late a record counted while its bot is caught up was counted, after its own time. */
+    public void recordDelay(String bot, RecordKind kind, Duration delay) {
+        recordDelay.labelValues(bot, kind.label()).observe(delay.toNanos() / 1e9);
     }
 
     /** Exports the count of spans the tracing pipeline dropped (queue full), read at scrape time. */

@@ -37,6 +37,9 @@ public final class BotPoller implements BotGauges {
     private final PollerStatus status;
     private final KoreMetrics metrics;
     private final Map<String, History> history = new HashMap<>();
+    private final Duration lookback;
+    /** Cycles run since this poller started; the first one is the catch-up after a start. */
+    private long cycles;
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
@@ -49,9 +52,10 @@ public final class BotPoller implements BotGauges {
         this.clock = clock;
         this.metrics = metrics;
         this.streams = List.copyOf(streams);
-        this.planner = new SweepPlanner(poll.lookback(), poll.interval());
+        this.lookback = poll.lookback();
+        this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
-        this.counter = new RecordCounter(bot, metrics, tracer, state);
+        this.counter = new RecordCounter(bot, metrics, tracer, state, clock);
         this.status = new PollerStatus(bot.name(), clock, state.oldestWatermark());
         metrics.register(this);
     }
@@ -70,6 +74,9 @@ public final class BotPoller implements BotGauges {
         long started = System.nanoTime();
         Instant now = clock.instant();
         CycleCounts counts = counter.newCycle();
+        // Record delays only while caught up (README, "Metrics"): a start or a catch-up counts old records late.
+        Instant oldest = state.oldestWatermark();
+        counter.observeDelays(cycles++ > 0 && oldest != null && !Duration.between(oldest, now).minus(lookback).isPositive());
         boolean caughtUp = true;
         Map<String, Stream> byKey = new HashMap<>();
         List<SweepPlanner.StreamState> states = streams.stream().map(s -> {
@@ -115,9 +122,10 @@ public final class BotPoller implements BotGauges {
 
     /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
     private boolean read(Stream stream, SweepPlanner.Read read, Instant now) {
-        int received;
+        SweepPlanner.Tally tally = planner.tally(read);
+        counter.reading(tally);
         try {
-            received = stream.read(read.window(), read.followUps(), counter);
+            stream.read(read.window(), read.followUps(), counter);
         } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
             if (!counter.stopped() && !(e instanceof KoreApiException.Interrupted)) {
                 status.streamFailed(stream.key(), e);
@@ -128,7 +136,7 @@ public final class BotPoller implements BotGauges {
             return true;
         }
         History last = history.getOrDefault(stream.key(), new History(null, null));
-        History next = new History(read.sweep() ? new SweepPlanner.Sweep(now, read.window().to(), received)
+        History next = new History(read.sweep() ? tally.sweep(now)
                 : last.lastSweep(), read.followUps() ? read.window().to() : last.lastFollowUp());
         history.put(stream.key(), next);
         Instant keepFrom = planner.keepIdsFrom(next.lastSweep());

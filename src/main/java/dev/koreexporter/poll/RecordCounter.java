@@ -12,6 +12,8 @@ import dev.koreexporter.model.Session;
 import dev.koreexporter.tracing.SpanRef;
 import dev.koreexporter.tracing.TurnTracer;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -37,14 +39,30 @@ final class RecordCounter {
     private final PollState state;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<Rejection> loggedRejections = new HashSet<>();
+    private final Clock clock;
     private CycleCounts counts = new CycleCounts();
     private volatile boolean stopped;
+    /** The records of the read in progress its lookback holds (the sweep policy judges busy by them). */
+    private SweepPlanner.Tally tally;
+    /** Whether record delays are observed this cycle: only while the bot is caught up (README, "Metrics"). */
+    private boolean observeDelays;
 
-    RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state) {
+    RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state, Clock clock) {
         this.bot = bot;
         this.metrics = metrics;
         this.tracer = tracer;
         this.state = state;
+        this.clock = clock;
+    }
+
+    /** Starts a read: the records it is handed from now on are tallied into {@code tally}. */
+    void reading(SweepPlanner.Tally tally) {
+        this.tally = tally;
+    }
+
+    /** Whether this cycle observes kore_exporter_record_delay_seconds for what it counts (the bot is caught up). */
+    void observeDelays(boolean observe) {
+        this.observeDelays = observe;
     }
 
     /** Starts a cycle's counts (for its log line). */
@@ -103,6 +121,7 @@ final class RecordCounter {
 
     /** A closed session is counted once; an active one is followed until it closes. Under the lock. */
     void session(Session s) {
+        tallied(s.start());
         if (state.sessionCounted(s.id())) {
             duplicate(RecordKind.SESSION);
         } else if (s.active()) {
@@ -113,6 +132,7 @@ final class RecordCounter {
             tracer.sessionClosed(bot, s);
             counts.sessions++;
             counts.counted++;
+            delay(RecordKind.SESSION, s.end());
         }
     }
 
@@ -128,6 +148,7 @@ final class RecordCounter {
 
     /** Counts a message (and its turn) read by the stream {@code key}, unless counted before. Under the lock. */
     void message(String key, Message m) {
+        tallied(m.createdOn());
         if (!firstSeen(key, RecordKind.MESSAGE, m.id(), m.createdOn())) {
             return;
         }
@@ -140,16 +161,19 @@ final class RecordCounter {
         }
         counts.messages++;
         counts.counted++;
+        delay(RecordKind.MESSAGE, m.createdOn());
     }
 
     /** Counts an Agent AI conversation read by the stream {@code key}, unless counted before. Under the lock. */
     void conversation(String key, AgentAiConversation c) {
+        tallied(c.startTime());
         if (!firstSeen(key, RecordKind.CONVERSATION, c.id(), c.startTime())) {
             return;
         }
         metrics.conversation(bot.name(), c);
         counts.conversations++;
         counts.counted++;
+        delay(RecordKind.CONVERSATION, c.startTime());
     }
 
     /** Runs {@code action} under the lock. */
@@ -189,6 +213,20 @@ final class RecordCounter {
         }
         duplicate(kind);
         return false;
+    }
+
+    private void tallied(Instant time) {
+        if (tally != null) {
+            tally.add(time);
+        }
+    }
+
+    /** From the record's own time to now, the moment it is counted; a time after now counts as no delay. */
+    private void delay(RecordKind kind, Instant time) {
+        if (observeDelays && time != null) {
+            Duration d = Duration.between(time, clock.instant());
+            metrics.recordDelay(bot.name(), kind, d.isNegative() ? Duration.ZERO : d);
+        }
     }
 
     private void duplicate(RecordKind kind) {

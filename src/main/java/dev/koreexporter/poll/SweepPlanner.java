@@ -13,11 +13,15 @@ import java.util.List;
  *
  * <p>Each stream reads [watermark - lookback, now], at most {@link #CATCH_UP_STEP} past its watermark.
  * Re-reading the lookback is what costs requests: a busy bot's 20 minutes of sessions are many pages of 100
- * (Agent AI: 20), read again every 30 s. So a stream whose last full read (a "sweep") returned more than
- * {@link #CHEAP_SWEEP_PAGES} pages' worth of records sweeps only every {@code lookback / 8}, from a lookback
- * before the previous sweep's end, and in between reads from one interval before its watermark. Data landing
- * up to a lookback late is still read, only up to {@code lookback / 8} later. Quiet streams sweep every cycle
- * (README, "How it reads Kore.ai").
+ * (Agent AI: 20), read again every 30 s. So a stream whose lookback held more than {@link #CHEAP_SWEEP_PAGES}
+ * pages' worth of records at its last full read (a "sweep") sweeps only every {@code poll.sweep-interval}
+ * (default {@code lookback / 8}), from a lookback before the previous sweep's end, and in between reads from
+ * one interval before its watermark. Data landing up to a lookback late is still read, only up to a sweep
+ * interval later. Quiet streams sweep every cycle (README, "How it reads Kore.ai").
+ *
+ * <p>Busy is judged by what the lookback holds, counted with a {@link Tally}: only the records whose time lies
+ * within a lookback of the window's end. A first backfill or a catch-up step reads far more than the lookback;
+ * judged by all it returned, a quiet bot would be swept less often after every start and outage.
  */
 final class SweepPlanner {
     /** Bounds one cycle's window while catching up (first backfill, after an outage). */
@@ -25,8 +29,38 @@ final class SweepPlanner {
     /** A full read of the lookback is done every cycle while it returns at most this many pages' worth. */
     static final int CHEAP_SWEEP_PAGES = 3;
 
-    /** A stream's last full read of its lookback: when it started, the end of its window, records received. */
+    /**
+     * A stream's last full read of its lookback: when it started, the end of its window, and the records it
+     * received whose time lies within a lookback of that end (see {@link Tally}).
+     */
     record Sweep(Instant at, Instant end, int records) {
+    }
+
+    /**
+     * Counts the records of one read that its lookback holds: those timed at or after the later of the
+     * window's start and a lookback before its end. Records outside the window (a server may return them)
+     * and sessions looked up by id (older than the window) are not counted.
+     */
+    static final class Tally {
+        private final Instant from;
+        private final Instant end;
+        private int records;
+
+        private Tally(Instant from, Instant end) {
+            this.from = from;
+            this.end = end;
+        }
+
+        void add(Instant time) {
+            if (time != null && !time.isBefore(from) && !time.isAfter(end)) {
+                records++;
+            }
+        }
+
+        /** The sweep this read was, started at {@code at}. */
+        Sweep sweep(Instant at) {
+            return new Sweep(at, end, records);
+        }
     }
 
     /**
@@ -46,10 +80,22 @@ final class SweepPlanner {
     private final Duration interval;
     private final Duration sweepEvery;
 
+    /** With the default sweep interval, {@code lookback / 8}. */
     SweepPlanner(Duration lookback, Duration interval) {
+        this(lookback, interval, lookback.dividedBy(8));
+    }
+
+    /** @param sweepInterval how often a busy stream sweeps its lookback and long-active sessions are looked up */
+    SweepPlanner(Duration lookback, Duration interval, Duration sweepInterval) {
         this.lookback = lookback;
         this.interval = interval;
-        this.sweepEvery = lookback.dividedBy(8);
+        this.sweepEvery = sweepInterval;
+    }
+
+    /** A tally of the records of {@code read} its lookback holds, for the {@link Sweep} it will be. */
+    Tally tally(Read read) {
+        Instant end = read.window().to();
+        return new Tally(max(read.window().from(), end.minus(lookback)), end);
     }
 
     /** The reads of one cycle, in the order of {@code streams}; a stream with nothing to read is left out. */
@@ -80,7 +126,7 @@ final class SweepPlanner {
                 window = new TimeWindow(max(since, full.from()), full.to());
             }
             // Sessions active for longer than the lookback (often ones that never close) cost a lookup each: at
-            // most one round of lookups per lookback / 8, not one per cycle.
+            // most one round of lookups per sweep interval, not one per cycle.
             boolean followUps = sweep
                     && (s.lastFollowUp() == null || !window.to().isBefore(s.lastFollowUp().plus(sweepEvery)));
             reads.add(new Read(s.key(), window, sweep, followUps));

@@ -42,7 +42,8 @@ class ConfigLoaderTest {
                         Map.of("prometheus", BCRYPT)),
                 new ExporterConfig.Kore(URI.create("https://bots.example.com"), Duration.ofSeconds(10),
                         new ExporterConfig.RateLimit(30, 900), files.resolve("ca.pem"), MessagesApi.AUTO, 8L << 20),
-                new ExporterConfig.Poll(Duration.ofSeconds(15), Duration.ofMinutes(25), Duration.ofDays(2)),
+                new ExporterConfig.Poll(Duration.ofSeconds(15), Duration.ofMinutes(25), Duration.ofDays(2),
+                        Duration.ofMinutes(5)),
                 new ExporterConfig.State(Path.of("/var/lib/kore-exporter")),
                 new ExporterConfig.Metrics(Duration.ofMinutes(90), Map.of(
                         "kore_turn_latency_seconds", List.of(0.25, 0.5, 1.0, 2.5),
@@ -64,14 +65,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSweepIntervalDefaultsToAnEighthOfTheLookbackAndMayEqualIt() {
+        String lookback = MINIMAL + "poll:\n  lookback: 40m\n";
+        assertEquals(Duration.ofMinutes(5), ConfigLoader.loadYaml(lookback, "test", Map.of()).config().poll().sweepInterval());
+        assertEquals(Duration.ofMinutes(40), ConfigLoader.loadYaml(lookback + "  sweep-interval: 40m\n", "test", Map.of())
+                .config().poll().sweepInterval());
+        assertEquals(Duration.ofSeconds(20), ConfigLoader.loadYaml(lookback, "test", Map.of("POLL_SWEEP_INTERVAL", "20s"))
+                .config().poll().sweepInterval());
+    }
+
+    @Test
     void defaultsAreThoseOfTheContract() {
         ExporterConfig c = ConfigLoader.loadYaml(MINIMAL, "test", Map.of()).config();
 
         assertEquals(new ExporterConfig.Server(9469, "0.0.0.0", null, Map.of()), c.server());
         assertEquals(new ExporterConfig.Kore(URI.create("https://platform.kore.ai"), Duration.ofSeconds(30),
                 new ExporterConfig.RateLimit(60, 1800), null), c.kore());
-        assertEquals(new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofHours(1)),
-                c.poll());
+        assertEquals(new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofHours(1),
+                Duration.ofSeconds(150)), c.poll());
         assertEquals(Path.of("./state"), c.state().dir());
         assertEquals(new ExporterConfig.Metrics(Duration.ofHours(1), Map.of()), c.metrics());
         assertFalse(c.tracing().includeText());

@@ -60,6 +60,7 @@ final class IngestHarness implements AutoCloseable {
             for (ExporterConfig.Bot bot : bots) {
                 KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()));
                 clients.add(client);
+                metrics.registerApiBudget(bot.name(), client::budgetUsed);
                 pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, clock));
             }
         }

@@ -54,6 +54,32 @@ class RateLimiterTest {
     }
 
     @Test
+    void sentCountsTheTrailingWindowsAsTheLimiterDoesWithoutChangingThem() throws Exception {
+        var limiter = limiter(4, 10);
+        acquire(limiter);
+        time.advance(Duration.ofSeconds(30));
+        acquire(limiter);
+        acquire(limiter);
+        assertEquals(3, limiter.sent(BudgetWindow.MINUTE));
+        assertEquals(0.75, limiter.usedRatio(BudgetWindow.MINUTE));
+        assertEquals(0.3, limiter.usedRatio(BudgetWindow.HOUR));
+        // The first request leaves the minute (with the safety margin) 60.5 s after it was sent.
+        time.advance(Duration.ofMillis(30_499));
+        assertEquals(3, limiter.sent(BudgetWindow.MINUTE));
+        time.advance(Duration.ofMillis(1));
+        assertEquals(2, limiter.sent(BudgetWindow.MINUTE));
+        assertEquals(3, limiter.sent(BudgetWindow.HOUR));
+        time.advance(Duration.ofHours(1));
+        assertEquals(0, limiter.sent(BudgetWindow.HOUR));
+        assertEquals(0.0, limiter.usedRatio(BudgetWindow.MINUTE));
+        // Counting pruned nothing the limiter needs: four more may go at once, a fifth waits.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(time.instant(), acquire(limiter));
+        }
+        assertEquals(1.0, limiter.usedRatio(BudgetWindow.MINUTE));
+    }
+
+    @Test
     void perHourLimitHoldsEvenWhenEveryMinuteHasRoom() throws Exception {
         var limiter = limiter(60, 5);
         List<Instant> sent = new ArrayList<>();

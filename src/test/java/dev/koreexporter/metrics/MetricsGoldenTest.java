@@ -102,6 +102,10 @@ class MetricsGoldenTest {
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));
         api.throttled(Endpoint.GET_SESSIONS);
         m.cycleFinished("billing", true);
+        m.recordDelay("billing", RecordKind.MESSAGE, Duration.ofSeconds(40));
+        m.recordDelay("billing", RecordKind.SESSION, Duration.ofMinutes(14));
+        m.lookback(Duration.ofMinutes(20));
+        m.registerApiBudget("billing", w -> w == dev.koreexporter.kore.BudgetWindow.MINUTE ? 0.25 : 0.125);
         return registry;
     }
 

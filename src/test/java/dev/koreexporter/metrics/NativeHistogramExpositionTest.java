@@ -43,7 +43,8 @@ class NativeHistogramExpositionTest {
     private static final Set<String> NATIVE = Set.of("kore_turn_latency_seconds", "kore_asr_latency_seconds",
             "kore_bot_latency_seconds", "kore_tts_latency_seconds", "kore_tts_first_byte_seconds");
     private static final Set<String> CLASSIC_ONLY = Set.of("kore_asr_confidence", "kore_tts_audio_seconds",
-            "kore_session_duration_seconds", "kore_session_messages", "kore_exporter_api_request_duration_seconds");
+            "kore_session_duration_seconds", "kore_session_messages", "kore_exporter_api_request_duration_seconds",
+            "kore_exporter_record_delay_seconds");
 
     private static PrometheusRegistry registry;
     private static WebServer server;

@@ -91,6 +91,7 @@ final class FaultHarness implements AutoCloseable {
                 KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()), false,
                         clockSleeper());
                 clients.add(client);
+                metrics.registerApiBudget(bot.name(), client::budgetUsed);
                 pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, clock));
             }
         }

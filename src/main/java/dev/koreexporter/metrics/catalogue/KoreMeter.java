@@ -102,7 +102,18 @@ public enum KoreMeter {
     BUILD_INFO("kore_exporter_build_info", Type.GAUGE, Unit.NONE,
             "Build of the running exporter; always 1", names("version")),
     SPANS_DROPPED("kore_exporter_spans_dropped_total", Type.COUNTER, Unit.NONE,
-            "Spans dropped because the batch span processor's queue was full", names());
+            "Spans dropped because the batch span processor's queue was full", names()),
+    RECORD_DELAY("kore_exporter_record_delay_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Time from a record's own time (message createdOn, session end_time, Agent AI startTime) to when it was"
+                    + " counted, for records counted while the bot is caught up",
+            names("bot", "kind"),
+            bounds(5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1200.0, 1800.0, 3600.0), null),
+    API_BUDGET_USED("kore_exporter_api_budget_used_ratio", Type.GAUGE, Unit.RATIO,
+            "The bot's Kore.ai requests in the trailing window (every endpoint, 429s included) divided by its"
+                    + " rate limit for that window", names("bot", "window")),
+    LOOKBACK("kore_exporter_lookback_seconds", Type.GAUGE, Unit.SECONDS,
+            "The configured poll.lookback: records that land later than this after their own time are never read",
+            names());
 
     /** Distinct values a label keeps; later new values become {@code other} (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;
