@@ -18,8 +18,8 @@ import java.util.Locale;
  */
 public enum KoreMeter {
     LABEL_VALUES_FOLDED("kore_exporter_label_values_folded_total", Type.COUNTER, Unit.NONE,
-            "Label values replaced by 'other' because the label already had "
-                    + KoreMeter.LABEL_VALUE_LIMIT + " distinct values", names("label")),
+            "Label values replaced by 'other': the bot's label already had metrics.max-label-values distinct values,"
+                    + " or the value was longer than 64 characters", names("label")),
 
     TURN_LATENCY("kore_turn_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
             "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
@@ -104,7 +104,7 @@ public enum KoreMeter {
     SPANS_DROPPED("kore_exporter_spans_dropped_total", Type.COUNTER, Unit.NONE,
             "Spans dropped because the batch span processor's queue was full", names());
 
-    /** Distinct values a label keeps; later new values become {@code other} (README, "Metrics"). */
+    /** Default {@code metrics.max-label-values}: distinct values each label of each bot keeps (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;
 
     /** How the meter is exported. */
