@@ -16,6 +16,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -44,6 +47,7 @@ final class ApiCaller {
     private final RetryPolicy policy;
     private final Duration deadline;
     private final long maxResponseSize;
+    private final ServerClock serverClock = new ServerClock();
 
     /**
      * @param deadline        {@code kore.timeout}: bounds each attempt as a whole, body included
@@ -70,7 +74,12 @@ final class ApiCaller {
      * An answer that arrived: a 2xx body read in full (at most {@code kore.max-response-size}) and
      * un-gzipped, or the reason it could not be un-gzipped; of other bodies only a prefix.
      */
-    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem) {
+    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, Instant date) {
+    }
+
+    /** Kore.ai's time as its {@code Date} headers tell it (README "How it reads Kore.ai"). */
+    ServerClock serverClock() {
+        return serverClock;
     }
 
     /**
@@ -130,6 +139,7 @@ final class ApiCaller {
                 backoff(endpoint, what, transientRetries, policy.maxTransientRetries());
                 continue;
             }
+            serverClock.observe(response.date(), clock.instant());
             int status = response.status();
             listener.requestCompleted(endpoint, Integer.toString(status), Duration.between(start, clock.instant()));
             if (status == 429) {
@@ -226,7 +236,8 @@ final class ApiCaller {
                 // Only Kore.ai's error message is wanted from an error body: a bounded prefix is enough.
                 body = response.inputStream().readNBytes(ERROR_BODY_BYTES);
             }
-            return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem);
+            return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem,
+                    response.headers().first(HeaderNames.DATE).map(ApiCaller::httpDate).orElse(null));
         }
     }
 
@@ -248,6 +259,15 @@ final class ApiCaller {
             return BoundedBody.gunzip(body, Integer.MAX_VALUE - 16);
         } catch (BoundedBody.TooLarge e) {
             throw new WireFormatException("gzip body too large", false);
+        }
+    }
+
+    /** An RFC 1123 {@code Date} header; null when unreadable (it only bounds window ends, never required). */
+    private static Instant httpDate(String value) {
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 

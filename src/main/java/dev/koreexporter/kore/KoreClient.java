@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -147,6 +148,11 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             agentAiCursor.observe(days, page, fetched.page(), fetched.more());
             return fetched;
         }, days -> agentAiCursor.firstPage(days, window.from()));
+    }
+
+    @Override
+    public Optional<Instant> serverNow(Instant localNow) {
+        return caller.serverClock().now(localNow);
     }
 
     @Override

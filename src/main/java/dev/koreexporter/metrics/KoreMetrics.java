@@ -68,6 +68,7 @@ public final class KoreMetrics {
     private final Counter duplicates;
     private final Counter rejected;
     private final Counter checkpointErrors;
+    private final Counter clockStepsBack;
 
     /** With the default {@code metrics.max-label-values} ({@link KoreMeter#LABEL_VALUE_LIMIT}). */
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
@@ -113,6 +114,7 @@ public final class KoreMetrics {
         duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
         rejected = counter(KoreMeter.RECORDS_REJECTED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
+        clockStepsBack = counter(KoreMeter.CLOCK_STEPS_BACK);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
     }
 
@@ -129,6 +131,13 @@ public final class KoreMetrics {
     public void register(BotGauges bot) {
         bots.add(bot);
         up.labelValues(bot.bot()).set(0);
+        // From 0, so that increase() sees the first step back too.
+        clockStepsBack.labelValues(bot.bot());
+    }
+
+    /** The local clock was behind the bot's previous cycle start when a cycle started. */
+    public void clockSteppedBack(String bot) {
+        clockStepsBack.labelValues(bot).inc();
     }
 
     public void turn(String bot, Message m, TurnExemplar exemplar) {

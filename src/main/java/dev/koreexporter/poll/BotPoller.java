@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Polls one bot. Each cycle asks the {@link SweepPlanner} which window each of the bot's {@link Stream}s
@@ -37,14 +39,23 @@ public final class BotPoller implements BotGauges {
     private final PollerStatus status;
     private final KoreMetrics metrics;
     private final Map<String, History> history = new HashMap<>();
+    private final CycleClock cycleClock;
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock);
+        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock, api::serverNow);
     }
 
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
+        this(bot, poll, containmentWindow, streams, metrics, tracer, store, clock, local -> Optional.empty());
+    }
+
+    /** @param serverNow Kore.ai's time at a local instant (its {@code Date} headers), empty when unknown */
+    BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
+              KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
+              Function<Instant, Optional<Instant>> serverNow) {
+        this.cycleClock = new CycleClock(bot.name(), serverNow, () -> metrics.clockSteppedBack(bot.name()));
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
@@ -68,7 +79,8 @@ public final class BotPoller implements BotGauges {
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
     public boolean runCycle() {
         long started = System.nanoTime();
-        Instant now = clock.instant();
+        // Windows end at Kore.ai's time when the local clock is ahead of it; the lag gauge keeps the local clock.
+        Instant now = cycleClock.cycleStart(clock.instant());
         CycleCounts counts = counter.newCycle();
         boolean caughtUp = true;
         Map<String, Stream> byKey = new HashMap<>();
