@@ -32,10 +32,10 @@ public interface KoreApi {
     Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window);
 
     /**
-     * Kore.ai's time at local time {@code localNow}, from its {@code Date} headers; empty when unknown (no
-     * answer yet, or an API that does not tell).
+     * Kore.ai's time at its latest answer, from its {@code Date} headers; empty when unknown (no answer yet,
+     * or an API that does not tell).
      */
-    default Optional<Instant> serverNow(Instant localNow) {
+    default Optional<Instant> serverTime() {
         return Optional.empty();
     }
 

@@ -151,8 +151,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     }
 
     @Override
-    public Optional<Instant> serverNow(Instant localNow) {
-        return caller.serverClock().now(localNow);
+    public Optional<Instant> serverTime() {
+        return caller.serverClock().latest();
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Kore.ai's own time, as its {@code Date} response headers tell it, for one bot (README "How it reads
- * Kore.ai"): the newest header seen, advanced by the local time elapsed since it arrived. Windows never end
- * after it, so a local clock running fast cannot move the watermark past what Kore.ai has. Thread-safe.
+ * Kore.ai"). A window read completely is read up to Kore.ai's time at most, so a local clock running fast
+ * cannot move the watermark past what Kore.ai has. Thread-safe.
  */
 public final class ServerClock {
     /**
@@ -18,36 +18,18 @@ public final class ServerClock {
     /** {@code Date} has whole seconds: the server's time is up to a second later than it says. */
     private static final Duration RESOLUTION = Duration.ofSeconds(1);
 
-    private record Reading(Instant date, Instant localAt) {
-    }
+    private volatile Instant latest;
 
-    private volatile Reading latest;
-
-    /** Notes a {@code Date} header that arrived at local time {@code localAt}. */
+    /** Notes a {@code Date} header that arrived at local time {@code localAt}; null is ignored. */
     void observe(Instant date, Instant localAt) {
         if (date == null || Duration.between(localAt, date).abs().compareTo(MAX_SKEW) > 0) {
             return;
         }
-        synchronized (this) {
-            Reading r = latest;
-            // A newer header, or the local clock stepped back since the last one: its elapsed time restarts.
-            if (r == null || !date.isBefore(r.date()) || localAt.isBefore(r.localAt())) {
-                latest = new Reading(date, localAt);
-            }
-        }
+        latest = date.plus(RESOLUTION);
     }
 
-    /**
-     * Kore.ai's time at local time {@code localNow}, at most a second late; empty before any {@code Date}.
-     * Local time elapsed since the newest header counts; when the local clock is behind the moment that
-     * header arrived (it stepped back), no time has elapsed.
-     */
-    public Optional<Instant> now(Instant localNow) {
-        Reading r = latest;
-        if (r == null) {
-            return Optional.empty();
-        }
-        Duration elapsed = Duration.between(r.localAt(), localNow);
-        return Optional.of(r.date().plus(RESOLUTION).plus(elapsed.isNegative() ? Duration.ZERO : elapsed));
+    /** Kore.ai's time at its latest answer (rounded up to the second); empty before any {@code Date}. */
+    public Optional<Instant> latest() {
+        return Optional.ofNullable(latest);
     }
 }

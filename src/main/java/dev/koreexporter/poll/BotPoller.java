@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Polls one bot. Each cycle asks the {@link SweepPlanner} which window each of the bot's {@link Stream}s
@@ -43,19 +43,19 @@ public final class BotPoller implements BotGauges {
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock, api::serverNow);
+        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock, api::serverTime);
     }
 
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, streams, metrics, tracer, store, clock, local -> Optional.empty());
+        this(bot, poll, containmentWindow, streams, metrics, tracer, store, clock, Optional::empty);
     }
 
-    /** @param serverNow Kore.ai's time at a local instant (its {@code Date} headers), empty when unknown */
+    /** @param serverTime Kore.ai's time at its latest answer (its {@code Date} headers), empty when unknown */
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
-              Function<Instant, Optional<Instant>> serverNow) {
-        this.cycleClock = new CycleClock(bot.name(), serverNow, () -> metrics.clockSteppedBack(bot.name()));
+              Supplier<Optional<Instant>> serverTime) {
+        this.cycleClock = new CycleClock(bot.name(), serverTime, () -> metrics.clockSteppedBack(bot.name()));
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
@@ -79,8 +79,8 @@ public final class BotPoller implements BotGauges {
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
     public boolean runCycle() {
         long started = System.nanoTime();
-        // Windows end at Kore.ai's time when the local clock is ahead of it; the lag gauge keeps the local clock.
-        Instant now = cycleClock.cycleStart(clock.instant());
+        Instant now = clock.instant();
+        cycleClock.cycleStart(now);
         CycleCounts counts = counter.newCycle();
         boolean caughtUp = true;
         Map<String, Stream> byKey = new HashMap<>();
@@ -139,13 +139,16 @@ public final class BotPoller implements BotGauges {
         if (counter.stopped()) {
             return true;
         }
+        // Read up to Kore.ai's time at most: a local clock running fast must not move the watermark (nor the
+        // sweep, which decides which ids are kept) past what Kore.ai had.
+        Instant end = cycleClock.readUpTo(read.window().to(), counter.locked(() -> state.watermark(stream.key())));
         History last = history.getOrDefault(stream.key(), new History(null, null));
-        History next = new History(read.sweep() ? new SweepPlanner.Sweep(now, read.window().to(), received)
-                : last.lastSweep(), read.followUps() ? read.window().to() : last.lastFollowUp());
+        History next = new History(read.sweep() ? new SweepPlanner.Sweep(now, end, received)
+                : last.lastSweep(), read.followUps() ? end : last.lastFollowUp());
         history.put(stream.key(), next);
         Instant keepFrom = planner.keepIdsFrom(next.lastSweep());
         counter.locked(() -> {
-            state.completed(stream.key(), read.window().to(), keepFrom);
+            state.completed(stream.key(), end, keepFrom);
             return null;
         });
         status.streamOk(stream.key());

@@ -1,45 +1,55 @@
 package dev.koreexporter.poll;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The "now" a bot's cycle plans its windows to (README "How it reads Kore.ai"): the local clock, but never
- * later than Kore.ai's own time (its {@code Date} headers). A local clock running fast therefore cannot move
- * the watermark past what Kore.ai has, so stepping it back later leaves nothing unread. Notices when the
- * local clock stepped back since the previous cycle. Used by the poller's thread only.
+ * Keeps a bot's watermarks from running ahead of Kore.ai (README "How it reads Kore.ai"): a window is read
+ * up to the local clock, but counts as read only up to Kore.ai's time at the end of the read (its
+ * {@code Date} headers), since Kore.ai cannot have answered with anything later. A local clock running fast
+ * therefore leaves the watermark at Kore.ai's time, and stepping the clock back skips nothing. Also notices
+ * when the local clock stepped back since the previous cycle. Used by the poller's thread only.
  */
 final class CycleClock {
     /** The poller's log category, as for its other lines. */
     private static final Logger LOG = Logger.getLogger(BotPoller.class.getName());
 
     private final String bot;
-    private final Function<Instant, Optional<Instant>> serverNow;
+    private final Supplier<Optional<Instant>> serverTime;
     private final Runnable onStepBack;
     private Instant lastLocal;
 
     /**
-     * @param serverNow  Kore.ai's time at a local instant, empty when not known yet
+     * @param serverTime Kore.ai's time at its latest answer, empty when not known
      * @param onStepBack called once for each cycle that starts earlier, by the local clock, than the one before
      */
-    CycleClock(String bot, Function<Instant, Optional<Instant>> serverNow, Runnable onStepBack) {
+    CycleClock(String bot, Supplier<Optional<Instant>> serverTime, Runnable onStepBack) {
         this.bot = bot;
-        this.serverNow = serverNow;
+        this.serverTime = serverTime;
         this.onStepBack = onStepBack;
     }
 
-    /** The planning "now" of a cycle starting at local time {@code local}. */
-    Instant cycleStart(Instant local) {
+    /** A cycle starts at local time {@code local}. */
+    void cycleStart(Instant local) {
         if (lastLocal != null && local.isBefore(lastLocal)) {
             onStepBack.run();
             LOG.warning("bot=" + bot + " the local clock stepped back by "
-                    + java.time.Duration.between(local, lastLocal).toSeconds() + " s since the previous cycle;"
-                    + " windows end at Kore.ai's time, so nothing is skipped"
+                    + Duration.between(local, lastLocal).toSeconds() + " s since the previous cycle;"
+                    + " watermarks follow Kore.ai's time, so nothing is skipped"
                     + " (counted in kore_exporter_clock_steps_back_total)");
         }
         lastLocal = local;
-        return serverNow.apply(local).filter(server -> server.isBefore(local)).orElse(local);
+    }
+
+    /**
+     * How far a window ending at {@code windowEnd} has been read, just after reading it: no later than
+     * Kore.ai's time, and never back before the stream's {@code watermark}.
+     */
+    Instant readUpTo(Instant windowEnd, Instant watermark) {
+        Instant end = serverTime.get().filter(server -> server.isBefore(windowEnd)).orElse(windowEnd);
+        return end.isBefore(watermark) ? watermark : end;
     }
 }

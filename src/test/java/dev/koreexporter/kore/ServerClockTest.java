@@ -8,38 +8,31 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Kore.ai's time from its Date headers: the newest one, advanced by local time elapsed since. */
+/** Kore.ai's time from its Date headers: the latest one, up to the second its resolution hides. */
 class ServerClockTest {
     private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
     private final ServerClock clock = new ServerClock();
 
     @Test
     void unknownBeforeTheFirstHeader() {
-        assertEquals(Optional.empty(), clock.now(T0));
+        assertEquals(Optional.empty(), clock.latest());
     }
 
     @Test
-    void theNewestHeaderPlusLocalTimeElapsedAndTheSecondItsResolutionHides() {
+    void theLatestHeaderPlusItsResolutionWhateverTheLocalClockSays() {
         // The local clock is two hours fast: Kore.ai says T0 when the local clock says T0 + 2 h.
         clock.observe(T0, T0.plus(Duration.ofHours(2)));
-        assertEquals(Optional.of(T0.plusSeconds(31)), clock.now(T0.plus(Duration.ofHours(2)).plusSeconds(30)));
-        clock.observe(T0.minusSeconds(5), T0.plus(Duration.ofHours(2)).plusSeconds(40)); // older: ignored
-        assertEquals(Optional.of(T0.plusSeconds(41)), clock.now(T0.plus(Duration.ofHours(2)).plusSeconds(40)));
+        assertEquals(Optional.of(T0.plusSeconds(1)), clock.latest());
+        clock.observe(T0.plusSeconds(30), T0.plusSeconds(30));
+        assertEquals(Optional.of(T0.plusSeconds(31)), clock.latest());
+        clock.observe(null, T0);
+        assertEquals(Optional.of(T0.plusSeconds(31)), clock.latest());
     }
 
     @Test
-    void noTimeElapsesWhileTheLocalClockIsBehindTheHeadersArrival() {
-        clock.observe(T0, T0.plus(Duration.ofHours(2)));
-        assertEquals(Optional.of(T0.plusSeconds(1)), clock.now(T0.plusSeconds(10)));
-        // The next header after the step restarts the elapsed time from the stepped-back clock.
-        clock.observe(T0.plusSeconds(10), T0.plusSeconds(10));
-        assertEquals(Optional.of(T0.plusSeconds(71)), clock.now(T0.plusSeconds(70)));
-    }
-
-    @Test
-    void aHeaderADayOrMoreOffIsTakenForBroken() {
+    void aHeaderMoreThanADayOffIsTakenForBroken() {
         clock.observe(Instant.parse("1970-01-01T00:00:00Z"), T0);
         clock.observe(T0.plus(Duration.ofDays(400)), T0);
-        assertEquals(Optional.empty(), clock.now(T0));
+        assertEquals(Optional.empty(), clock.latest());
     }
 }
