@@ -47,15 +47,16 @@ final class ApiCaller {
     private final RetryPolicy policy;
     private final Duration deadline;
     private final long maxResponseSize;
-    private final ServerClock serverClock = new ServerClock();
+    private final ServerClock serverClock;
 
     /**
      * @param deadline        {@code kore.timeout}: bounds each attempt as a whole, body included
      * @param maxResponseSize {@code kore.max-response-size}: largest body read, after un-gzipping
+     * @param serverClock     told every {@code Date} header that arrives
      */
     ApiCaller(WebClient client, URI baseUrl, String bot, JwtTokenSource jwt, RateLimiter limiter,
               ApiRequestListener listener, Clock clock, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy,
-              Duration deadline, long maxResponseSize) {
+              Duration deadline, long maxResponseSize, ServerClock serverClock) {
         this.client = client;
         this.baseUrl = baseUrl.toString().replaceAll("/+$", "");
         this.bot = bot;
@@ -68,6 +69,7 @@ final class ApiCaller {
         this.policy = policy;
         this.deadline = deadline;
         this.maxResponseSize = maxResponseSize;
+        this.serverClock = serverClock;
     }
 
     /**

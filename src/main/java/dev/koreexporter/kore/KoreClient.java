@@ -86,11 +86,13 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.botPath = "/api/public/bot/" + bot.id();
         this.accountId = bot.accountId();
         this.includeText = includeText;
+        ServerClock serverClock = new ServerClock();
+        // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
         this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
-                new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock),
+                new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock)),
                 new RateLimiter(kore.rateLimit(), clock, sleeper),
                 Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
-                kore.timeout(), kore.maxResponseSize());
+                kore.timeout(), kore.maxResponseSize(), serverClock);
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
         this.agentAiCursor = new AgentAiCursor(bot.name());
     }

@@ -1,7 +1,9 @@
 package dev.koreexporter.kore;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Optional;
 
 /**
@@ -31,5 +33,27 @@ public final class ServerClock {
     /** Kore.ai's time at its latest answer (rounded up to the second); empty before any {@code Date}. */
     public Optional<Instant> latest() {
         return Optional.ofNullable(latest);
+    }
+
+    /** {@code local}, or Kore.ai's latest time while {@code local} is behind it. */
+    Clock notBehind(Clock local) {
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                Instant now = local.instant();
+                Instant server = latest;
+                return server != null && server.isAfter(now) ? server : now;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return local.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return notBehind(local.withZone(zone));
+            }
+        };
     }
 }

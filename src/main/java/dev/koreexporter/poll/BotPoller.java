@@ -28,6 +28,11 @@ public final class BotPoller implements BotGauges {
 
     /** What a stream's earlier reads left for the planner. */
     private record History(SweepPlanner.Sweep lastSweep, Instant lastFollowUp) {
+        /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
+        History notAfter(Instant now) {
+            return lastSweep == null || !lastSweep.at().isAfter(now) ? this
+                    : new History(new SweepPlanner.Sweep(now, lastSweep.end(), lastSweep.records()), lastFollowUp);
+        }
     }
 
     private final ExporterConfig.Bot bot;
@@ -79,8 +84,10 @@ public final class BotPoller implements BotGauges {
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
     public boolean runCycle() {
         long started = System.nanoTime();
-        Instant now = clock.instant();
-        cycleClock.cycleStart(now);
+        Instant now = cycleClock.cycleStart(clock.instant());
+        if (cycleClock.steppedBack()) {
+            history.replaceAll((key, h) -> h.notAfter(now));
+        }
         CycleCounts counts = counter.newCycle();
         boolean caughtUp = true;
         Map<String, Stream> byKey = new HashMap<>();

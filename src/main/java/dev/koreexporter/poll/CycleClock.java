@@ -7,11 +7,12 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Keeps a bot's watermarks from running ahead of Kore.ai (README "How it reads Kore.ai"): a window is read
- * up to the local clock, but counts as read only up to Kore.ai's time at the end of the read (its
- * {@code Date} headers), since Kore.ai cannot have answered with anything later. A local clock running fast
- * therefore leaves the watermark at Kore.ai's time, and stepping the clock back skips nothing. Also notices
- * when the local clock stepped back since the previous cycle. Used by the poller's thread only.
+ * Keeps a bot's watermarks in step with Kore.ai (README "How it reads Kore.ai"): a cycle plans its windows
+ * to the newest of the local clock and Kore.ai's time (its {@code Date} headers), but a window counts as read
+ * only up to Kore.ai's time at the end of the read, since Kore.ai cannot have answered with anything later. A
+ * local clock running fast therefore leaves the watermark at Kore.ai's time, stepping it back skips nothing,
+ * and a local clock behind Kore.ai does not stall reading. Also notices when the local clock stepped back
+ * since the previous cycle. Used by the poller's thread only.
  */
 final class CycleClock {
     /** The poller's log category, as for its other lines. */
@@ -21,6 +22,7 @@ final class CycleClock {
     private final Supplier<Optional<Instant>> serverTime;
     private final Runnable onStepBack;
     private Instant lastLocal;
+    private boolean steppedBack;
 
     /**
      * @param serverTime Kore.ai's time at its latest answer, empty when not known
@@ -32,9 +34,10 @@ final class CycleClock {
         this.onStepBack = onStepBack;
     }
 
-    /** A cycle starts at local time {@code local}. */
-    void cycleStart(Instant local) {
-        if (lastLocal != null && local.isBefore(lastLocal)) {
+    /** A cycle starts at local time {@code local}: the "now" it plans its windows to. */
+    Instant cycleStart(Instant local) {
+        steppedBack = lastLocal != null && local.isBefore(lastLocal);
+        if (steppedBack) {
             onStepBack.run();
             LOG.warning("bot=" + bot + " the local clock stepped back by "
                     + Duration.between(local, lastLocal).toSeconds() + " s since the previous cycle;"
@@ -42,6 +45,12 @@ final class CycleClock {
                     + " (counted in kore_exporter_clock_steps_back_total)");
         }
         lastLocal = local;
+        return serverTime.get().filter(server -> server.isAfter(local)).orElse(local);
+    }
+
+    /** Whether the local clock was behind the previous cycle's start when the current cycle started. */
+    boolean steppedBack() {
+        return steppedBack;
     }
 
     /**

@@ -30,6 +30,17 @@ class ServerClockTest {
     }
 
     @Test
+    void aClockNotBehindKoreTime() {
+        var local = new FakeTime(T0);
+        var clock = this.clock.notBehind(local);
+        assertEquals(T0, clock.instant());
+        this.clock.observe(T0.plus(Duration.ofHours(2)), T0);
+        assertEquals(T0.plus(Duration.ofHours(2)).plusSeconds(1), clock.instant(), "local behind Kore.ai");
+        local.advance(Duration.ofHours(3));
+        assertEquals(T0.plus(Duration.ofHours(3)), clock.instant(), "local ahead");
+    }
+
+    @Test
     void aHeaderMoreThanADayOffIsTakenForBroken() {
         clock.observe(Instant.parse("1970-01-01T00:00:00Z"), T0);
         clock.observe(T0.plus(Duration.ofDays(400)), T0);

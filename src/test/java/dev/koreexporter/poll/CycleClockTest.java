@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A window counts as read up to Kore.ai's time at most, never back before the watermark; steps back are noticed. */
+/**
+ * Cycles plan to the newest of the local clock and Kore.ai's time; a window counts as read up to Kore.ai's time
+ * at most, never back before the watermark; steps back are noticed.
+ */
 class CycleClockTest {
     private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
     private final AtomicReference<Optional<Instant>> server = new AtomicReference<>(Optional.empty());
@@ -33,6 +36,15 @@ class CycleClockTest {
     }
 
     @Test
+    void cyclesPlanToTheNewestOfTheLocalClockAndKoreTime() {
+        assertEquals(T0, clock.cycleStart(T0));
+        server.set(Optional.of(T0.minusSeconds(30)));
+        assertEquals(T0.plusSeconds(60), clock.cycleStart(T0.plusSeconds(60)));
+        server.set(Optional.of(T0.plus(Duration.ofHours(2))));
+        assertEquals(T0.plus(Duration.ofHours(2)), clock.cycleStart(T0.plusSeconds(90)), "local clock behind Kore.ai");
+    }
+
+    @Test
     void eachStepBackIsCountedOnce() {
         Instant fast = T0.plus(Duration.ofHours(2));
         clock.cycleStart(T0);
@@ -41,7 +53,9 @@ class CycleClockTest {
         assertEquals(0, steps.get());
         clock.cycleStart(T0.plusSeconds(60));
         assertEquals(1, steps.get());
+        assertEquals(true, clock.steppedBack());
         clock.cycleStart(T0.plusSeconds(90));
         assertEquals(1, steps.get(), "the clock moves forward again: no further step");
+        assertEquals(false, clock.steppedBack());
     }
 }
