@@ -16,9 +16,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -76,7 +73,7 @@ final class ApiCaller {
      * An answer that arrived: a 2xx body read in full (at most {@code kore.max-response-size}) and
      * un-gzipped, or the reason it could not be un-gzipped; of other bodies only a prefix.
      */
-    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, Instant date) {
+    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, String date) {
     }
 
     /** Kore.ai's time as its {@code Date} headers tell it (README "How it reads Kore.ai"). */
@@ -239,7 +236,7 @@ final class ApiCaller {
                 body = response.inputStream().readNBytes(ERROR_BODY_BYTES);
             }
             return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem,
-                    response.headers().first(HeaderNames.DATE).map(ApiCaller::httpDate).orElse(null));
+                    response.headers().first(HeaderNames.DATE).orElse(null));
         }
     }
 
@@ -261,15 +258,6 @@ final class ApiCaller {
             return BoundedBody.gunzip(body, Integer.MAX_VALUE - 16);
         } catch (BoundedBody.TooLarge e) {
             throw new WireFormatException("gzip body too large", false);
-        }
-    }
-
-    /** An RFC 1123 {@code Date} header; null when unreadable (it only bounds window ends, never required). */
-    private static Instant httpDate(String value) {
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 

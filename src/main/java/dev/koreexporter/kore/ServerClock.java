@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -22,7 +25,11 @@ public final class ServerClock {
 
     private volatile Instant latest;
 
-    /** Notes a {@code Date} header that arrived at local time {@code localAt}; null is ignored. */
+    /** Notes a {@code Date} header (RFC 1123) that arrived at local time {@code localAt}; null or unreadable is ignored. */
+    void observe(String header, Instant localAt) {
+        observe(header == null ? null : parse(header), localAt);
+    }
+
     void observe(Instant date, Instant localAt) {
         if (date == null || Duration.between(localAt, date).abs().compareTo(MAX_SKEW) > 0) {
             return;
@@ -33,6 +40,14 @@ public final class ServerClock {
     /** Kore.ai's time at its latest answer (rounded up to the second); empty before any {@code Date}. */
     public Optional<Instant> latest() {
         return Optional.ofNullable(latest);
+    }
+
+    private static Instant parse(String header) {
+        try {
+            return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** {@code local}, or Kore.ai's latest time while {@code local} is behind it. */

@@ -25,8 +25,15 @@ class ServerClockTest {
         assertEquals(Optional.of(T0.plusSeconds(1)), clock.latest());
         clock.observe(T0.plusSeconds(30), T0.plusSeconds(30));
         assertEquals(Optional.of(T0.plusSeconds(31)), clock.latest());
-        clock.observe(null, T0);
+        clock.observe((String) null, T0);
+        clock.observe("not a date", T0);
         assertEquals(Optional.of(T0.plusSeconds(31)), clock.latest());
+    }
+
+    @Test
+    void readsTheHttpDateFormat() {
+        clock.observe("Sat, 21 Nov 2026 18:00:00 GMT", T0);
+        assertEquals(Optional.of(T0.plusSeconds(1)), clock.latest());
     }
 
     @Test
