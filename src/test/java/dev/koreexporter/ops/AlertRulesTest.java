@@ -45,7 +45,7 @@ class AlertRulesTest {
                 }
             });
         }
-        assertEquals(4 * slos.size() + 6, alerts.size());
+        assertEquals(4 * slos.size() + 7, alerts.size());
         checkMetadata(alerts);
     }
 
