@@ -50,7 +50,8 @@ public final class Daemon implements AutoCloseable {
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
-        KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock);
+        KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
+                config.metrics().maxLabelValues());
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));

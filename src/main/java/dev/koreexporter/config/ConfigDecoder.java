@@ -9,6 +9,7 @@ import dev.koreexporter.config.ExporterConfig.Server;
 import dev.koreexporter.config.ExporterConfig.State;
 import dev.koreexporter.config.ExporterConfig.Tls;
 import dev.koreexporter.config.ExporterConfig.Tracing;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -42,6 +43,8 @@ final class ConfigDecoder {
     static final Duration DEFAULT_BACKFILL = Duration.ofHours(1);
     static final Path DEFAULT_STATE_DIR = Path.of("./state");
     static final Duration DEFAULT_CONTAINMENT_WINDOW = Duration.ofHours(1);
+    /** More distinct values than this per label and bot is no longer a bounded label set. */
+    static final int MAX_LABEL_VALUES = 10_000;
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
@@ -66,7 +69,7 @@ final class ConfigDecoder {
                 p.duration("backfill", DEFAULT_BACKFILL, true, null), sweepInterval(p, lookback));
         Section s = root.section("state", List.of("dir"));
         State state = new State(Path.of(s.string("dir", DEFAULT_STATE_DIR.toString())));
-        Metrics metrics = metrics(root.section("metrics", List.of("containment-window", "buckets")));
+        Metrics metrics = metrics(root.section("metrics", List.of("containment-window", "buckets", "max-label-values")));
         Tracing tracing = new Tracing(root.section("tracing", List.of("include-text")).bool("include-text", false));
         List<ExporterConfig.Bot> bots = new BotDecoder(problems, warnings).bots(root.get("bots"), "bots");
         List<Slo> slos = new SloDecoder(problems, warnings).slos(root.get("slo"), "slo", metrics.buckets());
@@ -235,7 +238,8 @@ final class ConfigDecoder {
                 }
             }
         }
-        return new Metrics(window, buckets);
+        int maxLabelValues = m.integer("max-label-values", KoreMeter.LABEL_VALUE_LIMIT, 1, MAX_LABEL_VALUES);
+        return new Metrics(window, buckets, maxLabelValues);
     }
 
     /** A non-empty, strictly increasing list of positive numbers (at most 1 for a ratio). */

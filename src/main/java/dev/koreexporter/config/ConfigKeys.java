@@ -25,7 +25,7 @@ final class ConfigKeys {
                     "kore.ca-bundle", "kore.messages-api", "kore.max-response-size",
                     "poll.interval", "poll.lookback", "poll.backfill", "poll.sweep-interval",
                     "state.dir",
-                    "metrics.containment-window",
+                    "metrics.containment-window", "metrics.max-label-values",
                     "tracing.include-text",
                     "bots[].name", "bots[].id", "bots[].client-id", "bots[].client-secret",
                     "bots[].client-secret-file", "bots[].account-id", "bots[].channels[]",

@@ -1,5 +1,7 @@
 package dev.koreexporter.config;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,10 +85,18 @@ public record ExporterConfig(Server server,
     public record State(Path dir) {
     }
 
-    /** {@code buckets}: bucket upper bounds by histogram metric name, overriding the defaults. */
-    public record Metrics(Duration containmentWindow, Map<String, List<Double>> buckets) {
+    /**
+     * {@code buckets}: bucket upper bounds by histogram metric name, overriding the defaults;
+     * {@code maxLabelValues}: distinct values each label of each bot keeps before folding into {@code other}.
+     */
+    public record Metrics(Duration containmentWindow, Map<String, List<Double>> buckets, int maxLabelValues) {
         public Metrics {
             buckets = Map.copyOf(buckets);
+        }
+
+        /** With the default {@code max-label-values} ({@link KoreMeter#LABEL_VALUE_LIMIT}). */
+        public Metrics(Duration containmentWindow, Map<String, List<Double>> buckets) {
+            this(containmentWindow, buckets, KoreMeter.LABEL_VALUE_LIMIT);
         }
     }
 

@@ -56,7 +56,7 @@ public final class BasicAuthFilter implements Filter {
     private record Verified(boolean ok, Instant until) {
     }
 
-    /** Name under which the integrator registers {@link #failures()} (README "Metrics"). */
+    /** Name under which {@link #failures()} is exported (README "Metrics"; {@code ExporterRoutes} registers it). */
     public static final String FAILURES_METRIC = "kore_exporter_http_auth_failures_total";
     /** Remembered results, at most: a flood of distinct wrong passwords cannot grow the cache without bound. */
     static final int MAX_CACHED = 1024;

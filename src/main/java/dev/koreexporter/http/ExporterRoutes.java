@@ -1,7 +1,9 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotStatus;
 import io.helidon.webserver.http.HttpRouting;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
@@ -26,7 +28,12 @@ public final class ExporterRoutes {
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock) {
         if (!basicAuthUsers.isEmpty()) {
-            routing.addFilter(new BasicAuthFilter(basicAuthUsers, clock));
+            BasicAuthFilter auth = new BasicAuthFilter(basicAuthUsers, clock);
+            routing.addFilter(auth);
+            KoreMeter meter = KoreMeter.HTTP_AUTH_FAILURES;
+            CounterWithCallback.builder().name(meter.metricName()).help(meter.help())
+                    .callback(cb -> cb.call(auth.failures()))
+                    .register(registry);
         }
         routing.register("/metrics", new MetricsService(registry))
                 .register("/health", new HealthService(bots))

@@ -45,6 +45,11 @@ public final class MetricsService implements HttpService {
         this.renders = new java.util.concurrent.Semaphore(maxConcurrent, true);
     }
 
+    /** Scrapes waiting for a render slot now (tests). */
+    int waiting() {
+        return renders.getQueueLength();
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::metrics);

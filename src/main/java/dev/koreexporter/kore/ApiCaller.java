@@ -44,14 +44,16 @@ final class ApiCaller {
     private final RetryPolicy policy;
     private final Duration deadline;
     private final long maxResponseSize;
+    private final ServerClock serverClock;
 
     /**
      * @param deadline        {@code kore.timeout}: bounds each attempt as a whole, body included
      * @param maxResponseSize {@code kore.max-response-size}: largest body read, after un-gzipping
+     * @param serverClock     told every {@code Date} header that arrives
      */
     ApiCaller(WebClient client, URI baseUrl, String bot, JwtTokenSource jwt, RateLimiter limiter,
               ApiRequestListener listener, Clock clock, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy,
-              Duration deadline, long maxResponseSize) {
+              Duration deadline, long maxResponseSize, ServerClock serverClock) {
         this.client = client;
         this.baseUrl = baseUrl.toString().replaceAll("/+$", "");
         this.bot = bot;
@@ -64,13 +66,19 @@ final class ApiCaller {
         this.policy = policy;
         this.deadline = deadline;
         this.maxResponseSize = maxResponseSize;
+        this.serverClock = serverClock;
     }
 
     /**
      * An answer that arrived: a 2xx body read in full (at most {@code kore.max-response-size}) and
      * un-gzipped, or the reason it could not be un-gzipped; of other bodies only a prefix.
      */
-    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem) {
+    private record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, String date) {
+    }
+
+    /** Kore.ai's time as its {@code Date} headers tell it (README "How it reads Kore.ai"). */
+    ServerClock serverClock() {
+        return serverClock;
     }
 
     /**
@@ -130,6 +138,7 @@ final class ApiCaller {
                 backoff(endpoint, what, transientRetries, policy.maxTransientRetries());
                 continue;
             }
+            serverClock.observe(response.date(), clock.instant());
             int status = response.status();
             listener.requestCompleted(endpoint, Integer.toString(status), Duration.between(start, clock.instant()));
             if (status == 429) {
@@ -226,7 +235,8 @@ final class ApiCaller {
                 // Only Kore.ai's error message is wanted from an error body: a bounded prefix is enough.
                 body = response.inputStream().readNBytes(ERROR_BODY_BYTES);
             }
-            return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem);
+            return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body, problem,
+                    response.headers().first(HeaderNames.DATE).orElse(null));
         }
     }
 

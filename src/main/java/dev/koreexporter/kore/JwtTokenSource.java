@@ -33,6 +33,7 @@ public final class JwtTokenSource {
     private final Clock clock;
     private String token;
     private Instant renewAt = Instant.MIN;
+    private Instant issuedAt = Instant.MIN;
 
     public JwtTokenSource(String clientId, Secret secret, Clock clock) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
@@ -43,8 +44,10 @@ public final class JwtTokenSource {
     /** A valid token, issued anew when the cached one is about to expire. */
     public synchronized String token() {
         Instant now = clock.instant();
-        if (token == null || !now.isBefore(renewAt)) {
+        // Also when the clock stepped back past the token's issue time: its iat would be in the future.
+        if (token == null || !now.isBefore(renewAt) || now.isBefore(issuedAt)) {
             token = issue(now);
+            issuedAt = now;
             renewAt = now.plus(TTL).minus(RENEW_BEFORE_EXPIRY);
         }
         return token;

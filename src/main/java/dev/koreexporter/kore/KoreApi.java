@@ -7,8 +7,10 @@ import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Kore.ai analytics APIs of one bot. Listings are lazy: each page is fetched when the iterator reaches
@@ -28,6 +30,14 @@ public interface KoreApi {
 
     /** Agent AI conversations (needs the bot's account id). */
     Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window);
+
+    /**
+     * Kore.ai's time at its latest answer, from its {@code Date} headers; empty when unknown (no answer yet,
+     * or an API that does not tell).
+     */
+    default Optional<Instant> serverTime() {
+        return Optional.empty();
+    }
 
     /** Result of one by-id call: sessions found, ids Kore.ai did not know, records rejected. */
     record SessionLookup(List<Session> sessions, List<String> invalidIds, List<Rejection> rejections) {

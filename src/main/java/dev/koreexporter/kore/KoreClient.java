@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -86,11 +87,13 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.botPath = "/api/public/bot/" + bot.id();
         this.accountId = bot.accountId();
         this.includeText = includeText;
+        ServerClock serverClock = new ServerClock();
         this.limiter = new RateLimiter(kore.rateLimit(), clock, sleeper);
+        // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
         this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
-                new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock), limiter,
+                new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock)), limiter,
                 Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
-                kore.timeout(), kore.maxResponseSize());
+                kore.timeout(), kore.maxResponseSize(), serverClock);
         this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
         this.agentAiCursor = new AgentAiCursor(bot.name());
     }
@@ -153,6 +156,11 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             agentAiCursor.observe(days, page, fetched.page(), fetched.more());
             return fetched;
         }, days -> agentAiCursor.firstPage(days, window.from()));
+    }
+
+    @Override
+    public Optional<Instant> serverTime() {
+        return caller.serverClock().latest();
     }
 
     @Override

@@ -80,6 +80,9 @@ public final class RateLimiter {
 
     /** How long from {@code now} until both windows have room; zero or negative when they have now. */
     private Duration waitBefore(Instant now) {
+        if (!sent.isEmpty() && sent.peekLast().isAfter(now)) {
+            clampToNow(now);
+        }
         while (!sent.isEmpty() && !sent.peekFirst().isAfter(now.minus(HOUR))) {
             sent.removeFirst();
         }
@@ -98,6 +101,18 @@ public final class RateLimiter {
             wait = minuteWait.compareTo(wait) > 0 ? minuteWait : wait;
         }
         return wait;
+    }
+
+    /**
+     * The clock stepped back: requests logged "after" now would block for as long as the step. They went no
+     * later than now in real time, so they count as sent now: never an earlier slot than Kore.ai allows.
+     */
+    private void clampToNow(Instant now) {
+        int n = sent.size();
+        for (int i = 0; i < n; i++) {
+            Instant t = sent.removeFirst();
+            sent.addLast(t.isAfter(now) ? now : t);
+        }
     }
 
     private Instant nth(int index) {

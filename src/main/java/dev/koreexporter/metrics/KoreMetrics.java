@@ -41,6 +41,7 @@ public final class KoreMetrics {
     static final int LABEL_VALUE_LIMIT = KoreMeter.LABEL_VALUE_LIMIT;
 
     private final Clock clock;
+    private final int labelValueLimit;
     private final Map<String, List<Double>> buckets;
     private final PrometheusRegistry registry;
     private final List<BotGauges> bots = new CopyOnWriteArrayList<>();
@@ -72,9 +73,18 @@ public final class KoreMetrics {
     private final Histogram recordDelay;
     private final Gauge lookback;
     private final List<ApiBudget> budgets = new CopyOnWriteArrayList<>();
+    private final Counter clockStepsBack;
 
+    /** With the default {@code metrics.max-label-values} ({@link KoreMeter#LABEL_VALUE_LIMIT}). */
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
+        this(registry, buckets, version, clock, LABEL_VALUE_LIMIT);
+    }
+
+    /** @param labelValueLimit {@code metrics.max-label-values}: distinct values each label of each bot keeps */
+    public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock,
+                       int labelValueLimit) {
         this.clock = clock;
+        this.labelValueLimit = labelValueLimit;
         this.registry = registry;
         this.buckets = Map.copyOf(buckets);
         folded = counter(KoreMeter.LABEL_VALUES_FOLDED);
@@ -109,6 +119,7 @@ public final class KoreMetrics {
         duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
         rejected = counter(KoreMeter.RECORDS_REJECTED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
+        clockStepsBack = counter(KoreMeter.CLOCK_STEPS_BACK);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
         recordDelay = histogram(KoreMeter.RECORD_DELAY);
         lookback = gauge(KoreMeter.LOOKBACK);
@@ -156,22 +167,29 @@ public final class KoreMetrics {
     public void register(BotGauges bot) {
         bots.add(bot);
         up.labelValues(bot.bot()).set(0);
+        // From 0, so that increase() sees the first step back too.
+        clockStepsBack.labelValues(bot.bot());
+    }
+
+    /** The local clock was behind the bot's previous cycle start when a cycle started. */
+    public void clockSteppedBack(String bot) {
+        clockStepsBack.labelValues(bot).inc();
     }
 
     public void turn(String bot, Message m, TurnExemplar exemplar) {
         Latency l = m.latency();
         Latency.Asr asr = l.asr();
         Latency.Tts tts = l.tts();
-        TurnSeries series = turnSeries.of(new TurnSeries.Key(bot, channel.value(m.channel()),
-                language.value(m.language()), asr == null ? null : asrProvider.value(asr.provider()),
-                tts == null ? null : ttsProvider.value(tts.provider()),
+        TurnSeries series = turnSeries.of(new TurnSeries.Key(bot, channel.value(bot, m.channel()),
+                language.value(bot, m.language()), asr == null ? null : asrProvider.value(bot, asr.provider()),
+                tts == null ? null : ttsProvider.value(bot, tts.provider()),
                 tts == null ? null : tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString()));
         series.observe(l, exemplar == null ? null
                 : Labels.of("trace_id", exemplar.traceId(), "span_id", exemplar.spanId()));
     }
 
     public void message(String bot, Message m) {
-        MessageKey key = new MessageKey(bot, channel.value(m.channel()), m.direction());
+        MessageKey key = new MessageKey(bot, channel.value(bot, m.channel()), m.direction());
         CounterDataPoint counter = messageSeries.get(key);
         if (counter == null) {
             counter = messageSeries.computeIfAbsent(key,
@@ -185,9 +203,9 @@ public final class KoreMetrics {
     }
 
     public void sessionClosed(String bot, Session s) {
-        String ch = channel.value(s.channel());
+        String ch = channel.value(bot, s.channel());
         String containment = s.containment() == null ? LabelGuard.UNKNOWN : s.containment().wireName();
-        sessions.labelValues(bot, ch, containment, sessionType.value(s.sessionType())).inc();
+        sessions.labelValues(bot, ch, containment, sessionType.value(bot, s.sessionType())).inc();
         if (s.end() != null) {
             sessionDuration.labelValues(bot, ch, containment)
                     .observe(Duration.between(s.start(), s.end()).toMillis() / 1000.0);
@@ -198,7 +216,8 @@ public final class KoreMetrics {
     }
 
     public void conversation(String bot, AgentAiConversation c) {
-        conversations.labelValues(bot, channelType.value(c.channelType()), experience.value(c.experience())).inc();
+        conversations.labelValues(bot, channelType.value(bot, c.channelType()), experience.value(bot, c.experience()))
+                .inc();
     }
 
     public void cycleFinished(String bot, boolean success) {
@@ -237,7 +256,7 @@ public final class KoreMetrics {
     }
 
     private LabelGuard guard(String label) {
-        return new LabelGuard(label, LABEL_VALUE_LIMIT, l -> folded.labelValues(l).inc());
+        return new LabelGuard(label, labelValueLimit, l -> folded.labelValues(l).inc());
     }
 
     private Counter counter(KoreMeter meter) {

@@ -5,16 +5,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Bounds the values of one label (README, "Metrics"): the first {@code limit} distinct values pass, later new
- * values become {@code other}, missing ones {@code unknown}.
+ * Bounds the values of one label, per bot (README, "Metrics"): each bot's first {@code limit} distinct values
+ * pass, later new values become {@code other}, as does any value longer than {@link #MAX_LENGTH} characters;
+ * missing ones are {@code unknown}. {@code other} and {@code unknown} take no slot. A budget per bot means one
+ * noisy bot can never push another bot's values into {@code other}; the number of bots is configured, so the
+ * budgets are bounded too. Folding only renames: the record is still counted, so sums stay exact.
  */
 final class LabelGuard {
     static final String OTHER = "other";
     static final String UNKNOWN = "unknown";
+    /** A longer value is no language or provider name; it would repeat on every line of every scrape. */
+    static final int MAX_LENGTH = 64;
 
     private final String label;
     private final int limit;
-    private final Set<String> admitted = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Set<String>> admitted = new ConcurrentHashMap<>();
     private final Consumer<String> onFold;
 
     LabelGuard(String label, int limit, Consumer<String> onFold) {
@@ -23,23 +28,33 @@ final class LabelGuard {
         this.onFold = onFold;
     }
 
-    String value(String raw) {
+    /** The value exported for {@code raw} as a label of {@code bot}'s series. */
+    String value(String bot, String raw) {
         if (raw == null || raw.isBlank()) {
             return UNKNOWN;
         }
-        if (admitted.contains(raw)) {
+        if (raw.equals(OTHER) || raw.equals(UNKNOWN)) {
             return raw;
         }
-        return admit(raw) ? raw : fold();
+        Set<String> values = admitted.get(bot);
+        if (values == null) {
+            values = admitted.computeIfAbsent(bot, b -> ConcurrentHashMap.newKeySet());
+        }
+        if (values.contains(raw)) {
+            return raw;
+        }
+        return raw.length() <= MAX_LENGTH && admit(values, raw) ? raw : fold();
     }
 
     /** Locked (only new values get here) so that racing pollers never admit past the limit. */
-    private synchronized boolean admit(String raw) {
-        if (admitted.contains(raw) || admitted.size() < limit) {
-            admitted.add(raw);
-            return true;
+    private boolean admit(Set<String> values, String raw) {
+        synchronized (values) {
+            if (values.contains(raw) || values.size() < limit) {
+                values.add(raw);
+                return true;
+            }
+            return false;
         }
-        return false;
     }
 
     private String fold() {

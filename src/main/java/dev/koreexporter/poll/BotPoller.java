@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 
 /**
  * Polls one bot. Each cycle asks the {@link SweepPlanner} which window each of the bot's {@link Stream}s
@@ -26,6 +28,11 @@ public final class BotPoller implements BotGauges {
 
     /** What a stream's earlier reads left for the planner. */
     private record History(SweepPlanner.Sweep lastSweep, Instant lastFollowUp) {
+        /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
+        History notAfter(Instant now) {
+            return lastSweep == null || !lastSweep.at().isAfter(now) ? this
+                    : new History(new SweepPlanner.Sweep(now, lastSweep.end(), lastSweep.records()), lastFollowUp);
+        }
     }
 
     private final ExporterConfig.Bot bot;
@@ -40,14 +47,23 @@ public final class BotPoller implements BotGauges {
     private final Duration lookback;
     /** Cycles run since this poller started; the first one is the catch-up after a start. */
     private long cycles;
+    private final CycleClock cycleClock;
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock);
+        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock, api::serverTime);
     }
 
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
+        this(bot, poll, containmentWindow, streams, metrics, tracer, store, clock, Optional::empty);
+    }
+
+    /** @param serverTime Kore.ai's time at its latest answer (its {@code Date} headers), empty when unknown */
+    BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
+              KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
+              Supplier<Optional<Instant>> serverTime) {
+        this.cycleClock = new CycleClock(bot.name(), serverTime, () -> metrics.clockSteppedBack(bot.name()));
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
@@ -72,7 +88,10 @@ public final class BotPoller implements BotGauges {
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
     public boolean runCycle() {
         long started = System.nanoTime();
-        Instant now = clock.instant();
+        Instant now = cycleClock.cycleStart(clock.instant());
+        if (cycleClock.steppedBack()) {
+            history.replaceAll((key, h) -> h.notAfter(now));
+        }
         CycleCounts counts = counter.newCycle();
         // Record delays only while caught up (README, "Metrics"): a start or a catch-up counts old records late.
         Instant oldest = state.oldestWatermark();
@@ -135,13 +154,16 @@ public final class BotPoller implements BotGauges {
         if (counter.stopped()) {
             return true;
         }
+        // Read up to Kore.ai's time at most: a local clock running fast must not move the watermark (nor the
+        // sweep, which decides which ids are kept) past what Kore.ai had.
+        Instant end = cycleClock.readUpTo(read.window().to(), counter.locked(() -> state.watermark(stream.key())));
         History last = history.getOrDefault(stream.key(), new History(null, null));
-        History next = new History(read.sweep() ? tally.sweep(now)
-                : last.lastSweep(), read.followUps() ? read.window().to() : last.lastFollowUp());
+        History next = new History(read.sweep() ? tally.sweep(now, end)
+                : last.lastSweep(), read.followUps() ? end : last.lastFollowUp());
         history.put(stream.key(), next);
         Instant keepFrom = planner.keepIdsFrom(next.lastSweep());
         counter.locked(() -> {
-            state.completed(stream.key(), read.window().to(), keepFrom);
+            state.completed(stream.key(), end, keepFrom);
             return null;
         });
         status.streamOk(stream.key());

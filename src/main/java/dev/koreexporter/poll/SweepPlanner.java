@@ -59,7 +59,12 @@ final class SweepPlanner {
 
         /** The sweep this read was, started at {@code at}. */
         Sweep sweep(Instant at) {
-            return new Sweep(at, end, records);
+            return sweep(at, end);
+        }
+
+        /** The same, for a read that counts as complete only up to {@code readTo} (Kore.ai's clock behind ours). */
+        Sweep sweep(Instant at, Instant readTo) {
+            return new Sweep(at, readTo, records);
         }
     }
 

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
                 new ExporterConfig.State(Path.of("/var/lib/kore-exporter")),
                 new ExporterConfig.Metrics(Duration.ofMinutes(90), Map.of(
                         "kore_turn_latency_seconds", List.of(0.25, 0.5, 1.0, 2.5),
-                        "kore_asr_confidence", List.of(0.5, 0.9, 1.0))),
+                        "kore_asr_confidence", List.of(0.5, 0.9, 1.0)), 200),
                 new ExporterConfig.Tracing(true),
                 List.of(new Bot("billing-voice", "st-billing", "cs-billing", new Secret(SECRET), "66ea0001",
                                 List.of("korevg", "ivrVoice")),

@@ -2,7 +2,9 @@ package dev.koreexporter.http;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotStatus;
+import dev.koreexporter.testing.MetricsText;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
@@ -101,6 +103,22 @@ abstract class ExporterRoutesTestBase {
         assertEquals(Status.UNAUTHORIZED_401, get("/", basic("nobody", PASSWORD), null).status());
         assertEquals(Status.OK_200, get("/", basic(USER, PASSWORD), null).status());
         assertEquals(Status.OK_200, get("/metrics", basic(USER, PASSWORD), null).status());
+    }
+
+    @Test
+    void refusedLoginsAreCountedInTheAuthFailuresCounter() {
+        double before = authFailures();
+        assertEquals(Status.UNAUTHORIZED_401, get("/metrics", basic(USER, "wrong"), null).status());
+        assertEquals(Status.UNAUTHORIZED_401, get("/", basic("nobody", PASSWORD), null).status());
+        assertEquals(Status.UNAUTHORIZED_401, get("/", null, null).status());
+        assertEquals(before + 2, authFailures(), "two refused logins; no credentials is no login, the scrapes log in fine");
+        assertEquals(BasicAuthFilter.FAILURES_METRIC, KoreMeter.HTTP_AUTH_FAILURES.metricName());
+    }
+
+    private double authFailures() {
+        var scrape = get("/metrics", basic(USER, PASSWORD), null);
+        assertEquals(Status.OK_200, scrape.status());
+        return MetricsText.parse(scrape.entity()).value(KoreMeter.HTTP_AUTH_FAILURES.metricName());
     }
 
     @Test

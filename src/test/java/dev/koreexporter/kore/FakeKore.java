@@ -62,7 +62,7 @@ final class FakeKore implements AutoCloseable {
     private final WebServer server;
 
     FakeKore(Clock clock, Function<Request, Reply> answer) {
-        server = WebServer.builder().port(0).host("127.0.0.1").routing(r -> r.any((req, res) -> {
+        server = WebServer.builder().port(0).host("127.0.0.1").useNio(false).routing(r -> r.any((req, res) -> {
             byte[] raw = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
             var headers = new java.util.HashMap<String, String>();
             req.headers().forEach(h -> headers.put(h.name().toLowerCase(), h.get()));

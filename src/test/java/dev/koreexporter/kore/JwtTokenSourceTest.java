@@ -55,6 +55,17 @@ class JwtTokenSourceTest {
     }
 
     @Test
+    void aTokenIsReissuedWhenTheClockSteppedBackPastItsIssueTime() {
+        var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
+        time.advance(Duration.ofHours(2));
+        String fast = source.token();
+        time.advance(Duration.ofHours(-2));
+        String again = source.token();
+        assertNotEquals(fast, again);
+        assertEquals(time.instant(), verify(again, TestClients.SECRET).getIssuedAt().toInstant());
+    }
+
+    @Test
     void shortSecretIsSignedWithPlainHmacSha256() throws Exception {
         String shortSecret = "tiny";
         String token = new JwtTokenSource("cs-abc", new Secret(shortSecret), time).token();

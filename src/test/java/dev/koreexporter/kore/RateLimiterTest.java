@@ -80,6 +80,20 @@ class RateLimiterTest {
     }
 
     @Test
+    void aClockSteppedBackDoesNotBlockForAsLongAsTheStep() throws Exception {
+        var limiter = limiter(3, 1000);
+        time.advance(Duration.ofHours(2)); // running fast
+        for (int i = 0; i < 3; i++) {
+            acquire(limiter);
+        }
+        time.advance(Duration.ofHours(-2)); // stepped back
+        Instant steppedBack = time.instant();
+
+        // The three requests count as sent now: the fourth waits one minute, not two hours.
+        assertEquals(steppedBack.plus(RateLimiter.MINUTE), acquire(limiter));
+    }
+
+    @Test
     void perHourLimitHoldsEvenWhenEveryMinuteHasRoom() throws Exception {
         var limiter = limiter(60, 5);
         List<Instant> sent = new ArrayList<>();

@@ -45,7 +45,8 @@ class AlertRulesTest {
                 }
             });
         }
-        assertEquals(4 * slos.size() + 7, alerts.size());
+        // Four burn-rate alerts per SLO, plus the exporter-health alerts (exporter-alerts.yml).
+        assertEquals(4 * slos.size() + 8, alerts.size());
         checkMetadata(alerts);
     }
 

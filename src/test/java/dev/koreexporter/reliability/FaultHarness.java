@@ -18,6 +18,7 @@ import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,14 +86,19 @@ final class FaultHarness implements AutoCloseable {
         final List<KoreClient> clients = new ArrayList<>();
 
         Run(Path dir) {
-            KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", clock);
+            this(dir, clock);
+        }
+
+        /** @param local the exporter's clock (the simulator keeps the shared one: it is Kore.ai's) */
+        Run(Path dir, Clock local) {
+            KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", local);
             FileCheckpointStore store = new FileCheckpointStore(dir);
             for (ExporterConfig.Bot bot : bots) {
-                KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()), false,
+                KoreClient client = KoreClient.create(kore, bot, local, metrics.apiListener(bot.name()), false,
                         clockSleeper());
                 clients.add(client);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, clock));
+                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, local));
             }
         }
 
@@ -146,6 +152,13 @@ final class FaultHarness implements AutoCloseable {
 
     Run start(Path dir) {
         Run run = new Run(dir);
+        runs.add(run);
+        return run;
+    }
+
+    /** A run whose exporter reads time from {@code local}, not from Kore.ai's clock. */
+    Run start(Clock local) {
+        Run run = new Run(stateDir, local);
         runs.add(run);
         return run;
     }

@@ -18,8 +18,8 @@ import java.util.Locale;
  */
 public enum KoreMeter {
     LABEL_VALUES_FOLDED("kore_exporter_label_values_folded_total", Type.COUNTER, Unit.NONE,
-            "Label values replaced by 'other' because the label already had "
-                    + KoreMeter.LABEL_VALUE_LIMIT + " distinct values", names("label")),
+            "Label values replaced by 'other': the bot's label already had metrics.max-label-values distinct values,"
+                    + " or the value was longer than 64 characters", names("label")),
 
     TURN_LATENCY("kore_turn_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
             "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
@@ -99,6 +99,10 @@ public enum KoreMeter {
             "Records that could not be counted (missing id, bad time, bad values)", names("bot", "kind", "reason")),
     CHECKPOINT_ERRORS("kore_exporter_checkpoint_errors_total", Type.COUNTER, Unit.NONE,
             "Checkpoint writes that failed (state dir unwritable or full)", names("bot")),
+    CLOCK_STEPS_BACK("kore_exporter_clock_steps_back_total", Type.COUNTER, Unit.NONE,
+            "Poll cycles that started earlier, by the local clock, than the bot's previous cycle", names("bot")),
+    HTTP_AUTH_FAILURES("kore_exporter_http_auth_failures_total", Type.COUNTER, Unit.NONE,
+            "Logins to the exporter refused by basic auth (wrong user or password)", names()),
     BUILD_INFO("kore_exporter_build_info", Type.GAUGE, Unit.NONE,
             "Build of the running exporter; always 1", names("version")),
     SPANS_DROPPED("kore_exporter_spans_dropped_total", Type.COUNTER, Unit.NONE,
@@ -115,7 +119,7 @@ public enum KoreMeter {
             "The configured poll.lookback: records that land later than this after their own time are never read",
             names());
 
-    /** Distinct values a label keeps; later new values become {@code other} (README, "Metrics"). */
+    /** Default {@code metrics.max-label-values}: distinct values each label of each bot keeps (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;
 
     /** How the meter is exported. */
