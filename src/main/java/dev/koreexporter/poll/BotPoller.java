@@ -40,18 +40,31 @@ public final class BotPoller implements BotGauges {
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock);
+        this(bot, poll, containmentWindow, api, ReadOptions.DEFAULT, metrics, tracer, store, clock);
+    }
+
+    public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
+                     ReadOptions options, KoreMetrics metrics, TurnTracer tracer, CheckpointStore store,
+                     Clock clock) {
+        this(bot, poll, containmentWindow, Stream.of(bot, api, options.messagesApi()), options.includeDeveloper(),
+                metrics, tracer, store, clock);
     }
 
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
+        this(bot, poll, containmentWindow, streams, false, metrics, tracer, store, clock);
+    }
+
+    private BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow,
+                      List<Stream> streams, boolean includeDeveloper, KoreMetrics metrics, TurnTracer tracer,
+                      CheckpointStore store, Clock clock) {
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
         this.streams = List.copyOf(streams);
         this.planner = new SweepPlanner(poll.lookback(), poll.interval());
         this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
-        this.counter = new RecordCounter(bot, metrics, tracer, state);
+        this.counter = new RecordCounter(bot, metrics, tracer, state, includeDeveloper);
         this.status = new PollerStatus(bot.name(), clock, state.oldestWatermark());
         metrics.register(this);
     }
