@@ -126,6 +126,24 @@ public final class BotPoller implements BotGauges {
         return state.containment().ratios(now);
     }
 
+    /**
+     * Message ids are looked for across all the bot's message streams (README, "How it reads Kore.ai"), so each
+     * stream's ids stay until no message stream can read them again: the earliest of their horizons (a stream
+     * not read yet in this process would start a lookback before its watermark). Under the lock.
+     */
+    private Instant messageIdsFrom() {
+        Instant from = null;
+        for (Stream s : streams) {
+            if (s instanceof MessageStream) {
+                History h = history.get(s.key());
+                Instant next = h != null && h.lastSweep() != null ? planner.keepIdsFrom(h.lastSweep())
+                        : planner.keepIdsFrom(new SweepPlanner.Sweep(null, state.watermark(s.key()), 0));
+                from = from == null || next.isBefore(from) ? next : from;
+            }
+        }
+        return from;
+    }
+
     /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
     private boolean read(Stream stream, SweepPlanner.Read read, Instant now) {
         int received;
@@ -144,8 +162,8 @@ public final class BotPoller implements BotGauges {
         History next = new History(read.sweep() ? new SweepPlanner.Sweep(now, read.window().to(), received)
                 : last.lastSweep(), read.followUps() ? read.window().to() : last.lastFollowUp());
         history.put(stream.key(), next);
-        Instant keepFrom = planner.keepIdsFrom(next.lastSweep());
         counter.locked(() -> {
+            Instant keepFrom = stream instanceof MessageStream ? messageIdsFrom() : planner.keepIdsFrom(next.lastSweep());
             state.completed(stream.key(), read.window().to(), keepFrom);
             return null;
         });

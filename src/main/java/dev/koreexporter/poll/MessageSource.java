@@ -10,6 +10,7 @@ import dev.koreexporter.model.TimeWindow;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -49,33 +50,29 @@ final class MessageSource {
         if (mode == MessagesApi.V2) {
             return v2;
         }
-        return () -> new FallingBack(v2.iterator(), channel, window);
+        return () -> new FallingBack(v2, channel, window);
     }
 
-    /** getMessagesV2's pages until it answers 404, then the whole window again from getMessages. */
+    /**
+     * getMessagesV2's pages until it answers 404, then the whole window again from getMessages. The 404 may
+     * come from {@code iterator()}, {@code hasNext()} or {@code next()}, wherever the listing sends its request.
+     */
     private final class FallingBack implements Iterator<Page<Message>> {
-        private Iterator<Page<Message>> pages;
+        private final Iterable<Page<Message>> v2;
         private final String channel;
         private final TimeWindow window;
+        private Iterator<Page<Message>> pages;
         private boolean fellBack;
 
-        FallingBack(Iterator<Page<Message>> pages, String channel, TimeWindow window) {
-            this.pages = pages;
+        FallingBack(Iterable<Page<Message>> v2, String channel, TimeWindow window) {
+            this.v2 = v2;
             this.channel = channel;
             this.window = window;
         }
 
         @Override
         public boolean hasNext() {
-            try {
-                return pages.hasNext();
-            } catch (KoreApiException e) {
-                if (fellBack || !missing(e)) {
-                    throw e;
-                }
-                fallBack();
-                return pages.hasNext();
-            }
+            return read(() -> pages().hasNext());
         }
 
         @Override
@@ -83,14 +80,25 @@ final class MessageSource {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
+            return read(() -> pages.next());
+        }
+
+        private Iterator<Page<Message>> pages() {
+            if (pages == null) {
+                pages = v2.iterator();
+            }
+            return pages;
+        }
+
+        private <T> T read(Supplier<T> step) {
             try {
-                return pages.next();
+                return step.get();
             } catch (KoreApiException e) {
                 if (fellBack || !missing(e)) {
                     throw e;
                 }
                 fallBack();
-                return next();
+                return step.get();
             }
         }
 

@@ -40,6 +40,9 @@ final class FakeKoreApi implements KoreApi {
     volatile KoreApiException failMessages;
     /** getMessagesV2 answers 404 (when its first page is asked for), as on a tenant without it. */
     volatile boolean v2Missing;
+    /** The messages APIs ignore {@code channelType}: every channel's messages for any channel asked. */
+    volatile boolean ignoreChannelType;
+    int v2Calls;
 
     FakeKoreApi(Clock clock, int pageSize) {
         this.clock = clock;
@@ -101,6 +104,7 @@ final class FakeKoreApi implements KoreApi {
         if (failMessages != null) {
             throw failMessages;
         }
+        v2Calls++;
         if (v2Missing) {
             return () -> {
                 throw new KoreApiException(Endpoint.GET_MESSAGES_V2, 404, "getMessagesV2: HTTP 404", null);
@@ -117,7 +121,9 @@ final class FakeKoreApi implements KoreApi {
     }
 
     private List<Page<Message>> channelMessages(String channel, TimeWindow window) {
-        return pages(visible(messages.getOrDefault(channel, List.of()), clock.instant(),
+        List<Visible<Message>> all = ignoreChannelType
+                ? messages.values().stream().flatMap(List::stream).toList() : messages.getOrDefault(channel, List.of());
+        return pages(visible(all, clock.instant(),
                 m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
     }
 
