@@ -1,7 +1,6 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.kore.Endpoint;
-import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
@@ -19,11 +18,6 @@ record MessageStream(String channel, Supplier<Endpoint> endpoint, Listing listin
     @FunctionalInterface
     interface Listing {
         Iterable<Page<Message>> messages(String channel, TimeWindow window);
-    }
-
-    /** The stream read from getMessagesV2. */
-    static MessageStream v2(String channel, KoreApi api) {
-        return new MessageStream(channel, () -> Endpoint.GET_MESSAGES_V2, api::messages);
     }
 
     /** The stream read from the bot's messages API of the moment. */
