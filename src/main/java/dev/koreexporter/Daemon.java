@@ -9,6 +9,7 @@ import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -62,8 +63,8 @@ public final class Daemon implements AutoCloseable {
                     config.tracing().includeText());
             resources.add(client);
             metrics.registerApiBudget(bot.name(), client::budgetUsed);
-            pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client, metrics,
-                    tracer, store, clock));
+            pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
+                    ReadOptions.of(config), metrics, tracer, store, clock));
         }
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
         Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();

@@ -17,7 +17,7 @@ final class ShardedConfig {
         }
         return new ExporterConfig(config.server(), config.kore(), config.poll(), config.state(), config.metrics(),
                 config.tracing(), config.bots().stream().filter(b -> shardOf(b.id(), shard.count()) == shard.index()).toList(),
-                config.slos());
+                config.slos(), config.filters());
     }
 
     static int shardOf(String botId, int count) {

@@ -60,7 +60,7 @@ final class ConfigDecoder {
     /** The config, or null when there were problems (they are in {@link Problems}). */
     ExporterConfig decode(JsonNode tree) {
         Section root = Section.of(tree, "", problems,
-                List.of("server", "kore", "poll", "state", "metrics", "tracing", "bots", "slo"));
+                List.of("server", "kore", "poll", "state", "metrics", "tracing", "filters", "bots", "slo"));
         Server server = server(root.section("server", List.of("port", "host", "tls", "basic-auth")));
         Kore kore = kore(root.section("kore", List.of("base-url", "timeout", "rate-limit", "ca-bundle", "messages-api", "max-response-size")));
         Section p = root.section("poll", List.of("interval", "lookback", "backfill", "sweep-interval"));
@@ -71,9 +71,12 @@ final class ConfigDecoder {
         State state = new State(Path.of(s.string("dir", DEFAULT_STATE_DIR.toString())));
         Metrics metrics = metrics(root.section("metrics", List.of("containment-window", "buckets", "max-label-values")));
         Tracing tracing = new Tracing(root.section("tracing", List.of("include-text")).bool("include-text", false));
+        ExporterConfig.Filters filters = new ExporterConfig.Filters(
+                root.section("filters", List.of("include-developer")).bool("include-developer", false));
         List<ExporterConfig.Bot> bots = new BotDecoder(problems, warnings).bots(root.get("bots"), "bots");
         List<Slo> slos = new SloDecoder(problems, warnings).slos(root.get("slo"), "slo", metrics.buckets());
-        return problems.isEmpty() ? new ExporterConfig(server, kore, poll, state, metrics, tracing, bots, slos) : null;
+        return problems.isEmpty() ? new ExporterConfig(server, kore, poll, state, metrics, tracing, bots, slos, filters)
+                : null;
     }
 
     /** At most the lookback: a sweep re-reads one lookback, so sweeping less often would leave records unread. */

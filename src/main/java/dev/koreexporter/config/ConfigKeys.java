@@ -27,6 +27,7 @@ final class ConfigKeys {
                     "state.dir",
                     "metrics.containment-window", "metrics.max-label-values",
                     "tracing.include-text",
+                    "filters.include-developer",
                     "bots[].name", "bots[].id", "bots[].client-id", "bots[].client-secret",
                     "bots[].client-secret-file", "bots[].account-id", "bots[].channels[]",
                     "slo[].name", "slo[].metric", "slo[].threshold", "slo[].objective", "slo[].good[]"),

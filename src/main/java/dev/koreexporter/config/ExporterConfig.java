@@ -17,10 +17,18 @@ public record ExporterConfig(Server server,
                              Metrics metrics,
                              Tracing tracing,
                              List<Bot> bots,
-                             List<Slo> slos) {
+                             List<Slo> slos,
+                             Filters filters) {
     public ExporterConfig {
         bots = List.copyOf(bots);
         slos = List.copyOf(slos);
+        filters = filters == null ? Filters.DEFAULT : filters;
+    }
+
+    /** A config with the default filters ({@link Filters#DEFAULT}). */
+    public ExporterConfig(Server server, Kore kore, Poll poll, State state, Metrics metrics, Tracing tracing,
+                          List<Bot> bots, List<Slo> slos) {
+        this(server, kore, poll, state, metrics, tracing, bots, slos, Filters.DEFAULT);
     }
 
     /** A config with the default SLOs ({@link Slo#DEFAULTS}). */
@@ -101,6 +109,12 @@ public record ExporterConfig(Server server,
     }
 
     public record Tracing(boolean includeText) {
+    }
+
+    /** Which valid records are left out of the kore_* metrics (README, "Configuration", {@code filters}). */
+    public record Filters(boolean includeDeveloper) {
+        /** Bot Builder test traffic left out, as Kore.ai's own analytics leave it out. */
+        public static final Filters DEFAULT = new Filters(false);
     }
 
     /** {@code accountId} is null when the Agent AI conversations API is not used. */

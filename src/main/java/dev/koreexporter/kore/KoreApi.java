@@ -28,6 +28,12 @@ public interface KoreApi {
     /** getMessagesV2 with {@code includeLatency: true} for one channel, oldest first. */
     Iterable<Page<Message>> messages(String channel, TimeWindow window);
 
+    /**
+     * getMessages (v1, at most 100 a page) with {@code includeLatency: true} for one channel, oldest first: for
+     * tenants without getMessagesV2 (README, "How it reads Kore.ai").
+     */
+    Iterable<Page<Message>> messagesV1(String channel, TimeWindow window);
+
     /** Agent AI conversations (needs the bot's account id). */
     Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window);
 

@@ -173,7 +173,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         return "KoreClient[bot=" + botName + "]";
     }
 
-    /** getMessages (v1, 100 a page), for tenants without getMessagesV2 (README "How it reads Kore.ai"). */
+    @Override
     public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
         return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip, limit) ->
                 new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,

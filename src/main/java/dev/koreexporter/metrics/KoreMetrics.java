@@ -7,6 +7,7 @@ import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.ExclusionReason;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
@@ -69,6 +70,7 @@ public final class KoreMetrics {
     private final Gauge lastSuccess;
     private final Counter duplicates;
     private final Counter rejected;
+    private final Counter excluded;
     private final Counter checkpointErrors;
     private final Histogram recordDelay;
     private final Gauge lookback;
@@ -118,6 +120,7 @@ public final class KoreMetrics {
                 bot.watermarkLagSeconds(now).ifPresent(lag -> cb.call(lag, bot.bot())));
         duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
         rejected = counter(KoreMeter.RECORDS_REJECTED);
+        excluded = counter(KoreMeter.RECORDS_EXCLUDED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
         clockStepsBack = counter(KoreMeter.CLOCK_STEPS_BACK);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
@@ -233,6 +236,10 @@ public final class KoreMetrics {
 
     public void rejected(String bot, Rejection r) {
         rejected.labelValues(bot, r.kind().label(), r.reason().label()).inc();
+    }
+
+    public void excluded(String bot, RecordKind kind, ExclusionReason reason) {
+        excluded.labelValues(bot, kind.label(), reason.label()).inc();
     }
 
     public void checkpointFailed(String bot) {

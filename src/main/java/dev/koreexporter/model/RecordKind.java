@@ -4,7 +4,9 @@ package dev.koreexporter.model;
 public enum RecordKind {
     MESSAGE("message"),
     SESSION("session"),
-    CONVERSATION("conversation");
+    CONVERSATION("conversation"),
+    /** One message's latency values dropped as invalid while the message itself is counted. */
+    SEGMENT("segment");
 
     private final String label;
 

@@ -51,17 +51,24 @@ public final class BotPoller implements BotGauges {
 
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api), metrics, tracer, store, clock, api::serverTime);
+        this(bot, poll, containmentWindow, api, ReadOptions.DEFAULT, metrics, tracer, store, clock);
+    }
+
+    public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
+                     ReadOptions options, KoreMetrics metrics, TurnTracer tracer, CheckpointStore store,
+                     Clock clock) {
+        this(bot, poll, containmentWindow, Stream.of(bot, api, options.messagesApi()), options.includeDeveloper(),
+                metrics, tracer, store, clock, api::serverTime);
     }
 
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
               KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, streams, metrics, tracer, store, clock, Optional::empty);
+        this(bot, poll, containmentWindow, streams, false, metrics, tracer, store, clock, Optional::empty);
     }
 
     /** @param serverTime Kore.ai's time at its latest answer (its {@code Date} headers), empty when unknown */
     BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
-              KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
+              boolean includeDeveloper, KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
               Supplier<Optional<Instant>> serverTime) {
         this.cycleClock = new CycleClock(bot.name(), serverTime, () -> metrics.clockSteppedBack(bot.name()));
         this.bot = bot;
@@ -71,7 +78,7 @@ public final class BotPoller implements BotGauges {
         this.lookback = poll.lookback();
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
-        this.counter = new RecordCounter(bot, metrics, tracer, state, clock);
+        this.counter = new RecordCounter(bot, metrics, tracer, state, clock, includeDeveloper);
         this.status = new PollerStatus(bot.name(), clock, state.oldestWatermark());
         metrics.register(this);
     }
@@ -139,6 +146,24 @@ public final class BotPoller implements BotGauges {
         return state.containment().ratios(now);
     }
 
+    /**
+     * Message ids are looked for across all the bot's message streams (README, "How it reads Kore.ai"), so each
+     * stream's ids stay until no message stream can read them again: the earliest of their horizons (a stream
+     * not read yet in this process would start a lookback before its watermark). Under the lock.
+     */
+    private Instant messageIdsFrom() {
+        Instant from = null;
+        for (Stream s : streams) {
+            if (s instanceof MessageStream) {
+                History h = history.get(s.key());
+                Instant next = h != null && h.lastSweep() != null ? planner.keepIdsFrom(h.lastSweep())
+                        : planner.keepIdsFrom(new SweepPlanner.Sweep(null, state.watermark(s.key()), 0));
+                from = from == null || next.isBefore(from) ? next : from;
+            }
+        }
+        return from;
+    }
+
     /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
     private boolean read(Stream stream, SweepPlanner.Read read, Instant now) {
         SweepPlanner.Tally tally = planner.tally(read);
@@ -161,8 +186,8 @@ public final class BotPoller implements BotGauges {
         History next = new History(read.sweep() ? tally.sweep(now, end)
                 : last.lastSweep(), read.followUps() ? end : last.lastFollowUp());
         history.put(stream.key(), next);
-        Instant keepFrom = planner.keepIdsFrom(next.lastSweep());
         counter.locked(() -> {
+            Instant keepFrom = stream instanceof MessageStream ? messageIdsFrom() : planner.keepIdsFrom(next.lastSweep());
             state.completed(stream.key(), end, keepFrom);
             return null;
         });

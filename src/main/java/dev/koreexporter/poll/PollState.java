@@ -21,6 +21,8 @@ final class PollState {
     private static final Logger LOG = Logger.getLogger(PollState.class.getName());
     /** A session still "active" a day after it started is not followed any longer. */
     private static final Duration MAX_FOLLOW = Duration.ofDays(1);
+    private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+    private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final String botId;
     private final CheckpointStore store;
@@ -92,6 +94,32 @@ final class PollState {
             countedSinceCheckpoint++;
         }
         return added;
+    }
+
+    /**
+     * {@link #markSeen} for a message read by the stream {@code key}: de-duplicated per bot, not per stream,
+     * as a server that ignores {@code channelType} returns one channel's messages to every channel's stream.
+     * The checkpoint keeps one id set per stream, as 0.2.0 wrote it (README, "How it reads Kore.ai"); an id
+     * is remembered under the stream that first read it and looked for under every message stream.
+     */
+    boolean markMessageSeen(String key, String id, Instant time) {
+        long hash = SeenIds.hash(id);
+        for (Map.Entry<String, SeenIds> e : seen.entrySet()) {
+            if (e.getKey().startsWith(MessageStream.KEY_PREFIX) && !e.getKey().equals(key)
+                    && e.getValue().containsHash(hash)) {
+                return false;
+            }
+        }
+        return markSeen(key, id, time);
+    }
+
+    /** A session rejected or excluded for good: remembered like a counted one, so it is never looked at again. */
+    void dropSession(Session s) {
+        // A rejected session's start may lie beyond what epoch milliseconds hold: kept at the nearest end.
+        Instant start = s.start().isAfter(MAX_MILLIS) ? MAX_MILLIS : s.start().isBefore(MIN_MILLIS) ? MIN_MILLIS
+                : s.start();
+        markSeen(SessionStream.KEY, s.id(), start);
+        active.remove(s.id());
     }
 
     boolean sessionCounted(String id) {

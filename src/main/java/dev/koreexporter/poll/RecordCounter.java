@@ -4,10 +4,12 @@ import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.metrics.TurnExemplar;
 import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.ExclusionReason;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.tracing.SpanRef;
 import dev.koreexporter.tracing.TurnTracer;
@@ -37,9 +39,13 @@ final class RecordCounter {
     private final KoreMetrics metrics;
     private final TurnTracer tracer;
     private final PollState state;
+    private final boolean includeDeveloper;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<Rejection> loggedRejections = new HashSet<>();
     private final Clock clock;
+    private static final Rejection SEGMENT_BAD_VALUE = new Rejection(RecordKind.SEGMENT, RejectionReason.BAD_VALUE);
+    private static final Rejection SESSION_BAD_VALUE = new Rejection(RecordKind.SESSION, RejectionReason.BAD_VALUE);
+
     private CycleCounts counts = new CycleCounts();
     private volatile boolean stopped;
     /** The records of the read in progress its lookback holds (the sweep policy judges busy by them). */
@@ -47,11 +53,14 @@ final class RecordCounter {
     /** Whether record delays are observed this cycle: only while the bot is caught up (README, "Metrics"). */
     private boolean observeDelays;
 
-    RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state, Clock clock) {
+    /** @param includeDeveloper {@code filters.include-developer}: count Bot Builder test traffic too */
+    RecordCounter(ExporterConfig.Bot bot, KoreMetrics metrics, TurnTracer tracer, PollState state, Clock clock,
+                  boolean includeDeveloper) {
         this.bot = bot;
         this.metrics = metrics;
         this.tracer = tracer;
         this.state = state;
+        this.includeDeveloper = includeDeveloper;
         this.clock = clock;
     }
 
@@ -100,14 +109,7 @@ final class RecordCounter {
             if (stopped) {
                 return false;
             }
-            for (Rejection r : page.rejections()) {
-                metrics.rejected(bot.name(), r);
-                if (loggedRejections.add(r)) {
-                    LOG.warning(() -> "bot=" + bot.name() + " rejected a " + r.kind().label() + " record: "
-                            + r.reason().label()
-                            + " (counted in kore_exporter_records_rejected_total; logged once per kind and reason)");
-                }
-            }
+            page.rejections().forEach(this::rejected);
             int before = state.countedSinceCheckpoint();
             count.run();
             if (state.countedSinceCheckpoint() > before && !state.persist(bot.name())) {
@@ -119,11 +121,21 @@ final class RecordCounter {
         }
     }
 
-    /** A closed session is counted once; an active one is followed until it closes. Under the lock. */
+    /**
+     * A closed session is counted once; an active one is followed until it closes. A developer session (unless
+     * included) is excluded and one with impossible times rejected, each once, when first seen. Under the lock.
+     */
     void session(Session s) {
         tallied(s.start());
         if (state.sessionCounted(s.id())) {
             duplicate(RecordKind.SESSION);
+        } else if (s.developer() && !includeDeveloper) {
+            // Before the time checks: left out whatever its times, as it is when first seen active.
+            state.dropSession(s);
+            excluded(RecordKind.SESSION);
+        } else if (s.badTimes()) {
+            state.dropSession(s);
+            rejected(SESSION_BAD_VALUE);
         } else if (s.active()) {
             state.follow(s);
         } else {
@@ -146,16 +158,28 @@ final class RecordCounter {
         ids.forEach(state::unfollow);
     }
 
-    /** Counts a message (and its turn) read by the stream {@code key}, unless counted before. Under the lock. */
+    /**
+     * Counts a message (and its turn) read by the stream {@code key}, unless this bot counted it before,
+     * whichever stream read it. Latency values dropped as invalid are one rejection of the message, counted
+     * with it; a developer message (unless included) is excluded, once. Under the lock.
+     */
     void message(String key, Message m) {
         tallied(m.createdOn());
-        if (!firstSeen(key, RecordKind.MESSAGE, m.id(), m.createdOn())) {
+        if (!state.markMessageSeen(key, m.id(), m.createdOn())) {
+            duplicate(RecordKind.MESSAGE);
             return;
+        }
+        if (m.developer() && !includeDeveloper) {
+            excluded(RecordKind.MESSAGE);
+            return;
+        }
+        if (!m.droppedLatency().isEmpty()) {
+            rejected(SEGMENT_BAD_VALUE);
         }
         metrics.message(bot.name(), m);
         tracer.incoming(bot, m);
         if (m.isTurn()) {
-            SpanRef span = tracer.turn(bot, m);
+            SpanRef span = m.tracedTurn() ? tracer.turn(bot, m) : null;
             metrics.turn(bot.name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
             counts.turns++;
         }
@@ -227,6 +251,21 @@ final class RecordCounter {
             Duration d = Duration.between(time, clock.instant());
             metrics.recordDelay(bot.name(), kind, d.isNegative() ? Duration.ZERO : d);
         }
+    }
+
+    private void rejected(Rejection r) {
+        metrics.rejected(bot.name(), r);
+        if (loggedRejections.add(r)) {
+            LOG.warning(() -> "bot=" + bot.name() + " rejected a " + r.kind().label() + " record: "
+                    + r.reason().label()
+                    + " (counted in kore_exporter_records_rejected_total; logged once per kind and reason)");
+        }
+    }
+
+    /** Left out of the kore_* metrics on purpose (README, "How it reads Kore.ai"); not logged: it is routine. */
+    private void excluded(RecordKind kind) {
+        metrics.excluded(bot.name(), kind, ExclusionReason.DEVELOPER);
+        counts.excluded++;
     }
 
     private void duplicate(RecordKind kind) {

@@ -45,7 +45,12 @@ final class SeenIds {
     }
 
     boolean contains(String id) {
-        return hashes[slot(hash(id))] != EMPTY;
+        return containsHash(hash(id));
+    }
+
+    /** {@link #contains} for an id already hashed with {@link #hash}. */
+    boolean containsHash(long hash) {
+        return hashes[slot(hash)] != EMPTY;
     }
 
     void pruneBefore(Instant horizon) {

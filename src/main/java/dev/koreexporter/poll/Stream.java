@@ -1,6 +1,7 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.MessagesApi;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.model.TimeWindow;
 
@@ -26,12 +27,18 @@ sealed interface Stream permits SessionStream, MessageStream, ConversationStream
      */
     int read(TimeWindow window, boolean followUps, RecordCounter counter);
 
-    /** The streams of a bot, in the order a cycle reads them. */
+    /** The streams of a bot, in the order a cycle reads them, messages from getMessagesV2 (or v1 on a 404). */
     static List<Stream> of(ExporterConfig.Bot bot, KoreApi api) {
+        return of(bot, api, MessagesApi.AUTO);
+    }
+
+    /** The streams of a bot; its message streams read the {@code kore.messages-api} chosen. */
+    static List<Stream> of(ExporterConfig.Bot bot, KoreApi api, MessagesApi messagesApi) {
         List<Stream> streams = new ArrayList<>();
         streams.add(new SessionStream(api));
+        MessageSource messages = new MessageSource(bot.name(), api, messagesApi);
         for (String channel : bot.channels()) {
-            streams.add(MessageStream.v2(channel, api));
+            streams.add(MessageStream.of(channel, messages));
         }
         if (bot.accountId() != null) {
             streams.add(new ConversationStream(api));

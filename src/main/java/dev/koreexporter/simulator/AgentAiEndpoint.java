@@ -27,7 +27,7 @@ final class AgentAiEndpoint {
         long now = c.now();
         Slice<SimConversation> slice = c.traffic().conversations(w.fromMs(), w.toMs(), now,
                 conv -> conv.visibleAt <= now, skip, limit);
-        c.breakSome(slice.items(), conv -> conv.defect, (conv, d) -> conv.defect = d, conv -> false,
+        c.breakSome(slice.items(), conv -> conv.defect, (conv, d) -> conv.defect = d,
                 conv -> !conv.served.getAndSet(true));
         int total = slice.total();
         int totalPages = (total + limit - 1) / limit;

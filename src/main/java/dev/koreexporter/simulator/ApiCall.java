@@ -87,12 +87,11 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
     /**
      * Under the bad-records fault, breaks about one record in eight of the page (at least one) for good.
      * Only records served for the first time are broken: a real corrupt row is corrupt from the start, and a
-     * record a client already read intact must not turn invalid in ground truth afterwards. Latency defects
-     * are only chosen for records that show a latency object.
+     * record a client already read intact must not turn invalid in ground truth afterwards.
      *
      * @param firstServing marks the record served and tells whether it had never been served before
      */
-    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set, Predicate<T> showsLatency,
+    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set,
                        Predicate<T> firstServing) {
         List<T> fresh = items.stream().filter(firstServing).toList();
         if (!faults.has(FaultType.BAD_RECORDS) || fresh.isEmpty()) {
@@ -103,8 +102,7 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
             T t = fresh.get(i);
             if (rnd.nextInt(8) == 0 || i == fresh.size() - 1 && items.stream().allMatch(r -> get.apply(r) == null)) {
                 Defect[] choices = Defect.values();
-                int n = showsLatency.test(t) ? choices.length : 3;
-                set.accept(t, choices[rnd.nextInt(n)]);
+                set.accept(t, choices[rnd.nextInt(choices.length)]);
             }
         }
     }

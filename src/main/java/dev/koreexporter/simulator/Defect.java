@@ -2,17 +2,12 @@ package dev.koreexporter.simulator;
 
 /**
  * How a record served under the bad-records fault is broken. Once a record is broken it is served broken
- * for good (as a real corrupt row would be) and ground truth marks it invalid.
+ * for good (as a real corrupt row would be) and ground truth marks it invalid. Each defect makes the whole
+ * record unusable; an invalid latency value costs a correct reader only that value, so those are
+ * {@link SegmentDefect}s (README, "How it reads Kore.ai").
  */
 public enum Defect {
     MISSING_ID,
     NULL_FIELDS,
-    WRONG_TYPES,
-    NEGATIVE_LATENCY,
-    HUGE_LATENCY,
-    CONFIDENCE_OUT_OF_RANGE;
-
-    boolean latencyOnly() {
-        return this == NEGATIVE_LATENCY || this == HUGE_LATENCY || this == CONFIDENCE_OUT_OF_RANGE;
-    }
+    WRONG_TYPES
 }

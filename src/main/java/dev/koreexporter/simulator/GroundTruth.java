@@ -75,11 +75,16 @@ public final class GroundTruth {
                 .toList();
     }
 
-    /** Counts of everything that happened by now. */
+    /**
+     * Counts of everything that happened by now. The {@code counted*} ones are what a correct reader with
+     * the default filters counts of them: no invalid or developer records, no session with its end before its
+     * start, turn latencies only where {@code totalMs} is valid.
+     */
     public record Summary(String botId, String name, long messages, long turns, long invalidMessages,
                           long sessionsActive, long sessionsClosed, Map<String, Long> closedByContainment,
                           long conversations, long developerMessages, long developerSessions,
-                          long badSegmentMessages, long endBeforeStartSessions) {
+                          long badSegmentMessages, long endBeforeStartSessions, long countedMessages,
+                          long countedTurns, long countedSessionsClosed, Map<String, Long> countedClosedByContainment) {
     }
 
     public Summary summary(String botId) {
@@ -89,6 +94,9 @@ public final class GroundTruth {
         sessions.stream().filter(s -> s.session().closed())
                 .forEach(s -> byContainment.merge(s.session().containment().wireName(), 1L, Long::sum));
         long closed = byContainment.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> countedByContainment = new TreeMap<>();
+        sessions.stream().filter(s -> s.session().closed() && s.counted(false))
+                .forEach(s -> countedByContainment.merge(s.session().containment().wireName(), 1L, Long::sum));
         return new Summary(botId, bot(botId).bot.name(), messages.size(),
                 messages.stream().filter(m -> m.valid() && m.turn()).count(),
                 messages.stream().filter(m -> !m.valid()).count(),
@@ -96,7 +104,10 @@ public final class GroundTruth {
                 messages.stream().filter(TruthMessage::developer).count(),
                 sessions.stream().filter(TruthSession::developer).count(),
                 messages.stream().filter(m -> m.segmentDefect() != null).count(),
-                sessions.stream().filter(TruthSession::endBeforeStart).count());
+                sessions.stream().filter(TruthSession::endBeforeStart).count(),
+                messages.stream().filter(m -> m.counted(false)).count(),
+                messages.stream().filter(m -> m.counted(false) && m.observedTurn()).count(),
+                countedByContainment.values().stream().mapToLong(Long::longValue).sum(), countedByContainment);
     }
 
     /** How far to generate: what was asked, but never unboundedly past now (a week covers any skew). */

@@ -53,7 +53,7 @@ final class MessagesEndpoint {
                 ? c.traffic().messages(ch, w.fromMs(), w.toMs(), now, filter, forward, skip, limit)
                 : ofSessions(c, sessionIds, ch, w, filter, forward, skip, limit);
         c.breakSome(slice.items(), m -> m.defect, (m, d) -> m.defect = d,
-                m -> includeLatency && m.latency != null, m -> !m.served.getAndSet(true));
+                m -> !m.served.getAndSet(true));
         boolean more = skip + slice.items().size() < slice.total();
         return ResponseSender.json(g -> {
             g.writeStartObject();

@@ -16,10 +16,10 @@ package dev.koreexporter.simulator;
 public record Quirks(double developerShare, double badSegmentShare, double badSessionShare,
                      boolean strictSecureForm) {
     /**
-     * Developer traffic in the default (demo) traffic. 0 until the exporter leaves developer records out;
-     * then this one line turns it on for the demo.
+     * Developer traffic in the default (demo) traffic: the exporter leaves it out (README, "How it reads
+     * Kore.ai"), and the demo shows that in kore_exporter_records_excluded_total.
      */
-    public static final double DEFAULT_DEVELOPER_SHARE = 0.0;
+    public static final double DEFAULT_DEVELOPER_SHARE = 0.05;
 
     public static final Quirks DEFAULT = new Quirks(DEFAULT_DEVELOPER_SHARE, 0, 0, true);
 

@@ -41,7 +41,7 @@ final class SessionsEndpoint {
         int skip = c.skip();
         int limit = c.limit(c.options().sessionsPageCap(), c.options().sessionsPageCap());
         Slice<SimSession> slice = c.traffic().sessions(w.fromMs(), w.toMs(), now, filter, skip, limit);
-        c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d, s -> false,
+        c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d,
                 s -> !s.served.getAndSet(true));
         return write(c.served(slice.items()), slice.total(), skip + slice.items().size() < slice.total(), now, null);
     }
@@ -60,7 +60,7 @@ final class SessionsEndpoint {
                 invalid.add(id);
             }
         }
-        c.breakSome(found, s -> s.defect, (s, d) -> s.defect = d, s -> false,
+        c.breakSome(found, s -> s.defect, (s, d) -> s.defect = d,
                 s -> !s.served.getAndSet(true));
         return write(found, found.size(), false, c.now(), invalid);
     }

@@ -24,6 +24,21 @@ public record TruthMessage(String botId, Message message, String userId, Instant
         return l == null || segmentDefect == null ? l : segmentDefect.observed(l);
     }
 
+    /**
+     * Whether a correct reader counts it in the kore_* metrics: not broken by a fault, and not developer
+     * traffic unless developer traffic is included ({@code filters.include-developer}).
+     */
+    public boolean counted(boolean includeDeveloper) {
+        return valid() && (includeDeveloper || !developer);
+    }
+
+    /** The message as a correct reader observes it: {@link #observedLatency()} in place of the latency. */
+    public Message observedMessage() {
+        Message m = message;
+        return new Message(m.id(), m.sessionId(), m.direction(), m.channel(), m.language(), m.createdOn(),
+                observedLatency(), m.text(), m.traceId());
+    }
+
     /** A turn whose {@code totalMs} a correct reader observes (a turn latency observation and a turn span). */
     public boolean observedTurn() {
         return valid() && turn() && observedLatency().totalMs() != null;

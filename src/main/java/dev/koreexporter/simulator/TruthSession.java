@@ -22,6 +22,11 @@ public record TruthSession(String botId, Session session, String userId, Instant
         return valid() && !endBeforeStart;
     }
 
+    /** {@link #countable()}, and not developer traffic unless developer traffic is included. */
+    public boolean counted(boolean includeDeveloper) {
+        return countable() && (includeDeveloper || !developer);
+    }
+
     @Override
     public String toString() {
         return "TruthSession[" + botId + " " + session.id() + " " + session.channel() + " start=" + session.start()

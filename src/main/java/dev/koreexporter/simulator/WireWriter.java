@@ -133,32 +133,25 @@ final class WireWriter {
         } else if (sd != null && sd.part() == SegmentDefect.Part.TOTAL) {
             value(g, "totalMs", sd.wireDuration());
         } else {
-            g.writeNumberField("totalMs", d == Defect.NEGATIVE_LATENCY ? -l.totalMs() - 1
-                    : d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.totalMs());
+            g.writeNumberField("totalMs", l.totalMs());
         }
         if (l.hasAsr()) {
             g.writeObjectFieldStart("asr");
             if (sd == SegmentDefect.ASR_DURATION_NEGATIVE) {
                 value(g, "durationMs", sd.wireDuration());
             } else {
-                g.writeNumberField("durationMs", d == Defect.NEGATIVE_LATENCY ? -l.asrMs() - 1 : l.asrMs());
+                g.writeNumberField("durationMs", l.asrMs());
             }
             g.writeStringField("provider", l.asrProviderName());
-            g.writeNumberField("confidenceScore", d == Defect.CONFIDENCE_OUT_OF_RANGE
-                    || sd == SegmentDefect.ASR_CONFIDENCE_ABOVE_ONE ? 1.0 + l.confidence() : l.confidence());
-            g.writeEndObject();
-        } else if (d == Defect.CONFIDENCE_OUT_OF_RANGE) {
-            // The defect must reach the wire even on a turn without ASR, or ground truth would call a record
-            // invalid that every client reads as valid.
-            g.writeObjectFieldStart("asr");
-            g.writeNumberField("confidenceScore", 1.5);
+            g.writeNumberField("confidenceScore", sd == SegmentDefect.ASR_CONFIDENCE_ABOVE_ONE
+                    ? 1.0 + l.confidence() : l.confidence());
             g.writeEndObject();
         }
         g.writeObjectFieldStart("bot");
         if (sd != null && sd.part() == SegmentDefect.Part.BOT) {
             value(g, "durationMs", sd.wireDuration());
         } else {
-            g.writeNumberField("durationMs", d == Defect.HUGE_LATENCY ? 9_000_000_000_000L : l.botMs());
+            g.writeNumberField("durationMs", l.botMs());
         }
         g.writeEndObject();
         if (l.hasTts()) {

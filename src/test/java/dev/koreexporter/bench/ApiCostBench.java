@@ -205,6 +205,11 @@ final class ApiCostBench {
         }
 
         @Override
+        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+            return api.messagesV1(channel, window);
+        }
+
+        @Override
         public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
             Iterable<Page<Message>> pages = api.messages(channel, window);
             return () -> {

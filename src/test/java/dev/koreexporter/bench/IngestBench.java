@@ -228,6 +228,11 @@ final class IngestBench {
             return () -> List.of(map()).iterator();
         }
 
+        @Override
+        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+            return messages(channel, window);
+        }
+
         private Page<Message> map() {
             try {
                 return WirePages.messages(page.body(), page.channel(), false).page();

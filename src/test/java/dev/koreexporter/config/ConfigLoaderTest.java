@@ -52,7 +52,8 @@ class ConfigLoaderTest {
                 List.of(new Bot("billing-voice", "st-billing", "cs-billing", new Secret(SECRET), "66ea0001",
                                 List.of("korevg", "ivrVoice")),
                         new Bot("sales.voice_2", "st-sales", "cs-sales", new Secret("s3cret-from-file"), null,
-                                List.of("korevg"))));
+                                List.of("korevg"))),
+                Slo.DEFAULTS, new ExporterConfig.Filters(true));
 
         ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of("src/test/resources/config/valid-full.yml"),
                 Map.of("KORE_CLIENT_SECRET", SECRET));
@@ -86,6 +87,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("./state"), c.state().dir());
         assertEquals(new ExporterConfig.Metrics(Duration.ofHours(1), Map.of()), c.metrics());
         assertFalse(c.tracing().includeText());
+        assertFalse(c.filters().includeDeveloper(), "developer traffic is left out by default");
         assertEquals(List.of(new Bot("billing-voice", "st-1", "cs-1", new Secret(SECRET), null, List.of("korevg"))),
                 c.bots());
     }

@@ -130,13 +130,20 @@ class IngestGroundTruthIT {
         return out;
     }
 
-    /** Compares every kore_* record-derived series of every simulated bot with ground truth. */
     private static void assertMatchesGroundTruth(IngestHarness h, Map<String, Double> exported) {
+        assertMatchesGroundTruth(h, exported, false);
+    }
+
+    /**
+     * Compares every kore_* record-derived series of every simulated bot with ground truth, as a correct
+     * reader counts it: developer traffic only when included, latency without its invalid values.
+     */
+    static void assertMatchesGroundTruth(IngestHarness h, Map<String, Double> exported, boolean includeDeveloper) {
         GroundTruth truth = h.sim.groundTruth();
         Instant now = h.clock.instant();
         for (SimBot bot : h.sim.bots()) {
             List<Message> messages = truth.messages(bot.botId(), FLOOR, now, now).stream()
-                    .filter(TruthMessage::valid).map(TruthMessage::message).toList();
+                    .filter(t -> t.counted(includeDeveloper)).map(TruthMessage::observedMessage).toList();
             assertFalse(messages.isEmpty(), "the simulator generated traffic for " + bot.name());
             List<Message> turns = messages.stream().filter(Message::isTurn).toList();
 
@@ -165,7 +172,8 @@ class IngestGroundTruthIT {
                             + "\",direction=\"" + cd.split("/")[1] + "\"}", 0.0), "messages " + cd));
 
             List<TruthSession> closed = truth.sessions(bot.botId(), now).stream()
-                    .filter(s -> s.valid() && s.session().closed() && !s.session().start().isBefore(FLOOR)
+                    .filter(s -> s.counted(includeDeveloper) && s.session().closed()
+                            && !s.session().start().isBefore(FLOOR)
                             && !s.visibleClosedAt().isAfter(now))
                     .toList();
             assertFalse(closed.isEmpty());

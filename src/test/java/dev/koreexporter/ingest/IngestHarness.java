@@ -6,6 +6,7 @@ import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.ManualClock;
 import dev.koreexporter.simulator.SimBot;
@@ -32,13 +33,20 @@ final class IngestHarness implements AutoCloseable {
     final KoreSimulator sim;
     final Path stateDir;
     final List<ExporterConfig.Bot> bots;
+    final ReadOptions options;
     private final List<Run> runs = new ArrayList<>();
 
     IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots) {
+        this(clock, sim, stateDir, bots, ReadOptions.DEFAULT);
+    }
+
+    IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
+                  ReadOptions options) {
         this.clock = clock;
         this.sim = sim;
         this.stateDir = stateDir;
         this.bots = bots;
+        this.options = options;
     }
 
     static ExporterConfig.Bot configOf(SimBot b) {
@@ -61,7 +69,8 @@ final class IngestHarness implements AutoCloseable {
                 KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()));
                 clients.add(client);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, clock));
+                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
+                        store, clock));
             }
         }
 

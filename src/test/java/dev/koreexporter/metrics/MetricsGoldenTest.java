@@ -5,6 +5,7 @@ import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.ExclusionReason;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
@@ -97,6 +98,8 @@ class MetricsGoldenTest {
         m.conversation("billing", new AgentAiConversation("c-1", "voice", null, NOW));
         m.duplicate("billing", RecordKind.MESSAGE);
         m.rejected("billing", new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID));
+        m.rejected("billing", new Rejection(RecordKind.SEGMENT, RejectionReason.BAD_VALUE));
+        m.excluded("billing", RecordKind.SESSION, ExclusionReason.DEVELOPER);
         ApiRequestListener api = m.apiListener("billing");
         api.requestCompleted(Endpoint.GET_MESSAGES_V2, "200", Duration.ofMillis(120));
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));

@@ -1,5 +1,6 @@
 package dev.koreexporter.poll;
 
+import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.model.AgentAiConversation;
@@ -35,7 +36,13 @@ final class FakeKoreApi implements KoreApi {
     final List<TimeWindow> messageWindows = new ArrayList<>();
     final List<TimeWindow> conversationWindows = new ArrayList<>();
     final List<TimeWindow> sessionWindows = new ArrayList<>();
+    final List<TimeWindow> v1Windows = new ArrayList<>();
     volatile KoreApiException failMessages;
+    /** getMessagesV2 answers 404 (when its first page is asked for), as on a tenant without it. */
+    volatile boolean v2Missing;
+    /** The messages APIs ignore {@code channelType}: every channel's messages for any channel asked. */
+    volatile boolean ignoreChannelType;
+    int v2Calls;
 
     FakeKoreApi(Clock clock, int pageSize) {
         this.clock = clock;
@@ -97,13 +104,28 @@ final class FakeKoreApi implements KoreApi {
         if (failMessages != null) {
             throw failMessages;
         }
-        Instant now = clock.instant();
+        v2Calls++;
+        if (v2Missing) {
+            return () -> {
+                throw new KoreApiException(Endpoint.GET_MESSAGES_V2, 404, "getMessagesV2: HTTP 404", null);
+            };
+        }
         messageWindows.add(window);
-        return pages(visible(messages.getOrDefault(channel, List.of()), now,
-                m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
+        return channelMessages(channel, window);
     }
 
+    @Override
+    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+        v1Windows.add(window);
+        return channelMessages(channel, window);
+    }
 
+    private List<Page<Message>> channelMessages(String channel, TimeWindow window) {
+        List<Visible<Message>> all = ignoreChannelType
+                ? messages.values().stream().flatMap(List::stream).toList() : messages.getOrDefault(channel, List.of());
+        return pages(visible(all, clock.instant(),
+                m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
+    }
 
     @Override
     public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {

@@ -8,6 +8,7 @@ import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.ManualClock;
 import dev.koreexporter.simulator.RequestStats;
@@ -46,6 +47,8 @@ final class FaultHarness implements AutoCloseable {
     final Path stateDir;
     final ExporterConfig.Kore kore;
     final List<ExporterConfig.Bot> bots;
+    /** What the pollers of runs started from now on read and count (default: {@link ReadOptions#DEFAULT}). */
+    ReadOptions options = ReadOptions.DEFAULT;
     private final List<Run> runs = new ArrayList<>();
 
     /** Simulator and exporter both at Kore.ai's limits (60/min, 1800/h), pages small enough to need many calls. */
@@ -98,7 +101,8 @@ final class FaultHarness implements AutoCloseable {
                         clockSleeper());
                 clients.add(client);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, metrics, TurnTracer.NONE, store, local));
+                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
+                        store, local));
             }
         }
 

@@ -70,12 +70,6 @@ class FaultSuiteBodiesIT {
                 assertEquals(broken.stream().filter(t -> t.defect() == Defect.MISSING_ID).count(),
                         m.value("kore_exporter_records_rejected_total", "bot", b.name(), "kind", "message",
                                 "reason", "missing_id"), "missing ids of " + b.name());
-                // Absurd latencies are always bad_value; a null or mistyped field may be one too.
-                long absurd = broken.stream().filter(t -> t.defect().name().contains("LATENCY")
-                        || t.defect() == Defect.CONFIDENCE_OUT_OF_RANGE).count();
-                double badValue = m.value("kore_exporter_records_rejected_total", "bot", b.name(), "kind", "message",
-                        "reason", "bad_value");
-                assertTrue(badValue >= absurd, "absurd latencies of " + b.name() + ": " + badValue + " < " + absurd);
                 assertTrue(m.sum("kore_exporter_records_rejected_total", "bot", b.name(), "kind", "session") > 0);
             }
             run.cycles(Duration.ofMinutes(40));

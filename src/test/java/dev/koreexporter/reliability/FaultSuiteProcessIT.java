@@ -110,16 +110,19 @@ class FaultSuiteProcessIT {
         });
     }
 
-    /** Per bot: valid messages, turns, closed sessions (and by containment), Agent AI conversations. */
+    /**
+     * Per bot, as a correct reader counts them (no developer traffic, README "How it reads Kore.ai"): messages,
+     * turns, closed sessions (and by containment), Agent AI conversations.
+     */
     private Map<String, Double> truth() throws Exception {
         JsonNode body = JSON.readTree(get(simPort, "/sim/truth").body());
         Map<String, Double> out = new TreeMap<>();
         for (JsonNode b : body.get("bots")) {
             String bot = b.get("name").asText();
-            out.put(bot + " messages", (double) (b.get("messages").asLong() - b.get("invalidMessages").asLong()));
-            out.put(bot + " turns", b.get("turns").asDouble());
-            out.put(bot + " sessions", b.get("sessionsClosed").asDouble());
-            b.get("closedByContainment").fields().forEachRemaining(e ->
+            out.put(bot + " messages", b.get("countedMessages").asDouble());
+            out.put(bot + " turns", b.get("countedTurns").asDouble());
+            out.put(bot + " sessions", b.get("countedSessionsClosed").asDouble());
+            b.get("countedClosedByContainment").fields().forEachRemaining(e ->
                     out.put(bot + " sessions " + e.getKey(), e.getValue().asDouble()));
             out.put(bot + " conversations", b.get("conversations").asDouble());
         }

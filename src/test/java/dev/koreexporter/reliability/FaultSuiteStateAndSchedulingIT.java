@@ -172,6 +172,10 @@ class FaultSuiteStateAndSchedulingIT {
             return probed(api.messages(channel, window));
         }
 
+        @Override
+        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+            return probed(api.messagesV1(channel, window));
+        }
 
 
         @Override

@@ -28,10 +28,19 @@ final class GroundTruthAssert {
     }
 
     static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
+        assertExact(sim, floor, asOf, exported, false);
+    }
+
+    /**
+     * As a correct reader counts (README, "How it reads Kore.ai"): developer traffic only when included,
+     * latency without the invalid values, no session with an end before its start.
+     */
+    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+                            boolean includeDeveloper) {
         GroundTruth truth = sim.groundTruth();
         for (SimBot bot : sim.bots()) {
             List<Message> messages = truth.messages(bot.botId(), floor, asOf, asOf).stream()
-                    .filter(TruthMessage::valid).map(TruthMessage::message).toList();
+                    .filter(t -> t.counted(includeDeveloper)).map(TruthMessage::observedMessage).toList();
             assertFalse(messages.isEmpty(), "the simulator generated traffic for " + bot.name());
             List<Message> turns = messages.stream().filter(Message::isTurn).toList();
             for (Map.Entry<String, Function<Message, ExpectedMetrics.Observation>> h :
@@ -50,7 +59,8 @@ final class GroundTruthAssert {
                     "messages of " + bot.name());
 
             List<TruthSession> closed = truth.sessions(bot.botId(), asOf).stream()
-                    .filter(s -> s.valid() && s.session().closed() && !s.session().start().isBefore(floor)
+                    .filter(s -> s.counted(includeDeveloper) && s.session().closed()
+                            && !s.session().start().isBefore(floor)
                             && !s.visibleClosedAt().isAfter(asOf))
                     .toList();
             assertFalse(closed.isEmpty(), "sessions closed for " + bot.name());
@@ -65,6 +75,10 @@ final class GroundTruthAssert {
                     .filter(c -> c.valid()).count();
             assertEquals((double) conversations, sum(exported, "kore_agentai_conversations_total", bot.name()),
                     "Agent AI conversations of " + bot.name());
+            double characters = messages.stream().filter(Message::isTurn).map(m -> m.latency().tts())
+                    .filter(t -> t != null && t.characters() != null).mapToDouble(t -> t.characters()).sum();
+            assertEquals(characters, sum(exported, "kore_tts_characters_total", bot.name()),
+                    "TTS characters of " + bot.name());
         }
     }
 

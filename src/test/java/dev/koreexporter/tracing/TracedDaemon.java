@@ -90,19 +90,22 @@ final class TracedDaemon implements AutoCloseable {
     record Turn(String botId, Message message, String koreTraceId) {
     }
 
-    /** Every valid turn created in the backfill hour and visible by its end, over all bots. */
+    /**
+     * Every turn counted (valid, not developer traffic) with a span (a valid totalMs), created in the backfill
+     * hour and visible by its end, over all bots.
+     */
     List<Turn> turns() {
         GroundTruth truth = sim.groundTruth();
         List<Turn> turns = new ArrayList<>();
         for (SimBot bot : sim.bots()) {
             List<Message> counted = truth.messages(bot.botId(), FLOOR, T0, T0).stream()
-                    .filter(TruthMessage::valid).map(TruthMessage::message).toList();
+                    .filter(t -> t.counted(false)).map(TruthMessage::observedMessage).toList();
             // The user message a turn answers: the session's latest incoming message counted, created no later.
             Map<String, List<Message>> incomingBySession = new HashMap<>();
             counted.stream().filter(m -> m.direction() == Direction.INCOMING && m.sessionId() != null)
                     .forEach(m -> incomingBySession.computeIfAbsent(m.sessionId(), k -> new ArrayList<>()).add(m));
             for (Message m : counted) {
-                if (m.isTurn()) {
+                if (m.isTurn() && m.latency().totalMs() != null) {
                     String traceId = incomingBySession.getOrDefault(m.sessionId(), List.of()).stream()
                             .filter(i -> !i.createdOn().isAfter(m.createdOn()))
                             .max(Comparator.comparing(Message::createdOn)).map(Message::traceId).orElse(null);
@@ -118,7 +121,7 @@ final class TracedDaemon implements AutoCloseable {
         List<TruthSession> closed = new ArrayList<>();
         for (SimBot bot : sim.bots()) {
             sim.groundTruth().sessions(bot.botId(), T0).stream()
-                    .filter(s -> s.valid() && s.session().closed() && !s.session().start().isBefore(FLOOR)
+                    .filter(s -> s.counted(false) && s.session().closed() && !s.session().start().isBefore(FLOOR)
                             && !s.visibleClosedAt().isAfter(T0))
                     .forEach(closed::add);
         }

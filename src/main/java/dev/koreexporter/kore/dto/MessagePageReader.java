@@ -162,6 +162,7 @@ final class MessagePageReader {
         String text = null;
         String traceId = null;
         MessageDto.LatencyDto latency = null;
+        boolean developer = false;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
             switch (name) {
@@ -181,6 +182,7 @@ final class MessagePageReader {
                 case "components" -> text = components(t);
                 case "latency" -> latency = tokens.latency(t);
                 case "traceId" -> traceId = tokens.string(t);
+                case "isD" -> developer = WireValues.flag(p, t);
                 default -> p.skipChildren();
             }
         }
@@ -198,7 +200,7 @@ final class MessagePageReader {
             createdOn = Instant.ofEpochMilli(timestampValue);
         }
         MessageDto dto = new MessageDto(id, sessionId, type, null, timestampValue, chnl, lang, null, null, latency,
-                traceId);
+                traceId, developer);
         return RecordMapping.message(dto, createdOn, RecordMapping.channel(chnl, firstChannel, requestedChannel),
                 text);
     }

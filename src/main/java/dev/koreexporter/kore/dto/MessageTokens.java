@@ -8,7 +8,8 @@ import java.io.IOException;
 /**
  * Values of one message read from the token stream for {@link MessagePageReader}: the value just read
  * ({@code t} is the parser's current token) in the shapes Kore.ai documents, or {@link Unusual} for any
- * other token, which the tree path then decides. The latency object is read here too.
+ * other token, which the tree path then decides. The latency object is read here too, its numbers by
+ * {@link WireValues#number} as the tree path reads them (a broken value never sends a message to the tree path).
  */
 final class MessageTokens {
     /** A token left to the tree path. Thrown often enough to skip the stack trace. */
@@ -39,7 +40,7 @@ final class MessageTokens {
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
-                case "totalMs" -> totalMs = doubleValue(v);
+                case "totalMs" -> totalMs = WireValues.number(p, v);
                 case "asr" -> asr = asr(v);
                 case "bot" -> bot = bot(v);
                 case "tts" -> tts = tts(v);
@@ -60,9 +61,9 @@ final class MessageTokens {
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
-                case "durationMs" -> durationMs = doubleValue(v);
+                case "durationMs" -> durationMs = WireValues.number(p, v);
                 case "provider" -> provider = small(v);
-                case "confidenceScore" -> confidence = doubleValue(v);
+                case "confidenceScore" -> confidence = WireValues.number(p, v);
                 default -> p.skipChildren();
             }
         }
@@ -78,7 +79,7 @@ final class MessageTokens {
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             if ("durationMs".equals(name)) {
-                durationMs = doubleValue(v);
+                durationMs = WireValues.number(p, v);
             } else {
                 p.skipChildren();
             }
@@ -93,19 +94,19 @@ final class MessageTokens {
         object(t);
         Double durationMs = null;
         String provider = null;
-        Long chars = null;
+        Double chars = null;
         Double audioMs = null;
         Boolean streaming = null;
         Double firstByteMs = null;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken v = p.nextToken();
             switch (name) {
-                case "durationMs" -> durationMs = doubleValue(v);
+                case "durationMs" -> durationMs = WireValues.number(p, v);
                 case "provider" -> provider = small(v);
-                case "utteranceLengthChars" -> chars = longValue(v);
-                case "audioLengthMs" -> audioMs = doubleValue(v);
+                case "utteranceLengthChars" -> chars = WireValues.number(p, v);
+                case "audioLengthMs" -> audioMs = WireValues.number(p, v);
                 case "streamingEnabled" -> streaming = booleanValue(v);
-                case "firstByteMs" -> firstByteMs = doubleValue(v);
+                case "firstByteMs" -> firstByteMs = WireValues.number(p, v);
                 default -> p.skipChildren();
             }
         }
@@ -138,16 +139,6 @@ final class MessageTokens {
 
     /** Null for a JSON null; any other token is left to the tree path. */
     static <T> T nullValue(JsonToken t) throws Unusual {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw Unusual.INSTANCE;
-    }
-
-    Double doubleValue(JsonToken t) throws IOException, Unusual {
-        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-            return p.getDoubleValue();
-        }
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }

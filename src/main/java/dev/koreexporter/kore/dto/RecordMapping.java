@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
-import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,8 +20,13 @@ import java.util.List;
  * the rest of its page is kept.
  */
 final class RecordMapping {
-    /** A latency segment longer than this is a broken measurement, not a slow turn. */
-    private static final double MAX_LATENCY_MS = 10 * 60 * 1000;
+    /**
+     * A session longer than this has an end time that is no measurement (far in the future, or unreadable
+     * as epoch milliseconds): Kore.ai closes idle sessions long before.
+     */
+    static final Duration MAX_SESSION = Duration.ofDays(7);
+    private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+    private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE).minus(MAX_SESSION);
 
     private RecordMapping() {
     }
@@ -67,12 +72,13 @@ final class RecordMapping {
         }
         Direction direction = "incoming".equalsIgnoreCase(dto.type()) ? Direction.INCOMING
                 : "outgoing".equalsIgnoreCase(dto.type()) ? Direction.OUTGOING : null;
-        Latency latency = latency(dto.latency());
-        if (direction == null || (dto.latency() != null && !plausible(dto.latency()))) {
+        if (direction == null) {
             return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_VALUE);
         }
-        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn, latency,
-                text, blankToNull(dto.traceId())));
+        LatencyValues.Checked latency = LatencyValues.check(dto.latency());
+        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn,
+                latency.latency(), text, blankToNull(dto.traceId()), Boolean.TRUE.equals(dto.developer()),
+                latency.dropped()));
     }
 
     static Mapped<Session> session(JsonNode node) {
@@ -98,7 +104,8 @@ final class RecordMapping {
         List<String> languages = dto.sessionLang() == null ? List.of()
                 : dto.sessionLang().stream().filter(l -> l != null).toList();
         return Mapped.ok(new Session(dto.sessionId(), dto.channel(), start, end, active, containment,
-                dto.sessionType(), dto.noOfMessagesExchanged(), languages));
+                dto.sessionType(), dto.noOfMessagesExchanged(), languages, Boolean.TRUE.equals(dto.isDeveloper()),
+                !millis(start) || (end != null && !plausible(start, end))));
     }
 
     static Mapped<AgentAiConversation> conversation(JsonNode node) {
@@ -167,38 +174,16 @@ final class RecordMapping {
         return data != null && data.path("text").isTextual() ? data.path("text").asText() : null;
     }
 
-    private static Latency latency(MessageDto.LatencyDto l) {
-        if (l == null) {
-            return null;
-        }
-        Latency.Asr asr = l.asr() == null ? null
-                : new Latency.Asr(l.asr().durationMs(), l.asr().provider(), l.asr().confidenceScore());
-        Latency.BotSegment bot = l.bot() == null ? null : new Latency.BotSegment(l.bot().durationMs());
-        MessageDto.Tts t = l.tts();
-        Latency.Tts tts = t == null ? null : new Latency.Tts(t.durationMs(), t.provider(), t.utteranceLengthChars(),
-                t.audioLengthMs(), t.streamingEnabled(), t.firstByteMs());
-        return new Latency(l.totalMs(), asr, bot, tts);
+    /**
+     * Whether a session can have lasted from {@code start} to {@code end}. The session is still identified by
+     * its id, so it is rejected once by the counter, not at every re-read.
+     */
+    private static boolean plausible(Instant start, Instant end) {
+        return millis(end) && !end.isBefore(start) && !end.isAfter(start.plus(MAX_SESSION));
     }
 
-    private static boolean plausible(MessageDto.LatencyDto l) {
-        boolean ok = latencyMs(l.totalMs());
-        if (l.asr() != null) {
-            Double c = l.asr().confidenceScore();
-            ok &= latencyMs(l.asr().durationMs()) && (c == null || (c >= 0 && c <= 1));
-        }
-        if (l.bot() != null) {
-            ok &= latencyMs(l.bot().durationMs());
-        }
-        MessageDto.Tts t = l.tts();
-        if (t != null) {
-            ok &= latencyMs(t.durationMs()) && latencyMs(t.firstByteMs())
-                    && (t.audioLengthMs() == null || t.audioLengthMs() >= 0)
-                    && (t.utteranceLengthChars() == null || t.utteranceLengthChars() >= 0);
-        }
-        return ok;
-    }
-
-    private static boolean latencyMs(Double ms) {
-        return ms == null || (ms >= 0 && ms <= MAX_LATENCY_MS);
+    /** Whether the time fits the epoch milliseconds that checkpoints and metrics keep, with room to spare. */
+    private static boolean millis(Instant t) {
+        return t.isAfter(MIN_MILLIS) && t.isBefore(MAX_MILLIS);
     }
 }

@@ -1,6 +1,7 @@
 package dev.koreexporter.kore.dto;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.util.List;
 
@@ -13,5 +14,6 @@ record SessionDto(String sessionId,
                   String sessionType,
                   String containmentType,
                   String sessionStatus,
-                  Integer noOfMessagesExchanged) {
+                  Integer noOfMessagesExchanged,
+                  @JsonDeserialize(using = WireValues.Flag.class) Boolean isDeveloper) {
 }

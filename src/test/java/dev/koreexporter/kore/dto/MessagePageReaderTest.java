@@ -141,7 +141,25 @@ class MessagePageReaderTest {
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"utteranceLengthChars\":-1}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"audioLengthMs\":-1}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"firstByteMs\":700000}}}",
-            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":[]}}");
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":[]}}",
+            // Developer flags and invalid latency values in every shape: the streaming path reads them itself.
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":1}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":true}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":0}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":false}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":\"1\"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":null}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":{\"x\":[1]}}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":1,\"isD\":0}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":1,"
+                    + "\"latency\":{\"totalMs\":\"n/a\",\"asr\":{\"durationMs\":-120,\"confidenceScore\":0.5}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\","
+                    + "\"latency\":{\"bot\":{\"durationMs\":\"slow\"},\"tts\":{\"durationMs\":{\"a\":[1]},\"provider\":\"x\"}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\","
+                    + "\"latency\":{\"tts\":{\"durationMs\":1,\"utteranceLengthChars\":\"many\",\"audioLengthMs\":[],"
+                    + "\"firstByteMs\":\"-5\"},\"asr\":{\"confidenceScore\":\"NaN\"}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\","
+                    + "\"latency\":{\"tts\":{\"utteranceLengthChars\":123456789012345678901234567890}}}");
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -214,7 +232,7 @@ class MessagePageReaderTest {
                 "{\"_id\":\"x\",\"type\":\"incoming\",\"createdOn\":\"yesterday\"}",
                 "{\"_id\":\"x\",\"type\":\"incoming\",\"timestampValue\":\"yesterday\"}",
                 "[1]",
-                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":-5}}",
+                "{\"_id\":\"x\",\"type\":\"sideways\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}",
                 TURN)), "korevg", false).page();
 
         assertEquals(List.of(new Rejection(RecordKind.MESSAGE, RejectionReason.MISSING_ID), new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TIME),
@@ -222,6 +240,24 @@ class MessagePageReaderTest {
                 new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE)), page.rejections());
         assertEquals(1, page.records().size());
         assertEquals(6, page.received());
+    }
+
+    @Test
+    void developerFlagsAndDroppedLatencyValuesAreReadByTheStreamingPathItself() throws Exception {
+        var page = WirePages.messages(page(String.join(",",
+                "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":1}",
+                "{\"_id\":\"b\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":true}",
+                "{\"_id\":\"c\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":0}",
+                "{\"_id\":\"d\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\","
+                        + "\"latency\":{\"totalMs\":\"n/a\",\"bot\":{\"durationMs\":\"NaN\"},\"tts\":{\"durationMs\":5,"
+                        + "\"firstByteMs\":-5}}}")), "korevg", false).page();
+        List<Message> m = page.records();
+        assertEquals(List.of(true, true, false, false), m.stream().map(Message::developer).toList());
+        assertEquals(java.util.Set.of(dev.koreexporter.model.LatencyField.TOTAL,
+                dev.koreexporter.model.LatencyField.BOT, dev.koreexporter.model.LatencyField.TTS_FIRST_BYTE),
+                m.get(3).droppedLatency());
+        assertEquals(5.0, m.get(3).latency().tts().durationMs());
+        assertEquals(List.of(), page.rejections());
     }
 
     @Test

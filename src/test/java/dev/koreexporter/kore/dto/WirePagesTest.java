@@ -2,6 +2,8 @@ package dev.koreexporter.kore.dto;
 
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.model.LatencyField;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,12 +99,115 @@ class WirePagesTest {
                 "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":\"fast\"}"));
         assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_TYPE), rejectionOf("[1,2]"));
         assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
-                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":-5}}"));
-        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
-                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\",\"latency\":{\"totalMs\":900000}}"));
-        assertEquals(new Rejection(RecordKind.MESSAGE, RejectionReason.BAD_VALUE), rejectionOf(
-                "{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\","
-                        + "\"latency\":{\"asr\":{\"confidenceScore\":1.5}}}"));
+                "{\"_id\":\"x\",\"type\":\"sideways\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}"));
+    }
+
+    /** One turn whose latency object is {@code latency}, read by the tree path. */
+    private static Message turnWith(String latency) throws Exception {
+        var page = messages("{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\","
+                + "\"latency\":" + latency + "}", false);
+        assertEquals(List.of(), page.page().rejections(), "an invalid latency value never rejects its message");
+        return page.page().records().getFirst();
+    }
+
+    private static final String ASR = "\"asr\":{\"durationMs\":310,\"provider\":\"google\",\"confidenceScore\":0.9}";
+    private static final String BOT = "\"bot\":{\"durationMs\":680}";
+
+    @Test
+    void anInvalidDurationDropsItsSegmentWholeAndNothingElse() throws Exception {
+        for (String bad : List.of("-1", "\"NaN\"", "\"slow\"", "600001", "true", "{}", "[1]")) {
+            Message m = turnWith("{\"totalMs\":1234," + ASR + ",\"bot\":{\"durationMs\":" + bad + "},"
+                    + "\"tts\":{\"durationMs\":244,\"provider\":\"azure\",\"utteranceLengthChars\":42}}");
+            assertNull(m.latency().bot(), bad);
+            assertEquals(Set.of(LatencyField.BOT), m.droppedLatency(), bad);
+            assertEquals(1234.0, m.latency().totalMs());
+            assertEquals(0.9, m.latency().asr().confidence());
+            assertEquals(42L, m.latency().tts().characters());
+            assertTrue(m.tracedTurn());
+        }
+        Message asr = turnWith("{\"totalMs\":1234,\"asr\":{\"durationMs\":-120,\"provider\":\"google\","
+                + "\"confidenceScore\":1.5}," + BOT + "}");
+        assertNull(asr.latency().asr(), "the segment goes with all its fields");
+        assertEquals(Set.of(LatencyField.ASR), asr.droppedLatency());
+        Message tts = turnWith("{\"totalMs\":1234," + BOT + ",\"tts\":{\"durationMs\":600000.5,\"provider\":\"azure\"}}");
+        assertNull(tts.latency().tts());
+        assertEquals(680.0, tts.latency().bot().durationMs());
+        Message edge = turnWith("{\"totalMs\":600000," + BOT + ",\"tts\":{\"durationMs\":0}}");
+        assertEquals(Set.of(), edge.droppedLatency(), "0 and exactly 10 minutes are valid");
+    }
+
+    @Test
+    void anInvalidOtherValueDropsOnlyItself() throws Exception {
+        Message m = turnWith("{\"totalMs\":1234,\"asr\":{\"durationMs\":310,\"provider\":\"google\","
+                + "\"confidenceScore\":1.01}," + BOT + ",\"tts\":{\"durationMs\":244,\"provider\":\"azure\","
+                + "\"utteranceLengthChars\":-3,\"audioLengthMs\":\"long\",\"streamingEnabled\":true,\"firstByteMs\":-5}}");
+        assertEquals(Set.of(LatencyField.ASR_CONFIDENCE, LatencyField.TTS_CHARACTERS, LatencyField.TTS_AUDIO_LENGTH,
+                LatencyField.TTS_FIRST_BYTE), m.droppedLatency());
+        assertEquals(new Latency(1234.0, new Latency.Asr(310.0, "google", null), new Latency.BotSegment(680.0),
+                new Latency.Tts(244.0, "azure", null, null, true, null)), m.latency());
+        assertEquals(Set.of(LatencyField.ASR_CONFIDENCE), turnWith("{\"asr\":{\"confidenceScore\":-0.1}}")
+                .droppedLatency());
+        assertEquals(0.0, turnWith("{\"asr\":{\"confidenceScore\":0}}").latency().asr().confidence());
+    }
+
+    @Test
+    void anInvalidTotalLeavesTheSegmentsAndNoSpan() throws Exception {
+        for (String bad : List.of("-1", "\"n/a\"", "\"NaN\"", "9000000000000", "1e400", "false")) {
+            Message m = turnWith("{\"totalMs\":" + bad + "," + ASR + "," + BOT + "}");
+            assertNull(m.latency().totalMs(), bad);
+            assertEquals(Set.of(LatencyField.TOTAL), m.droppedLatency(), bad);
+            assertEquals(310.0, m.latency().asr().durationMs());
+            assertTrue(m.isTurn());
+            assertFalse(m.tracedTurn(), "no span without a valid totalMs");
+        }
+        Message absent = turnWith("{" + BOT + "}");
+        assertTrue(absent.tracedTurn(), "an absent totalMs is no invalid one");
+        assertEquals(Set.of(), absent.droppedLatency());
+        assertEquals(900.0, turnWith("{\"totalMs\":\"900\"}").latency().totalMs(), "a number in a string, as 0.2.0 read it");
+    }
+
+    @Test
+    void isDMarksDeveloperTrafficInEveryShapeKoreSends() throws Exception {
+        for (String v : List.of("1", "true", "\"1\"", "\"true\"", "2")) {
+            assertTrue(incomingWith(",\"isD\":" + v).developer(), v);
+        }
+        for (String v : List.of("0", "false", "null", "\"0\"", "\"no\"", "{}", "[1]")) {
+            assertFalse(incomingWith(",\"isD\":" + v).developer(), v);
+        }
+        assertFalse(incomingWith("").developer(), "without the field: production traffic");
+    }
+
+    private static Message incomingWith(String extra) throws Exception {
+        return messages("{\"_id\":\"x\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"" + extra + "}",
+                false).page().records().getFirst();
+    }
+
+    @Test
+    void isDeveloperMarksDeveloperSessionsInEveryShapeKoreSends() throws Exception {
+        String start = "{\"sessionId\":\"s\",\"start_time\":\"2026-11-21T11:27:25.977Z\"";
+        for (String v : List.of("1", "true", "\"true\"")) {
+            assertTrue(sessions(start + ",\"isDeveloper\":" + v + "}").page().records().getFirst().developer(), v);
+        }
+        for (String v : List.of("0", "false", "null", "{\"a\":1}")) {
+            assertFalse(sessions(start + ",\"isDeveloper\":" + v + "}").page().records().getFirst().developer(), v);
+        }
+        assertFalse(sessions(start + "}").page().records().getFirst().developer());
+    }
+
+    @Test
+    void aSessionEndingBeforeItStartedOrImplausiblyLateIsMarkedNotDropped() throws Exception {
+        String closed = "{\"sessionId\":\"s\",\"start_time\":\"2026-11-21T11:27:25.977Z\",\"sessionStatus\":\"closed\","
+                + "\"containmentType\":\"selfService\",\"end_time\":";
+        assertFalse(sessions(closed + "\"2026-11-21T11:27:25.977Z\"}").page().records().getFirst().badTimes());
+        assertFalse(sessions(closed + "\"2026-11-28T11:27:25.977Z\"}").page().records().getFirst().badTimes());
+        for (String end : List.of("2026-11-21T11:27:25.976Z", "2026-11-28T11:27:25.978Z", "+999999999-12-31T23:59:59Z",
+                "2100-01-01T00:00:00.000Z")) {
+            var page = sessions(closed + "\"" + end + "\"}").page();
+            assertEquals(List.of(), page.rejections(), "rejected by id, once, by the counter: " + end);
+            assertTrue(page.records().getFirst().badTimes(), end);
+        }
+        var farStart = sessions("{\"sessionId\":\"s\",\"start_time\":\"+999999999-01-01T00:00:00Z\"}").page();
+        assertTrue(farStart.records().getFirst().badTimes());
     }
 
     private static WirePage<Session> sessions(String records) throws Exception {
