@@ -7,12 +7,11 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Keeps a bot's watermarks in step with Kore.ai (README "How it reads Kore.ai"): a cycle plans its windows
- * to the newest of the local clock and Kore.ai's time (its {@code Date} headers), but a window counts as read
- * only up to Kore.ai's time at the end of the read, since Kore.ai cannot have answered with anything later. A
- * local clock running fast therefore leaves the watermark at Kore.ai's time, stepping it back skips nothing,
- * and a local clock behind Kore.ai does not stall reading. Also notices when the local clock stepped back
- * since the previous cycle. Used by the poller's thread only.
+ * Keeps a bot's watermarks from running ahead of Kore.ai (README "How it reads Kore.ai"): a cycle plans its
+ * windows to the local clock, but a window counts as read only up to Kore.ai's time at the end of the read
+ * (its {@code Date} headers), since Kore.ai cannot have answered with anything later. A local clock running
+ * fast therefore leaves the watermark at Kore.ai's time, and stepping it back skips nothing. Also notices when
+ * the local clock stepped back since the previous cycle. Used by the poller's thread only.
  */
 final class CycleClock {
     /** The poller's log category, as for its other lines. */
@@ -45,7 +44,9 @@ final class CycleClock {
                     + " (counted in kore_exporter_clock_steps_back_total)");
         }
         lastLocal = local;
-        return serverTime.get().filter(server -> server.isAfter(local)).orElse(local);
+        // Not the newest of the local clock and Kore.ai's time: planning to a Kore.ai clock ahead of the local
+        // one counted records twice in FaultSuiteBodiesIT (Kore.ai 5 min ahead), so windows keep the local clock.
+        return local;
     }
 
     /** Whether the local clock was behind the previous cycle's start when the current cycle started. */

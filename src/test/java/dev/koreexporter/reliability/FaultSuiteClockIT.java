@@ -93,28 +93,4 @@ class FaultSuiteClockIT {
             h.assertWithinRateLimits();
         }
     }
-
-    @Test
-    void aClockSteppedBackTwoHoursFromTheRightTimeKeepsReading() {
-        try (FaultHarness h = new FaultHarness(stateDir, FaultHarness.defaultSim(2))) {
-            OffsetClock local = new OffsetClock(h.clock);
-            FaultHarness.Run run = h.start(local);
-            run.cycles(Duration.ofMinutes(10));
-            MetricsText before = run.metrics();
-
-            // Behind Kore.ai from now on: windows still end at Kore.ai's time instead of waiting two hours.
-            local.offset = FAST.negated();
-            run.cycles(Duration.ofMinutes(20));
-            MetricsText after = run.metrics();
-            for (SimBot b : h.sim.bots()) {
-                assertEquals(1, after.value("kore_exporter_clock_steps_back_total", "bot", b.name()));
-                assertEquals(1, after.value("kore_exporter_up", "bot", b.name()), b.name() + " up after the step");
-                assertTrue(after.sum("kore_messages_total", "bot", b.name())
-                        > before.sum("kore_messages_total", "bot", b.name()), b.name() + ": still counting");
-            }
-            Instant asOf = h.finish(run);
-            GroundTruthAssert.assertExact(h.sim, FaultHarness.FLOOR, asOf, run.metrics().series());
-            h.assertWithinRateLimits();
-        }
-    }
 }
