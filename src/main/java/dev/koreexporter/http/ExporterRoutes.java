@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,11 +26,32 @@ public final class ExporterRoutes {
     public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock) {
+        routing(routing, registry, bots, basicAuthUsers, version, clock, List::of, e -> {
+            throw e;
+        });
+    }
+
+    /**
+     * @param stuck bots whose poller has not finished a cycle for too long: {@code /health/live} answers 503
+     * @param fatal called with an {@link Error} thrown by a handler (the daemon exits, README "Reliability and
+     *              security"), which is then rethrown
+     */
+    public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
+                               Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
+                               Clock clock, Supplier<List<String>> stuck, Consumer<Error> fatal) {
+        routing.addFilter((chain, req, res) -> {
+            try {
+                chain.proceed();
+            } catch (Error e) {
+                fatal.accept(e);
+                throw e;
+            }
+        });
         if (!basicAuthUsers.isEmpty()) {
             routing.addFilter(new BasicAuthFilter(basicAuthUsers, clock));
         }
         routing.register("/metrics", new MetricsService(registry))
-                .register("/health", new HealthService(bots))
+                .register("/health", new HealthService(bots, stuck))
                 .register("/", new StatusPage(version, bots, registry, clock));
     }
 }

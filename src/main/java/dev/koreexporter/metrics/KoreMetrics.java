@@ -67,6 +67,7 @@ public final class KoreMetrics {
     private final Counter duplicates;
     private final Counter rejected;
     private final Counter checkpointErrors;
+    private final Gauge standby;
 
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
         this.clock = clock;
@@ -104,6 +105,7 @@ public final class KoreMetrics {
         duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
         rejected = counter(KoreMeter.RECORDS_REJECTED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
+        standby = gauge(KoreMeter.STANDBY);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
     }
 
@@ -178,6 +180,11 @@ public final class KoreMetrics {
 
     public void rejected(String bot, Rejection r) {
         rejected.labelValues(bot, r.kind().label(), r.reason().label()).inc();
+    }
+
+    /** Whether another process polls the bot (this one stands by) or this one does (README "Reliability and security"). */
+    public void standby(String bot, boolean standingBy) {
+        standby.labelValues(bot).set(standingBy ? 1 : 0);
     }
 
     public void checkpointFailed(String bot) {

@@ -4,6 +4,7 @@ import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Session;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,12 +41,15 @@ final class PollState {
         this.containment = containment;
     }
 
+    /** @throws UncheckedIOException when the bot's checkpoint exists but cannot be read; the file is untouched */
     static PollState restore(ExporterConfig.Bot bot, CheckpointStore store, Instant newFloor, Duration containmentWindow) {
-        Checkpoint cp = null;
+        Checkpoint cp;
         try {
             cp = store.load(bot.name()).orElse(null);
         } catch (IOException e) {
-            LOG.severe("bot=" + bot.name() + " cannot read its checkpoint, starting afresh: " + e.getMessage());
+            // Never start afresh over a checkpoint that exists: that would re-count the backfill and overwrite
+            // the file. The bot stops instead (README "Reliability and security"); see BotSlot.
+            throw new UncheckedIOException(e);
         }
         if (cp != null && !bot.id().equals(cp.botId())) {
             LOG.warning("bot=" + bot.name() + " checkpoint belongs to another bot id, starting afresh");

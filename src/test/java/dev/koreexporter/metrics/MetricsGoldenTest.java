@@ -102,6 +102,7 @@ class MetricsGoldenTest {
         api.requestCompleted(Endpoint.GET_SESSIONS, "429", Duration.ofMillis(30));
         api.throttled(Endpoint.GET_SESSIONS);
         m.cycleFinished("billing", true);
+        m.standby("billing", false);
         return registry;
     }
 
