@@ -28,8 +28,14 @@ final class GroundTruthAssert {
     }
 
     static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
+        assertExact(sim, floor, asOf, exported, bot -> true);
+    }
+
+    /** The same, for the simulator's bots that {@code which} accepts. */
+    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+                            java.util.function.Predicate<SimBot> which) {
         GroundTruth truth = sim.groundTruth();
-        for (SimBot bot : sim.bots()) {
+        for (SimBot bot : sim.bots().stream().filter(which).toList()) {
             List<Message> messages = truth.messages(bot.botId(), floor, asOf, asOf).stream()
                     .filter(TruthMessage::valid).map(TruthMessage::message).toList();
             assertFalse(messages.isEmpty(), "the simulator generated traffic for " + bot.name());
