@@ -1,6 +1,7 @@
 package dev.koreexporter.http;
 
 import dev.koreexporter.poll.BotStatus;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -27,25 +28,21 @@ public final class ExporterRoutes {
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock) {
         routing(routing, registry, bots, basicAuthUsers, version, clock, List::of, e -> {
-            throw e;
         });
     }
 
     /**
      * @param stuck bots whose poller has not finished a cycle for too long: {@code /health/live} answers 503
      * @param fatal called with an {@link Error} thrown by a handler (the daemon exits, README "Reliability and
-     *              security"), which is then rethrown
+     *              security"); the request gets a 500
      */
     public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock, Supplier<List<String>> stuck, Consumer<Error> fatal) {
-        routing.addFilter((chain, req, res) -> {
-            try {
-                chain.proceed();
-            } catch (Error e) {
-                fatal.accept(e);
-                throw e;
-            }
+        // Helidon turns what a handler throws into a 500 by itself: an Error must still end the process.
+        routing.error(Error.class, (req, res, e) -> {
+            fatal.accept(e);
+            res.status(Status.INTERNAL_SERVER_ERROR_500).send();
         });
         if (!basicAuthUsers.isEmpty()) {
             routing.addFilter(new BasicAuthFilter(basicAuthUsers, clock));
