@@ -68,7 +68,7 @@ public final class Daemon implements AutoCloseable {
             KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
                     config.tracing().includeText());
             resources.add(client);
-            // Built once the bot's checkpoint lock is held: its checkpoint is read then (README "Reliability").
+            // Built once the bot's checkpoint lock is held: its checkpoint is read then (README "Reliability and security").
             pollers.add(new BotSlot(bot.name(), store, metrics, () -> new BotPoller(bot, config.poll(),
                     config.metrics().containmentWindow(), client, metrics, tracer, store, clock)));
         }

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * {@code /health/live} (200 while serving and no poller is stuck) and {@code /health/ready}: 200 once every
  * bot has finished a cycle, successful or not, and its checkpoint can be written; the JSON body gives each
  * bot's status. A bot this process does not poll (standby, or stopped by an unreadable checkpoint) is ready
- * after its first attempt, as a bot with bad credentials is (README "Health and readiness").
+ * after its first attempt, as a bot with bad credentials is (README "Reliability and security").
  */
 public final class HealthService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
