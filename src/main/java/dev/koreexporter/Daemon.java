@@ -6,6 +6,7 @@ import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
@@ -26,8 +27,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -45,7 +48,13 @@ public final class Daemon implements AutoCloseable {
         this.server = server;
     }
 
+    /** An {@link Error} in a poller or the server exits the process with code 1 ({@link FatalErrors}). */
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer) {
+        return start(config, clock, tracer, FatalErrors.exitingProcess());
+    }
+
+    /** @param fatal what an {@link Error} in a poller or an HTTP handler does (tests pass a fake exit) */
+    public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer, Consumer<Error> fatal) {
         ExporterConfig.Server http = config.server();
         // Before anything else starts: a bad key is a config problem, reported without leaving threads behind.
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
@@ -57,17 +66,22 @@ public final class Daemon implements AutoCloseable {
         metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
-        List<BotPoller> pollers = new ArrayList<>();
+        List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
                     config.tracing().includeText());
             resources.add(client);
-            metrics.registerApiBudget(bot.name(), client::budgetUsed);
-            pollers.add(new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
-                    ReadOptions.of(config), metrics, tracer, store, clock));
+            // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
+            // has series (README "Reliability and security").
+            pollers.add(new BotSlot(bot.name(), store, metrics, () -> {
+                metrics.registerApiBudget(bot.name(), client::budgetUsed);
+                return new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
+                        ReadOptions.of(config), metrics, tracer, store, clock);
+            }));
         }
-        PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval());
-        Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotPoller::status).toList();
+        PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval(), fatal, clock);
+        Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotSlot::status).toList();
+        Duration stuckAfter = stuckAfter(config);
         // Ready means every bot finished its first cycle (the backfill), the longest part of start-up: start it
         // now so the JVM meters and the server are set up meanwhile. Its checkpoint writes wait for the server.
         scheduler.start();
@@ -79,7 +93,7 @@ public final class Daemon implements AutoCloseable {
                     .host(http.host())
                     .port(http.port())
                     .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
-                            clock));
+                            clock, () -> scheduler.stuck(stuckAfter), fatal));
             if (tls != null) {
                 builder.tls(tls);
             }
@@ -94,6 +108,11 @@ public final class Daemon implements AutoCloseable {
                 + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
                 + server.port() + " for " + pollers.size() + " bot(s)");
         return new Daemon(resources, scheduler, server);
+    }
+
+    /** A poller that has not finished a cycle for this long is stuck: {@code /health/live} answers 503. */
+    static Duration stuckAfter(ExporterConfig config) {
+        return config.poll().interval().plus(config.kore().timeout()).multipliedBy(3);
     }
 
     /** The HTTP server's socket settings (also used by the scrape benchmark, so it measures the same server). */

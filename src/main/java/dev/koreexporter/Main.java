@@ -99,7 +99,9 @@ public final class Main {
         OtelTurnTracer tracing = OtelTurnTracer.fromEnvironment(config.tracing(), env);
         Daemon daemon;
         try {
-            daemon = Daemon.start(config, Clock.systemUTC(), tracing);
+            FatalErrors fatal = FatalErrors.exitingProcess();
+            fatal.installAsDefaultHandler();
+            daemon = Daemon.start(config, Clock.systemUTC(), tracing, fatal);
         } catch (RuntimeException e) {
             tracing.close();
             closeQuietly(sim);

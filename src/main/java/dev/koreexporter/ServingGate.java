@@ -1,6 +1,7 @@
 package dev.koreexporter;
 
 import dev.koreexporter.poll.Checkpoint;
+import dev.koreexporter.poll.CheckpointLock;
 import dev.koreexporter.poll.CheckpointStore;
 
 import java.io.IOException;
@@ -36,6 +37,11 @@ final class ServingGate implements CheckpointStore {
     @Override
     public Optional<Checkpoint> load(String botName) throws IOException {
         return store.load(botName);
+    }
+
+    @Override
+    public Optional<CheckpointLock> tryLock(String botName) throws IOException {
+        return store.tryLock(botName);
     }
 
     /**

@@ -24,7 +24,7 @@ enum BotState {
     }
 
     static BotState of(BotStatus s, boolean standby) {
-        if (standby) {
+        if (standby || s.mode() != BotStatus.Mode.POLLED) {
             return STOPPED;
         }
         if (s.cyclesCompleted() == 0) {

@@ -2,6 +2,7 @@ package dev.koreexporter.http;
 
 import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotStatus;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,6 +10,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,23 @@ public final class ExporterRoutes {
     public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock) {
+        routing(routing, registry, bots, basicAuthUsers, version, clock, List::of, e -> {
+        });
+    }
+
+    /**
+     * @param stuck bots whose poller has not finished a cycle for too long: {@code /health/live} answers 503
+     * @param fatal called with an {@link Error} thrown by a handler (the daemon exits, README "Reliability and
+     *              security"); the request gets a 500
+     */
+    public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
+                               Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
+                               Clock clock, Supplier<List<String>> stuck, Consumer<Error> fatal) {
+        // Helidon turns what a handler throws into a 500 by itself: an Error must still end the process.
+        routing.error(Error.class, (req, res, e) -> {
+            fatal.accept(e);
+            res.status(Status.INTERNAL_SERVER_ERROR_500).send();
+        });
         if (!basicAuthUsers.isEmpty()) {
             BasicAuthFilter auth = new BasicAuthFilter(basicAuthUsers, clock);
             routing.addFilter(auth);
@@ -36,7 +55,7 @@ public final class ExporterRoutes {
                     .register(registry);
         }
         routing.register("/metrics", new MetricsService(registry))
-                .register("/health", new HealthService(bots))
+                .register("/health", new HealthService(bots, stuck))
                 .register("/", new StatusPage(version, bots, registry, clock));
     }
 }

@@ -15,21 +15,39 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code /health/live} (200 while serving) and {@code /health/ready}: 200 once every bot has finished a
- * cycle, successful or not, and its checkpoint can be written; the JSON body gives each bot's status.
+ * {@code /health/live} (200 while serving and no poller is stuck) and {@code /health/ready}: 200 once every
+ * bot has finished a cycle, successful or not, and its checkpoint can be written; the JSON body gives each
+ * bot's status. A bot this process does not poll (standby, or stopped by an unreadable checkpoint) is ready
+ * after its first attempt, as a bot with bad credentials is (README "Reliability and security").
  */
 public final class HealthService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Supplier<List<BotStatus>> bots;
+    private final Supplier<List<String>> stuck;
 
     public HealthService(Supplier<List<BotStatus>> bots) {
+        this(bots, List::of);
+    }
+
+    /** @param stuck the bots whose poller has not finished a cycle for too long (then live answers 503) */
+    public HealthService(Supplier<List<BotStatus>> bots, Supplier<List<String>> stuck) {
         this.bots = bots;
+        this.stuck = stuck;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/live", (req, res) -> json(res, Status.OK_200, JSON.createObjectNode().put("status", "UP")));
+        rules.get("/live", this::live);
         rules.get("/ready", this::ready);
+    }
+
+    private void live(ServerRequest req, ServerResponse res) {
+        List<String> stuckBots = stuck.get();
+        ObjectNode body = JSON.createObjectNode().put("status", stuckBots.isEmpty() ? "UP" : "DOWN");
+        if (!stuckBots.isEmpty()) {
+            stuckBots.forEach(body.putArray("stuckPollers")::add);
+        }
+        json(res, stuckBots.isEmpty() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
@@ -38,10 +56,12 @@ public final class HealthService implements HttpService {
         ArrayNode list = body.putArray("bots");
         boolean ready = true;
         for (BotStatus s : statuses) {
-            boolean botReady = s.cyclesCompleted() > 0 && s.checkpointOk();
+            boolean polled = s.mode() == BotStatus.Mode.POLLED;
+            boolean botReady = s.cyclesCompleted() > 0 && (s.checkpointOk() || !polled);
             ready &= botReady;
             ObjectNode b = list.addObject();
             b.put("bot", s.bot());
+            b.put("polling", s.mode().name().toLowerCase(java.util.Locale.ROOT));
             b.put("ready", botReady);
             b.put("cycles", s.cyclesCompleted());
             b.put("lastCycleOk", s.lastCycleOk());

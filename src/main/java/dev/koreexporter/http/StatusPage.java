@@ -112,7 +112,8 @@ public final class StatusPage implements HttpService {
 
     private static BotRow row(BotStatus s, RegistryView.BotFigures f, Optional<TurnHistory.Window> window) {
         BotState state = BotState.of(s, f.standby());
-        String detail = f.standby() ? "standby: another process polls it"
+        String detail = f.standby() || s.mode() == BotStatus.Mode.STANDBY ? "standby: another process polls it"
+                : s.mode() == BotStatus.Mode.STOPPED ? "not polled: see the error"
                 : state == BotState.FAILING && s.lastCycleOk() ? "checkpoint not written"
                 : s.cyclesCompleted() > 0 ? s.cyclesCompleted() + (s.cyclesCompleted() == 1 ? " cycle" : " cycles")
                 : null;

@@ -76,6 +76,7 @@ public final class KoreMetrics {
     private final Gauge lookback;
     private final List<ApiBudget> budgets = new CopyOnWriteArrayList<>();
     private final Counter clockStepsBack;
+    private final Gauge standby;
 
     /** With the default {@code metrics.max-label-values} ({@link KoreMeter#LABEL_VALUE_LIMIT}). */
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
@@ -123,6 +124,7 @@ public final class KoreMetrics {
         excluded = counter(KoreMeter.RECORDS_EXCLUDED);
         checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
         clockStepsBack = counter(KoreMeter.CLOCK_STEPS_BACK);
+        standby = gauge(KoreMeter.STANDBY);
         gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
         recordDelay = histogram(KoreMeter.RECORD_DELAY);
         lookback = gauge(KoreMeter.LOOKBACK);
@@ -240,6 +242,11 @@ public final class KoreMetrics {
 
     public void excluded(String bot, RecordKind kind, ExclusionReason reason) {
         excluded.labelValues(bot, kind.label(), reason.label()).inc();
+    }
+
+    /** Whether another process polls the bot (this one stands by) or this one does (README "Reliability and security"). */
+    public void standby(String bot, boolean standingBy) {
+        standby.labelValues(bot).set(standingBy ? 1 : 0);
     }
 
     public void checkpointFailed(String bot) {

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * the {@link PollerStatus}. Streams fail independently: a failing one marks the cycle failed while the others
  * still run, and its watermark stays, so its window is read again next cycle.
  */
-public final class BotPoller implements BotGauges {
+public final class BotPoller implements BotGauges, Poller {
 
     /** What a stream's earlier reads left for the planner. */
     private record History(SweepPlanner.Sweep lastSweep, Instant lastFollowUp) {

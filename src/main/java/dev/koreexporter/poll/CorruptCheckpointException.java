@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A checkpoint file that exists but cannot be used (truncated, not JSON, JSON {@code null}, unknown version).
+ * A checkpoint file that exists but cannot be used (truncated, not JSON, JSON {@code null}, unknown version,
+ * not readable).
  * The file is left exactly as it was: the user deletes it to start afresh (README "Reliability and security").
  */
 public final class CorruptCheckpointException extends IOException {

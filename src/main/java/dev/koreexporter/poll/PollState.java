@@ -4,6 +4,7 @@ import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Session;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,11 +43,18 @@ final class PollState {
         this.containment = containment;
     }
 
+    /** @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the bot's checkpoint cannot be used */
     static PollState restore(ExporterConfig.Bot bot, CheckpointStore store, Instant newFloor, Duration containmentWindow) {
         Checkpoint cp = null;
         try {
             cp = store.load(bot.name()).orElse(null);
+        } catch (CorruptCheckpointException e) {
+            // Never start afresh over a checkpoint that exists: that would re-count the backfill and overwrite
+            // the file. The bot stops instead (README "Reliability and security"); see BotSlot.
+            throw new UncheckedIOException(e);
         } catch (IOException e) {
+            // The state dir itself is broken (not a directory, I/O error): no checkpoint can be there. Counting
+            // goes on; the failing writes show in kore_exporter_checkpoint_errors_total and /health/ready.
             LOG.severe("bot=" + bot.name() + " cannot read its checkpoint, starting afresh: " + e.getMessage());
         }
         if (cp != null && !bot.id().equals(cp.botId())) {

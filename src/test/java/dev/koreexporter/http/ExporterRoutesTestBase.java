@@ -22,6 +22,8 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +43,11 @@ abstract class ExporterRoutesTestBase {
     private static final BotStatus CHECKPOINT_FAILING = new BotStatus("billing", 3, true, NOW, NOW, null, false);
     /** What the health endpoint reads; tests set it, each starts not ready. */
     private static final AtomicReference<List<BotStatus>> BOTS = new AtomicReference<>(List.of(NOT_YET));
+    /** Bots whose poller is stuck, as the scheduler would say; each test starts with none. */
+    private static final AtomicReference<List<String>> STUCK = new AtomicReference<>(List.of());
+    /** Errors handed to the exit hook; a test sets {@link #THROW_ERROR} to make a scrape throw one. */
+    private static final List<Error> FATAL = new CopyOnWriteArrayList<>();
+    private static final AtomicBoolean THROW_ERROR = new AtomicBoolean();
 
     private final Http1Client client;
 
@@ -53,13 +60,68 @@ abstract class ExporterRoutesTestBase {
         PrometheusRegistry registry = new PrometheusRegistry();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         new KoreMetrics(registry, Map.of(), "9.9.9", clock);
+        registry.register(() -> {
+            if (THROW_ERROR.get()) {
+                throw new StackOverflowError("test: a scrape that overflows the stack");
+            }
+            return new io.prometheus.metrics.model.snapshots.GaugeSnapshot(
+                    new io.prometheus.metrics.model.snapshots.MetricMetadata("test_flag"), List.of());
+        });
         String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
-        ExporterRoutes.routing(routing, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock);
+        ExporterRoutes.routing(routing, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock, STUCK::get,
+                FATAL::add);
     }
 
     @AfterEach
     void notReadyAgain() {
         BOTS.set(List.of(NOT_YET));
+        STUCK.set(List.of());
+        THROW_ERROR.set(false);
+        FATAL.clear();
+    }
+
+    @Test
+    void liveFailsWhileAPollerIsStuck() {
+        assertEquals(Status.OK_200, get("/health/live", null, null).status());
+        STUCK.set(List.of("billing"));
+        var stuck = get("/health/live", null, null);
+        assertEquals(Status.SERVICE_UNAVAILABLE_503, stuck.status());
+        assertTrue(stuck.entity().contains("\"stuckPollers\":[\"billing\"]"), stuck.entity());
+        STUCK.set(List.of());
+        assertEquals(Status.OK_200, get("/health/live", null, null).status());
+    }
+
+    @Test
+    void botsNotPolledHereAreReadyAfterTheirFirstAttemptAndSayWhy() {
+        BotStatus standbyBefore = new BotStatus("support", 0, false, null, null, null, true, BotStatus.Mode.STANDBY);
+        BotStatus standby = new BotStatus("support", 1, false, null, null, "standby: another process polls it", true,
+                BotStatus.Mode.STANDBY);
+        BotStatus stopped = new BotStatus("sales", 2, false, null, null,
+                "checkpoint /s/sales.checkpoint.json is unreadable (JSON null); delete it to start this bot afresh",
+                false, BotStatus.Mode.STOPPED);
+        BOTS.set(List.of(DONE, standbyBefore, stopped));
+        assertEquals(Status.SERVICE_UNAVAILABLE_503, get("/health/ready", null, null).status(),
+                "not before the standby bot tried its lock once");
+        BOTS.set(List.of(DONE, standby, stopped));
+        var ready = get("/health/ready", null, null);
+        assertEquals(Status.OK_200, ready.status(), ready.entity());
+        assertTrue(ready.entity().contains("\"polling\":\"standby\""), ready.entity());
+        assertTrue(ready.entity().contains("\"polling\":\"stopped\"") && ready.entity().contains(
+                "/s/sales.checkpoint.json is unreadable (JSON null); delete it to start this bot afresh"), ready.entity());
+        assertTrue(ready.entity().contains("\"polling\":\"polled\""), ready.entity());
+    }
+
+    @Test
+    void anErrorInAHandlerGoesToTheExitHook() {
+        THROW_ERROR.set(true);
+        try {
+            var r = get("/metrics", basic(USER, PASSWORD), null);
+            assertEquals(Status.INTERNAL_SERVER_ERROR_500, r.status());
+        } catch (RuntimeException e) {
+            // The connection may be dropped instead of answered: what counts is the exit hook.
+        }
+        assertEquals(1, FATAL.size(), FATAL.toString());
+        assertTrue(FATAL.getFirst() instanceof StackOverflowError);
     }
 
     private static String basic(String user, String password) {

@@ -109,6 +109,7 @@ class MetricsGoldenTest {
         m.recordDelay("billing", RecordKind.SESSION, Duration.ofMinutes(14));
         m.lookback(Duration.ofMinutes(20));
         m.registerApiBudget("billing", w -> w == dev.koreexporter.kore.BudgetWindow.MINUTE ? 0.25 : 0.125);
+        m.standby("billing", false);
         return registry;
     }
 

@@ -6,6 +6,8 @@ import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.BotSlot;
+import dev.koreexporter.poll.Poller;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.ReadOptions;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,27 +85,33 @@ final class FaultHarness implements AutoCloseable {
         return clock::advance;
     }
 
-    /** One process lifetime: its own registry, clients and pollers over the shared state dir. */
+    /**
+     * One process lifetime: its own registry, clients and pollers over the shared state dir; with
+     * {@code slots}, each poller sits in a {@link BotSlot} as in the daemon (checkpoint lock, standby, stop).
+     */
     final class Run {
         final PrometheusRegistry registry = new PrometheusRegistry();
-        final List<BotPoller> pollers = new ArrayList<>();
+        final List<Poller> pollers = new ArrayList<>();
         final List<KoreClient> clients = new ArrayList<>();
 
-        Run(Path dir) {
-            this(dir, clock);
+        Run(Path dir, boolean slots) {
+            this(dir, clock, slots);
         }
 
         /** @param local the exporter's clock (the simulator keeps the shared one: it is Kore.ai's) */
-        Run(Path dir, Clock local) {
+        Run(Path dir, Clock local, boolean slots) {
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", local);
             FileCheckpointStore store = new FileCheckpointStore(dir);
             for (ExporterConfig.Bot bot : bots) {
                 KoreClient client = KoreClient.create(kore, bot, local, metrics.apiListener(bot.name()), false,
                         clockSleeper());
                 clients.add(client);
-                metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
-                        store, local));
+                Supplier<BotPoller> poller = () -> {
+                    metrics.registerApiBudget(bot.name(), client::budgetUsed);
+                    return new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
+                            store, local);
+                };
+                pollers.add(slots ? new BotSlot(bot.name(), store, metrics, poller) : poller.get());
             }
         }
 
@@ -121,7 +130,7 @@ final class FaultHarness implements AutoCloseable {
         /** One interval later, every bot cycles once. */
         void cycle() {
             clock.advance(INTERVAL);
-            pollers.forEach(BotPoller::runCycle);
+            pollers.forEach(Poller::runCycle);
         }
 
         void cyclesUntil(Instant end) {
@@ -136,12 +145,12 @@ final class FaultHarness implements AutoCloseable {
 
         /** One more round of every bot at the current instant, returned. */
         Instant round() {
-            pollers.forEach(BotPoller::runCycle);
+            pollers.forEach(Poller::runCycle);
             return clock.instant();
         }
 
         void stopGracefully() {
-            pollers.forEach(BotPoller::stopAndCheckpoint);
+            pollers.forEach(Poller::stopAndCheckpoint);
             clients.forEach(KoreClient::close);
         }
 
@@ -155,14 +164,22 @@ final class FaultHarness implements AutoCloseable {
     }
 
     Run start(Path dir) {
-        Run run = new Run(dir);
+        return add(new Run(dir, false));
+    }
+
+    /** A run whose pollers sit in {@link BotSlot}s, as in the daemon. */
+    Run startSlots() {
+        return add(new Run(stateDir, true));
+    }
+
+    private Run add(Run run) {
         runs.add(run);
         return run;
     }
 
     /** A run whose exporter reads time from {@code local}, not from Kore.ai's clock. */
     Run start(Clock local) {
-        Run run = new Run(stateDir, local);
+        Run run = new Run(stateDir, local, false);
         runs.add(run);
         return run;
     }

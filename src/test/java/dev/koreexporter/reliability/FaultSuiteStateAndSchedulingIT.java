@@ -60,7 +60,7 @@ class FaultSuiteStateAndSchedulingIT {
             FaultHarness.Run run = h.start();
             WebServer server = WebServer.builder().port(0).host("127.0.0.1")
                     .routing(r -> r.register("/health", new HealthService(
-                            () -> run.pollers.stream().map(BotPoller::status).toList())))
+                            () -> run.pollers.stream().map(dev.koreexporter.poll.Poller::status).toList())))
                     .build().start();
             try {
                 run.cycles(Duration.ofMinutes(5));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,13 @@ final class GroundTruthAssert {
     }
 
     static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
-        assertExact(sim, floor, asOf, exported, false);
+        assertExact(sim, floor, asOf, exported, false, bot -> true);
+    }
+
+    /** The same, for the simulator's bots that {@code which} accepts. */
+    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+                            Predicate<SimBot> which) {
+        assertExact(sim, floor, asOf, exported, false, which);
     }
 
     /**
@@ -37,8 +44,13 @@ final class GroundTruthAssert {
      */
     static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
                             boolean includeDeveloper) {
+        assertExact(sim, floor, asOf, exported, includeDeveloper, bot -> true);
+    }
+
+    private static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+                                    boolean includeDeveloper, Predicate<SimBot> which) {
         GroundTruth truth = sim.groundTruth();
-        for (SimBot bot : sim.bots()) {
+        for (SimBot bot : sim.bots().stream().filter(which).toList()) {
             List<Message> messages = truth.messages(bot.botId(), floor, asOf, asOf).stream()
                     .filter(t -> t.counted(includeDeveloper)).map(TruthMessage::observedMessage).toList();
             assertFalse(messages.isEmpty(), "the simulator generated traffic for " + bot.name());

@@ -1,0 +1,14 @@
+package dev.koreexporter.poll;
+
+/** What the {@link PollScheduler} runs for one bot: a {@link BotPoller}, or a {@link BotSlot} around one. */
+public interface Poller {
+    String bot();
+
+    /** Runs one cycle; returns true when nothing is left to catch up (the next cycle waits an interval). */
+    boolean runCycle();
+
+    /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
+    void stopAndCheckpoint();
+
+    BotStatus status();
+}

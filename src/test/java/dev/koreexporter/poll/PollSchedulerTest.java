@@ -1,0 +1,138 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.KoreApi;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.Page;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.MemoryCheckpointStore;
+import dev.koreexporter.tracing.TurnTracer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An Error in a poller goes to the exit hook, never dies silently; a poller that stops finishing cycles is stuck. */
+class PollSchedulerTest {
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
+            new Secret("s".repeat(40)), null, List.of("korevg"));
+    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofMillis(10),
+            Duration.ofMinutes(20), Duration.ofHours(1));
+
+    private final ManualClock clock = new ManualClock(T0);
+
+    /** Kore.ai as seen by a JVM out of memory: the first listing throws. */
+    private static final class OutOfMemoryApi implements KoreApi {
+        final AtomicInteger calls = new AtomicInteger();
+
+        private <T> Iterable<T> fail() {
+            calls.incrementAndGet();
+            throw new OutOfMemoryError("test: Java heap space");
+        }
+
+        @Override
+        public Iterable<Page<Session>> sessions(TimeWindow window) {
+            return fail();
+        }
+
+        @Override
+        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
+            return fail();
+        }
+
+        @Override
+        public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
+            return fail();
+        }
+
+        @Override
+        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+            return fail();
+        }
+
+        @Override
+        public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+            return fail();
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorInAPollerGoesToTheExitHookOnceAndThePollerStops() {
+        OutOfMemoryApi api = new OutOfMemoryApi();
+        KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "test", clock);
+        MemoryCheckpointStore store = new MemoryCheckpointStore();
+        BotSlot slot = new BotSlot(BOT.name(), store, metrics,
+                () -> new BotPoller(BOT, POLL, Duration.ofHours(1), api, metrics, TurnTracer.NONE, store, clock));
+        List<Error> fatal = new CopyOnWriteArrayList<>();
+        try (PollScheduler scheduler = new PollScheduler(List.of(slot), POLL.interval(), fatal::add, clock)) {
+            scheduler.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !fatal.isEmpty());
+            // Not rescheduled: a process about to exit polls no more (with a 10 ms interval it would, often).
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> api.calls.get() == 1 && fatal.size() == 1);
+        }
+        assertTrue(fatal.getFirst() instanceof OutOfMemoryError, fatal.toString());
+    }
+
+    @Test
+    void aPollerThatFinishesNoCycleWithinTheBoundIsStuckUntilItFinishesOne() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger cycles = new AtomicInteger();
+        Poller hanging = new Poller() {
+            @Override
+            public String bot() {
+                return "billing";
+            }
+
+            @Override
+            public boolean runCycle() {
+                if (cycles.incrementAndGet() == 1) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public void stopAndCheckpoint() {
+                release.countDown();
+            }
+
+            @Override
+            public BotStatus status() {
+                return new BotStatus("billing", 0, false, null, null, null, true);
+            }
+        };
+        Duration bound = Duration.ofSeconds(3 * (30 + 30));
+        try (PollScheduler scheduler = new PollScheduler(List.of(hanging), Duration.ofHours(1), e -> { }, clock)) {
+            scheduler.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> cycles.get() == 1);
+            clock.advance(bound);
+            assertEquals(List.of(), scheduler.stuck(bound), "exactly at the bound: not yet");
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(List.of("billing"), scheduler.stuck(bound));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.stuck(bound).isEmpty());
+        }
+    }
+}
