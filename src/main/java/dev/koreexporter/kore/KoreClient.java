@@ -210,7 +210,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         return WIRE_TIME.format(instant);
     }
 
-    private static WebClient webClient(ExporterConfig.Kore kore) {
+    /** The WebClient for Kore.ai: timeouts, no discovered decoders, the CA bundle (also used by doctor). */
+    static WebClient webClient(ExporterConfig.Kore kore) {
         WebClientConfig.Builder builder = WebClient.builder()
                 .connectTimeout(kore.timeout())
                 .readTimeout(kore.timeout())

@@ -4,29 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.dto.WireFormatException;
 import dev.koreexporter.kore.dto.WireJson;
-import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.api.WebClientConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,7 +48,7 @@ public final class KoreProbe implements AutoCloseable {
     }
 
     public KoreProbe(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, Sleeper sleeper) {
-        this.client = webClient(kore);
+        this.client = KoreClient.webClient(kore);
         this.baseUrl = kore.baseUrl().toString().replaceAll("/+$", "");
         this.botId = bot.id();
         this.jwt = new JwtTokenSource(bot.clientId(), bot.clientSecret(), clock);
@@ -142,28 +132,6 @@ public final class KoreProbe implements AutoCloseable {
     @Override
     public void close() {
         client.closeResource();
-    }
-
-    /** As the exporter's client is built (timeouts, no discovered decoders, the CA bundle), minus retries. */
-    private static WebClient webClient(ExporterConfig.Kore kore) {
-        WebClientConfig.Builder builder = WebClient.builder()
-                .connectTimeout(kore.timeout())
-                .readTimeout(kore.timeout())
-                .contentEncoding(ContentEncodingContext.create(c -> c.contentEncodingsDiscoverServices(false)));
-        if (kore.caBundle() != null) {
-            builder.tls(Tls.builder().trust(certificates(kore.caBundle())).build());
-        }
-        return builder.build();
-    }
-
-    private static List<X509Certificate> certificates(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("kore.ca-bundle: cannot read PEM certificates from " + pem
-                    + " (" + e.getClass().getSimpleName() + ")", e);
-        }
     }
 
     @Override
