@@ -74,9 +74,10 @@ public final class Daemon implements AutoCloseable {
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").
             pollers.add(new BotSlot(bot.name(), store, metrics, () -> {
-                metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                return new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
+                BotPoller poller = new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
                         ReadOptions.of(config), metrics, tracer, store, clock);
+                metrics.registerApiBudget(bot.name(), client::budgetUsed);
+                return poller;
             }));
         }
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval(), fatal, clock);

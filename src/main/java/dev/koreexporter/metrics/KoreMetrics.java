@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -74,7 +75,8 @@ public final class KoreMetrics {
     private final Counter checkpointErrors;
     private final Histogram recordDelay;
     private final Gauge lookback;
-    private final List<ApiBudget> budgets = new CopyOnWriteArrayList<>();
+    /** By bot: registering a bot again (a poller rebuilt after its checkpoint was repaired) replaces it. */
+    private final Map<String, ToDoubleFunction<BudgetWindow>> budgets = new ConcurrentSkipListMap<>();
     private final Counter clockStepsBack;
     private final Gauge standby;
 
@@ -130,15 +132,11 @@ public final class KoreMetrics {
         lookback = gauge(KoreMeter.LOOKBACK);
         GaugeWithCallback.builder().name(KoreMeter.API_BUDGET_USED.metricName()).help(KoreMeter.API_BUDGET_USED.help())
                 .labelNames(labels(KoreMeter.API_BUDGET_USED))
-                .callback(cb -> budgets.forEach(b -> {
+                .callback(cb -> budgets.forEach((bot, used) -> {
                     for (BudgetWindow w : BudgetWindow.values()) {
-                        cb.call(b.used().applyAsDouble(w), b.bot(), w.label());
+                        cb.call(used.applyAsDouble(w), bot, w.label());
                     }
                 })).register(registry);
-    }
-
-    /** A bot's share of its rate limit in use, read from its rate limiter at scrape time. */
-    private record ApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
     }
 
     /**
@@ -146,7 +144,7 @@ public final class KoreMetrics {
      * limit for a window taken by the requests sent in it (the bot's {@code KoreClient#budgetUsed}).
      */
     public void registerApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
-        budgets.add(new ApiBudget(bot, used));
+        budgets.put(bot, used);
     }
 
     /** Exports poll.lookback, so alerts compare record delays with it without repeating the config. */

@@ -43,7 +43,7 @@ final class ReferenceReader {
         Instant last = cycles.getLast();
         List<Counted> out = new ArrayList<>();
         for (TruthMessage m : truth.messages(botId, floor, last, last)) {
-            if (m.valid()) {
+            if (m.counted(false)) {
                 first(RecordKind.MESSAGE, m.message().createdOn(), m.message().createdOn(), m.visibleAt(), cycles, out);
             }
         }
@@ -89,7 +89,7 @@ final class ReferenceReader {
             for (TruthSession s : sessions) {
                 Instant start = s.session().start();
                 String id = s.session().id();
-                if (!s.countable() || start.isBefore(floor) || counted.contains(id)) {
+                if (!s.counted(false) || start.isBefore(floor) || counted.contains(id)) {
                     continue;
                 }
                 boolean closed = !s.visibleClosedAt().isAfter(t);

@@ -107,9 +107,10 @@ final class FaultHarness implements AutoCloseable {
                         clockSleeper());
                 clients.add(client);
                 Supplier<BotPoller> poller = () -> {
+                    BotPoller p = new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics,
+                            TurnTracer.NONE, store, local);
                     metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                    return new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
-                            store, local);
+                    return p;
                 };
                 pollers.add(slots ? new BotSlot(bot.name(), store, metrics, poller) : poller.get());
             }

@@ -126,10 +126,10 @@ class StandbyProcessIT {
         Map<String, Double> out = new TreeMap<>();
         for (JsonNode b : body.get("bots")) {
             String bot = b.get("name").asText();
-            out.put(bot + " messages", (double) (b.get("messages").asLong() - b.get("invalidMessages").asLong()));
-            out.put(bot + " turns", b.get("turns").asDouble());
-            out.put(bot + " sessions", b.get("sessionsClosed").asDouble());
-            b.get("closedByContainment").fields().forEachRemaining(e ->
+            out.put(bot + " messages", b.get("countedMessages").asDouble());
+            out.put(bot + " turns", b.get("countedTurns").asDouble());
+            out.put(bot + " sessions", b.get("countedSessionsClosed").asDouble());
+            b.get("countedClosedByContainment").fields().forEachRemaining(e ->
                     out.put(bot + " sessions " + e.getKey(), e.getValue().asDouble()));
             out.put(bot + " conversations", b.get("conversations").asDouble());
         }
