@@ -1,6 +1,5 @@
 package dev.koreexporter.reliability;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -110,66 +108,10 @@ class FaultSuiteProcessIT {
         });
     }
 
-    /**
-     * Per bot, as a correct reader counts them (no developer traffic, README "How it reads Kore.ai"): messages,
-     * turns, closed sessions (and by containment), Agent AI conversations.
-     */
-    private Map<String, Double> truth() throws Exception {
-        JsonNode body = JSON.readTree(get(simPort, "/sim/truth").body());
-        Map<String, Double> out = new TreeMap<>();
-        for (JsonNode b : body.get("bots")) {
-            String bot = b.get("name").asText();
-            out.put(bot + " messages", b.get("countedMessages").asDouble());
-            out.put(bot + " turns", b.get("countedTurns").asDouble());
-            out.put(bot + " sessions", b.get("countedSessionsClosed").asDouble());
-            b.get("countedClosedByContainment").fields().forEachRemaining(e ->
-                    out.put(bot + " sessions " + e.getKey(), e.getValue().asDouble()));
-            out.put(bot + " conversations", b.get("conversations").asDouble());
-        }
-        return out;
-    }
-
-    /** The same counts from both runs' scrapes added up. */
-    private static Map<String, Double> exported(MetricsText first, MetricsText second) {
-        Map<String, Double> out = new TreeMap<>();
-        for (SimBot b : SimulatorOptions.DEMO_BOTS) {
-            String bot = b.name();
-            out.put(bot + " messages", both(first, second, "kore_messages_total", "bot", bot));
-            out.put(bot + " turns", both(first, second, "kore_turn_latency_seconds_count", "bot", bot));
-            out.put(bot + " sessions", both(first, second, "kore_sessions_total", "bot", bot));
-            for (String c : List.of("selfService", "dropOff", "agent")) {
-                double n = both(first, second, "kore_sessions_total", "bot", bot, "containment", c);
-                if (n > 0) {
-                    out.put(bot + " sessions " + c, n);
-                }
-            }
-            out.put(bot + " conversations", both(first, second, "kore_agentai_conversations_total", "bot", bot));
-        }
-        return out;
-    }
-
-    private static double both(MetricsText a, MetricsText b, String name, String... labels) {
-        return a.sum(name, labels) + b.sum(name, labels);
-    }
-
     private Path writeConfig(int exporterPort) throws IOException {
-        StringBuilder y = new StringBuilder()
-                .append("server:\n  port: ").append(exporterPort).append("\n  host: 127.0.0.1\n")
-                .append("kore:\n  base-url: http://127.0.0.1:").append(simPort).append("\n  timeout: 30s\n")
-                .append("poll:\n  interval: 1s\n  lookback: 20m\n  backfill: 2h\n")
-                .append("state:\n  dir: ").append(tmp.resolve("state")).append("\n")
-                .append("bots:\n");
-        for (SimBot b : SimulatorOptions.DEMO_BOTS) {
-            y.append("  - name: ").append(b.name()).append("\n    id: ").append(b.botId())
-                    .append("\n    client-id: ").append(b.clientId())
-                    .append("\n    client-secret: ").append(b.clientSecret()).append("\n");
-            if (b.accountId() != null) {
-                y.append("    account-id: \"").append(b.accountId()).append("\"\n");
-            }
-            y.append("    channels: [").append(String.join(", ", b.channels())).append("]\n");
-        }
         this.exporterPort = exporterPort;
-        return Files.writeString(tmp.resolve("config.yaml"), y.toString());
+        return Files.writeString(tmp.resolve("config.yaml"),
+                ProcessCounts.config(exporterPort, simPort, tmp.resolve("state"), SimulatorOptions.DEMO_BOTS));
     }
 
     private int exporterPort;
@@ -236,5 +178,13 @@ class FaultSuiteProcessIT {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    private Map<String, Double> truth() throws Exception {
+        return ProcessCounts.truth(JSON.readTree(get(simPort, "/sim/truth").body()));
+    }
+
+    private static Map<String, Double> exported(MetricsText first, MetricsText second) {
+        return ProcessCounts.exported(SimulatorOptions.DEMO_BOTS, first, second);
     }
 }
