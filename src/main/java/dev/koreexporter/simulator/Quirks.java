@@ -12,19 +12,21 @@ package dev.koreexporter.simulator;
  *                         ({@link SegmentDefect}); ground truth says what a correct reader observes
  * @param badSessionShare  closed sessions whose {@code end_time} is before their {@code start_time}
  * @param strictSecureForm getMessagesV2 without {@code includeSecureForm} is a 400, as the docs list it as required
+ * @param agentAiEverySession every session of a bot with an {@code account-id} has an Agent AI conversation (agent
+ *                         assist on every call), not only about 70 % of those handed to an agent
  */
 public record Quirks(double developerShare, double badSegmentShare, double badSessionShare,
-                     boolean strictSecureForm) {
+                     boolean strictSecureForm, boolean agentAiEverySession) {
     /**
      * Developer traffic in the default (demo) traffic: the exporter leaves it out (README, "How it reads
      * Kore.ai"), and the demo shows that in kore_exporter_records_excluded_total.
      */
     public static final double DEFAULT_DEVELOPER_SHARE = 0.05;
 
-    public static final Quirks DEFAULT = new Quirks(DEFAULT_DEVELOPER_SHARE, 0, 0, true);
+    public static final Quirks DEFAULT = new Quirks(DEFAULT_DEVELOPER_SHARE, 0, 0, true, false);
 
     /** Nothing unusual and nothing strict: the simulator of 0.2.0. */
-    public static final Quirks NONE = new Quirks(0, 0, 0, false);
+    public static final Quirks NONE = new Quirks(0, 0, 0, false, false);
 
     public Quirks {
         for (double share : new double[]{developerShare, badSegmentShare, badSessionShare}) {
@@ -35,19 +37,23 @@ public record Quirks(double developerShare, double badSegmentShare, double badSe
     }
 
     public Quirks withDeveloperShare(double v) {
-        return new Quirks(v, badSegmentShare, badSessionShare, strictSecureForm);
+        return new Quirks(v, badSegmentShare, badSessionShare, strictSecureForm, agentAiEverySession);
     }
 
     public Quirks withBadSegmentShare(double v) {
-        return new Quirks(developerShare, v, badSessionShare, strictSecureForm);
+        return new Quirks(developerShare, v, badSessionShare, strictSecureForm, agentAiEverySession);
     }
 
     public Quirks withBadSessionShare(double v) {
-        return new Quirks(developerShare, badSegmentShare, v, strictSecureForm);
+        return new Quirks(developerShare, badSegmentShare, v, strictSecureForm, agentAiEverySession);
     }
 
     public Quirks withStrictSecureForm(boolean v) {
-        return new Quirks(developerShare, badSegmentShare, badSessionShare, v);
+        return new Quirks(developerShare, badSegmentShare, badSessionShare, v, agentAiEverySession);
+    }
+
+    public Quirks withAgentAiEverySession(boolean v) {
+        return new Quirks(developerShare, badSegmentShare, badSessionShare, strictSecureForm, v);
     }
 
     /** Whether a record whose choice hash is {@code hash} is one of {@code share}. */

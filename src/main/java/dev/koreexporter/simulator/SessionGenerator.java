@@ -75,7 +75,9 @@ final class SessionGenerator {
         }
         s.messages = messages.toArray(SimMessage[]::new);
         applyQuirks(s);
-        if (containment == Containment.AGENT && bot.accountId() != null && rnd.nextDouble() < 0.7) {
+        // The last draw of this session's RNG: skipping it for every-session Agent AI changes no other record.
+        if (bot.accountId() != null
+                && (quirks.agentAiEverySession() || containment == Containment.AGENT && rnd.nextDouble() < 0.7)) {
             long last = s.messages[s.messages.length - 1].createdOn;
             long at = last + (end - last) / 2;
             s.conversation = new SimConversation(s, at, at + lateness(rnd));

@@ -12,25 +12,22 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * Performance benchmark: API cost, ingest throughput, footprint, scrape time, start-up time. Prints one table;
- * every figure with its target and the ratio measured in the same run. {@code --tiny} is a smoke run of a
- * few seconds (sizes too small for the figures to mean anything).
+ * Performance benchmark: capacity per bot, API budget and freshness (simulated clock), ingest throughput, scrape
+ * time, start-up time and footprint. Prints one table; every figure with its target and the ratio measured in the
+ * same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
  *
- * The API-cost day is 3 simulated hours by default (24 h take about 12 minutes here, mostly Agent AI paging);
- * {@code --day} runs the whole day.
- *
- * <pre>bin/benchmark [--tiny | --day] [--only api,ingest,scrape,startup,footprint]</pre>
+ * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint]</pre>
  */
 public final class Benchmark {
     /** The sections, in the order they run. */
-    public static final List<String> SECTIONS = List.of("api", "ingest", "scrape", "startup", "footprint");
+    public static final List<String> SECTIONS = List.of("capacity", "budget", "ingest", "scrape", "startup", "footprint");
 
     /**
      * @param tiny  smoke sizes
      * @param java  the java launcher for child JVMs
      * @param exporterLaunch how a child JVM runs the exporter: {@code -jar target/kore-exporter.jar} or a class path
      */
-    public record Options(boolean tiny, boolean fullDay, List<String> sections, Path java, List<String> exporterLaunch) {
+    public record Options(boolean tiny, List<String> sections, Path java, List<String> exporterLaunch) {
     }
 
     private Benchmark() {
@@ -38,21 +35,19 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean tiny = false;
-        boolean day = false;
         List<String> sections = SECTIONS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tiny" -> tiny = true;
-                case "--day" -> day = true;
                 case "--only" -> sections = List.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: Benchmark [--tiny | --day] [--only " + String.join(",", SECTIONS) + "]");
+                    System.err.println("usage: Benchmark [--tiny] [--only " + String.join(",", SECTIONS) + "]");
                     System.exit(2);
                 }
             }
         }
         quietLogs();
-        Options options = new Options(tiny, day, sections, javaLauncher(), exporterLaunch(tiny));
+        Options options = new Options(tiny, sections, javaLauncher(), exporterLaunch(tiny));
         List<Row> rows = run(options, System.out);
         print(rows, System.out);
     }
@@ -60,16 +55,13 @@ public final class Benchmark {
     /** Runs the chosen sections; progress goes to {@code log}. */
     public static List<Row> run(Options o, PrintStream log) throws Exception {
         List<Row> rows = new ArrayList<>();
+        List<TrafficRun.Result> runs = new ArrayList<>();
         for (String section : o.sections()) {
             long started = System.nanoTime();
             log.println("== " + section + " ...");
             rows.addAll(switch (section) {
-                case "api" -> o.tiny()
-                        ? ApiCostBench.run(new ApiCostBench.Scenario(Duration.ofMinutes(50), 1, 3, Duration.ofMinutes(25)),
-                                new ApiCostBench.Scenario(Duration.ofMinutes(5), 1, 3, Duration.ofMinutes(3)))
-                        : ApiCostBench.run(new ApiCostBench.Scenario(Duration.ofHours(o.fullDay() ? 24 : 3), 3, 3,
-                                        Duration.ofMinutes(30)),
-                                new ApiCostBench.Scenario(Duration.ofMinutes(40), 1, 30, Duration.ofMinutes(25)));
+                case "capacity" -> CapacityBench.capacity(o.tiny(), runs);
+                case "budget" -> CapacityBench.budget(o.tiny(), runs);
                 case "ingest" -> IngestBench.run(o.tiny());
                 case "scrape" -> ScrapeBench.run(o.tiny());
                 case "startup" -> ProcessBench.startup(o);
@@ -77,6 +69,9 @@ public final class Benchmark {
                 default -> throw new IllegalArgumentException("unknown section " + section);
             });
             log.printf(Locale.ROOT, "== %s done in %.1f s%n", section, (System.nanoTime() - started) / 1e9);
+        }
+        if (!runs.isEmpty()) {
+            rows.addAll(CapacityBench.limits(runs));
         }
         return rows;
     }

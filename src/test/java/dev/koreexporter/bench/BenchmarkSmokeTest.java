@@ -16,17 +16,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The benchmark's tiny mode runs end to end and prints every row with sane values (no timing assertions). */
 class BenchmarkSmokeTest {
     private static final List<String> ROWS = List.of(
-            "api.exporter", "api.naive", "api.ratio", "api.ratio.busy", "api.ratio.noaa", "api.cycle", "api.cycle.max",
-            "api.cycle.busy.mean", "api.cycle.busy", "api.minute", "api.hour", "api.throttled",
+            "capacity.8.bound", "capacity.8", "capacity.8.ratio", "capacity.2.bound", "capacity.2", "capacity.2.ratio",
+            "capacity.aa.8.bound", "capacity.aa.8", "capacity.aa.8.ratio",
+            "capacity.aa.2.bound", "capacity.aa.2", "capacity.aa.2.ratio",
+            "budget.1", "budget.10", "budget.100",
+            "fresh.10.ontime.p50", "fresh.10.ontime.p99", "fresh.10.late.p50", "fresh.10.late.p99",
+            "fresh.100.ontime.p50", "fresh.100.ontime.p99", "fresh.100.late.p50", "fresh.100.late.p99",
             "ingest.parse", "ingest.full", "ingest.ratio", "ingest.traced", "ingest.tracing", "ingest.file",
             "scrape.series", "scrape.p50", "scrape.p99",
             "startup.plain",
-            "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth");
+            "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth",
+            "api.minute", "api.hour", "api.throttled");
 
     @Test
     void tinyRunPrintsEveryRowWithSaneValues() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Benchmark.Options options = new Benchmark.Options(true, false, Benchmark.SECTIONS, Benchmark.javaLauncher(),
+        Benchmark.Options options = new Benchmark.Options(true, Benchmark.SECTIONS, Benchmark.javaLauncher(),
                 Benchmark.exporterLaunch(true));
         List<Row> rows = Benchmark.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
         assertEquals(ROWS, rows.stream().map(Row::id).toList());
@@ -36,11 +41,17 @@ class BenchmarkSmokeTest {
             assertTrue(Double.isFinite(r.value()), r.id() + " = " + r.value());
             assertTrue(r.label().length() > 5 && !r.unit().isBlank(), r.id());
         }
-        // The simulator counted requests on both sides, and the client never exceeded Kore.ai's limits.
-        assertTrue(byId.get("api.exporter").value() > 0 && byId.get("api.naive").value() > 0);
-        assertEquals(byId.get("api.exporter").value() / byId.get("api.naive").value(), byId.get("api.ratio").value(), 1e-9);
+        // The simulator counted requests, the client never exceeded Kore.ai's limits, and the runs were exact.
+        for (String id : List.of("capacity.8", "capacity.2", "capacity.aa.8", "capacity.aa.2")) {
+            assertTrue(byId.get(id).value() > 0, id + ": the tiny run kept up");
+            assertTrue(byId.get(id + ".bound").value() > byId.get(id).value(), id + ": the bound is the busy rate");
+        }
+        assertTrue(byId.get("capacity.aa.8.bound").value() < byId.get("capacity.8.bound").value(),
+                "Agent AI pages of 20 cost capacity");
+        assertTrue(byId.get("capacity.2.bound").value() > byId.get("capacity.8.bound").value(),
+                "rarer sweeps leave room for more traffic");
+        assertTrue(byId.get("budget.1").value() > 0 && byId.get("budget.10").value() >= byId.get("budget.1").value());
         assertTrue(byId.get("api.minute").value() <= 60 && byId.get("api.hour").value() <= 1800);
-        assertTrue(byId.get("api.cycle.max").value() >= byId.get("api.cycle").value());
         assertEquals(0, byId.get("api.throttled").value());
         // Work was done and measured: rates positive, the parse-only baseline is the faster one.
         for (String id : List.of("ingest.parse", "ingest.full", "ingest.traced", "ingest.file", "scrape.p50")) {

@@ -222,6 +222,31 @@ class SimulatorQuirksTest {
     }
 
     @Test
+    void agentAiEverySessionGivesEachSessionOfAnAccountBotOneConversationAndChangesNothingElse() {
+        try (KoreSimulator every = KoreSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withAgentAiEverySession(true)));
+             KoreSimulator usual = KoreSimulator.start(BASE)) {
+            GroundTruth e = every.groundTruth();
+            GroundTruth u = usual.groundTruth();
+            Map<String, Long> perSession = e.conversations(billing.botId()).stream()
+                    .collect(Collectors.groupingBy(TruthConversation::sessionId, Collectors.counting()));
+            long started = e.sessions(billing.botId()).size();
+            long ended = e.sessions(billing.botId()).stream().filter(s -> s.session().closed()).count();
+            assertTrue(perSession.values().stream().allMatch(n -> n == 1), "one conversation per session");
+            assertTrue(perSession.size() >= ended && perSession.size() <= started,
+                    perSession.size() + " conversations for " + ended + " closed of " + started + " sessions");
+            assertTrue(u.conversations(billing.botId()).size() < ended / 2, "usually only some agent transfers have one");
+            for (SimBot bot : every.bots()) {
+                assertEquals(u.sessions(bot.botId()).stream().map(TruthSession::session).toList(),
+                        e.sessions(bot.botId()).stream().map(TruthSession::session).toList(), bot.name());
+                assertEquals(u.messages(bot.botId()).stream().map(m -> m.message().id()).toList(),
+                        e.messages(bot.botId()).stream().map(m -> m.message().id()).toList(), bot.name());
+            }
+            SimBot web = every.options().bot("web-chat");
+            assertTrue(e.conversations(web.botId()).isEmpty(), "a bot without an account id has no Agent AI");
+        }
+    }
+
+    @Test
     void sharesOutsideZeroToOneAreRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Quirks.NONE.withDeveloperShare(1.5));
