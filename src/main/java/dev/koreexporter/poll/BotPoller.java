@@ -78,6 +78,15 @@ public final class BotPoller implements BotGauges, Poller {
         this.lookback = poll.lookback();
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
+        // The previous run's last sweeps: a first read reaches back a lookback before them, or what landed late
+        // after them would never be read (README, "How it reads Kore.ai"). What they held is not known, so each
+        // stream's first read is a sweep, as without a checkpoint.
+        for (Stream s : this.streams) {
+            Instant end = state.lastSweepEnd(s.key());
+            if (end != null) {
+                history.put(s.key(), new History(new SweepPlanner.Sweep(clock.instant(), end, 0), null));
+            }
+        }
         this.counter = new RecordCounter(bot, metrics, tracer, state, clock, includeDeveloper);
         this.status = new PollerStatus(bot.name(), clock, state.oldestWatermark());
         metrics.register(this);
@@ -187,6 +196,9 @@ public final class BotPoller implements BotGauges, Poller {
                 : last.lastSweep(), read.followUps() ? end : last.lastFollowUp());
         history.put(stream.key(), next);
         counter.locked(() -> {
+            if (read.sweep()) {
+                state.swept(stream.key(), next.lastSweep().end());
+            }
             Instant keepFrom = stream instanceof MessageStream ? messageIdsFrom() : planner.keepIdsFrom(next.lastSweep());
             state.completed(stream.key(), end, keepFrom);
             return null;

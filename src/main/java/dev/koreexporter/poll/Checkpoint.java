@@ -9,6 +9,12 @@ import java.util.Map;
  * inside the lookback horizon, the active sessions being followed (id to start) and the recently closed
  * sessions behind kore_containment_ratio. Counted ids are kept as hash/time pairs per stream
  * ({@code seenHashes}, since version 2); {@code seen} (id to time) is still read from version 1 files.
+ *
+ * <p>The end of each stream's last sweep (stream key to time; see {@link SweepPlanner}) is kept in {@code seen}
+ * under the key {@link #SWEEP_ENDS}, not in a field of its own: 0.2.0 rejects unknown fields and would start
+ * afresh, while it reads this entry as the ids of a stream it does not have and writes it back hashed in
+ * {@code seenHashes}, where it is ignored (README, "How it reads Kore.ai": 0.2.0 and 0.3.0 read each other's
+ * checkpoints). Files without it are read as before.
  */
 public record Checkpoint(int version,
                          String botId,
@@ -19,6 +25,8 @@ public record Checkpoint(int version,
                          List<ContainmentWindow.Entry> closedSessions,
                          Map<String, long[]> seenHashes) {
     static final int VERSION = 2;
+    /** Not a stream key: those are {@code sessions}, {@code conversations} and {@code messages:<channel>}. */
+    static final String SWEEP_ENDS = "sweepEnds";
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);

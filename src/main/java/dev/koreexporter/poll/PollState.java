@@ -29,6 +29,7 @@ final class PollState {
     private final CheckpointStore store;
     private final Instant floor;
     private final Map<String, Instant> watermarks = new HashMap<>();
+    private final Map<String, Instant> sweepEnds = new HashMap<>();
     private final Map<String, SeenIds> seen = new HashMap<>();
     private final Map<String, Long> active = new HashMap<>();
     private final ContainmentWindow containment;
@@ -68,8 +69,18 @@ final class PollState {
         PollState s = new PollState(bot.id(), store, Instant.ofEpochMilli(cp.floor()),
                 new ContainmentWindow(containmentWindow, cp.closedSessions()));
         cp.watermarks().forEach((k, v) -> s.watermarks.put(k, Instant.ofEpochMilli(v)));
-        cp.seen().forEach((k, v) -> s.seen.put(k, SeenIds.ofIds(v)));
-        cp.seenHashes().forEach((k, v) -> s.seen.put(k, SeenIds.ofPairs(v)));
+        cp.seen().forEach((k, v) -> {
+            if (k.equals(Checkpoint.SWEEP_ENDS)) {
+                v.forEach((key, end) -> s.sweepEnds.put(key, Instant.ofEpochMilli(end)));
+            } else {
+                s.seen.put(k, SeenIds.ofIds(v));
+            }
+        });
+        cp.seenHashes().forEach((k, v) -> {
+            if (!k.equals(Checkpoint.SWEEP_ENDS)) { // 0.2.0 writes the entry back hashed: nothing to use
+                s.seen.put(k, SeenIds.ofPairs(v));
+            }
+        });
         s.active.putAll(cp.activeSessions());
         s.updateOldest();
         LOG.info("bot=" + bot.name() + " resumed from checkpoint, watermark " + s.oldestWatermark);
@@ -79,6 +90,16 @@ final class PollState {
     /** End of the last window a stream read completely (the backfill floor before its first). */
     Instant watermark(String key) {
         return watermarks.getOrDefault(key, floor);
+    }
+
+    /** End of the stream's last sweep (of its whole lookback); null when none is known. */
+    Instant lastSweepEnd(String key) {
+        return sweepEnds.get(key);
+    }
+
+    /** The stream has swept its lookback up to {@code end}: after a restart its first read reaches back from there. */
+    void swept(String key, Instant end) {
+        sweepEnds.put(key, end);
     }
 
     /** The stream has read everything up to {@code end}; ids older than {@code keepFrom} will not be read again. */
@@ -187,8 +208,10 @@ final class PollState {
         watermarks.forEach((k, v) -> wms.put(k, v.toEpochMilli()));
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
-        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms, Map.of(), active,
-                containment.snapshot(), ids);
+        Map<String, Long> ends = new HashMap<>();
+        sweepEnds.forEach((k, v) -> ends.put(k, v.toEpochMilli()));
+        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms,
+                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), active, containment.snapshot(), ids);
         try {
             store.save(botName, cp);
             countedSinceCheckpoint = 0;

@@ -34,6 +34,7 @@ final class IngestHarness implements AutoCloseable {
     final Path stateDir;
     final List<ExporterConfig.Bot> bots;
     final ReadOptions options;
+    final ExporterConfig.Poll poll;
     private final List<Run> runs = new ArrayList<>();
 
     IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots) {
@@ -42,6 +43,12 @@ final class IngestHarness implements AutoCloseable {
 
     IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
                   ReadOptions options) {
+        this(clock, sim, stateDir, bots, options, POLL);
+    }
+
+    IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
+                  ReadOptions options, ExporterConfig.Poll poll) {
+        this.poll = poll;
         this.clock = clock;
         this.sim = sim;
         this.stateDir = stateDir;
@@ -69,7 +76,7 @@ final class IngestHarness implements AutoCloseable {
                 KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()));
                 clients.add(client);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                pollers.add(new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
+                pollers.add(new BotPoller(bot, poll, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,
                         store, clock));
             }
         }
@@ -81,7 +88,7 @@ final class IngestHarness implements AutoCloseable {
         /** Cycles every bot once per interval until the clock reaches {@code end}. */
         void cyclesUntil(Instant end) {
             while (clock.instant().isBefore(end)) {
-                clock.advance(INTERVAL);
+                clock.advance(poll.interval());
                 pollers.forEach(BotPoller::runCycle);
             }
         }

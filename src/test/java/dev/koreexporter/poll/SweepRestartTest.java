@@ -1,0 +1,139 @@
+package dev.koreexporter.poll;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Secret;
+import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.tracing.TurnTracer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A busy stream sweeps its lookback only every {@code poll.sweep-interval}, so its last sweep ends before its
+ * watermark: the checkpoint keeps that end, and the first read after a restart reaches back a lookback before
+ * it (README, "How it reads Kore.ai"), in a file 0.2.0 still reads.
+ */
+class SweepRestartTest {
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
+            new Secret("s".repeat(40)), "acc-1", List.of("korevg"));
+    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofSeconds(30),
+            Duration.ofMinutes(20), Duration.ofHours(1));
+
+    @TempDir
+    Path stateDir;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private final FakeKoreApi api = new FakeKoreApi(clock, 3);
+
+    /** The record shape 0.2.0 reads, with Jackson's default: a field it does not know fails the whole file. */
+    record Checkpoint020(int version, String botId, long floor, Map<String, Long> watermarks,
+                         Map<String, Map<String, Long>> seen, Map<String, Long> activeSessions,
+                         List<ContainmentWindow.Entry> closedSessions, Map<String, long[]> seenHashes) {
+    }
+
+    private final class Run {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api,
+                new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
+                new FileCheckpointStore(stateDir), clock);
+        final int windowsBefore = api.conversationWindows.size();
+
+        void cyclesUntil(Instant end) {
+            while (clock.instant().isBefore(end)) {
+                clock.advance(POLL.interval());
+                poller.runCycle();
+            }
+        }
+
+        double counted() {
+            return MetricsText.of(registry).sum("kore_agentai_conversations_total");
+        }
+
+        List<TimeWindow> windows() {
+            return api.conversationWindows.subList(windowsBefore, api.conversationWindows.size());
+        }
+    }
+
+    /** 6 Agent AI conversations a minute over [T0 - 50 min, T0 + 10 min), each landing up to 15 min late. */
+    private void busyTraffic() {
+        Random r = new Random(7);
+        Instant from = T0.minus(Duration.ofMinutes(50));
+        for (int i = 0; i < 6 * 60; i++) {
+            Instant at = from.plusMillis(i * 10_000L);
+            api.conversations.add(new FakeKoreApi.Visible<>(new AgentAiConversation("c-" + i, "voice", "chat", at),
+                    at.plusSeconds(r.nextInt(15 * 60))));
+        }
+    }
+
+    @Test
+    void aRecordLandingLateAfterTheLastSweepIsCountedOnceAfterAGracefulRestart() {
+        busyTraffic();
+        Run first = new Run();
+        first.cyclesUntil(T0.plus(Duration.ofMinutes(5)));
+        first.poller.stopAndCheckpoint();
+        Instant watermark = clock.instant();
+        Instant sweepEnd = first.windows().stream()
+                .filter(w -> Duration.between(w.from(), w.to()).compareTo(POLL.lookback()) >= 0)
+                .map(TimeWindow::to).max(Instant::compareTo).orElseThrow();
+        assertTrue(sweepEnd.isBefore(watermark.minus(POLL.interval())), "busy: the last sweep ended at " + sweepEnd);
+        // Timed after the last sweep's lookback began, before the watermark's did; it landed 1 s after that
+        // sweep, 19.5 min late, and only the next sweep can read it.
+        Instant at = sweepEnd.minus(POLL.lookback()).plus(POLL.interval());
+        api.conversations.add(new FakeKoreApi.Visible<>(new AgentAiConversation("late", "voice", "chat", at),
+                sweepEnd.plusSeconds(1)));
+
+        Run second = new Run();
+        second.cyclesUntil(T0.plus(Duration.ofMinutes(40)));
+
+        assertEquals(api.conversations.size(), first.counted() + second.counted(), "each counted exactly once");
+        assertEquals(sweepEnd.minus(POLL.lookback()), second.windows().getFirst().from(),
+                "the first read after the restart reaches back a lookback before the last sweep's end");
+    }
+
+    @Test
+    void theCheckpointStaysReadableBy020AndA020WriteBackIsReadAsNoSweep() throws Exception {
+        busyTraffic();
+        Run first = new Run();
+        first.cyclesUntil(T0.plus(Duration.ofMinutes(5)));
+        first.poller.stopAndCheckpoint();
+        int ids = first.poller.seenIds();
+        Path file = stateDir.resolve("billing.checkpoint.json");
+
+        Checkpoint020 old = new ObjectMapper().readValue(Files.readAllBytes(file), Checkpoint020.class);
+        Map<String, Long> sweepEnds = old.seen().get(Checkpoint.SWEEP_ENDS);
+        assertTrue(sweepEnds.get(ConversationStream.KEY) < old.watermarks().get(ConversationStream.KEY),
+                "the busy stream's sweep end is kept, behind its watermark: " + old);
+
+        // What 0.2.0 writes back: the entry read as ids of a stream it does not have, hashed in seenHashes.
+        Checkpoint cp = new FileCheckpointStore(stateDir).load("billing").orElseThrow();
+        Map<String, long[]> hashes = new HashMap<>(cp.seenHashes());
+        hashes.put(Checkpoint.SWEEP_ENDS, SeenIds.ofIds(sweepEnds).pairs());
+        new FileCheckpointStore(stateDir).save("billing", new Checkpoint(cp.version(), cp.botId(), cp.floor(),
+                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes));
+
+        Run second = new Run();
+        assertEquals(ids, second.poller.seenIds(), "no ids of a stream that does not exist");
+        second.cyclesUntil(clock.instant().plus(POLL.interval()));
+        Instant watermark = Instant.ofEpochMilli(cp.watermarks().get(ConversationStream.KEY));
+        assertEquals(watermark.minus(POLL.lookback()), second.windows().getFirst().from(),
+                "without a sweep end, from a lookback before the watermark, as before");
+    }
+}
