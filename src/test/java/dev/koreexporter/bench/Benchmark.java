@@ -12,18 +12,19 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * Performance benchmark: API cost, ingest throughput, footprint, scrape time, start-up time. Prints one table;
+ * Performance benchmark: API cost, ingest throughput, footprint, scrape time, start-up time, 100 bots on one
+ * replica. Prints one table;
  * every figure with its target and the ratio measured in the same run. {@code --tiny} is a smoke run of a
  * few seconds (sizes too small for the figures to mean anything).
  *
  * The API-cost day is 3 simulated hours by default (24 h take about 12 minutes here, mostly Agent AI paging);
  * {@code --day} runs the whole day.
  *
- * <pre>bin/benchmark [--tiny | --day] [--only api,ingest,scrape,startup,footprint]</pre>
+ * <pre>bin/benchmark [--tiny | --day] [--only api,ingest,scrape,startup,footprint,scale]</pre>
  */
 public final class Benchmark {
     /** The sections, in the order they run. */
-    public static final List<String> SECTIONS = List.of("api", "ingest", "scrape", "startup", "footprint");
+    public static final List<String> SECTIONS = List.of("api", "ingest", "scrape", "startup", "footprint", "scale");
 
     /**
      * @param tiny  smoke sizes
@@ -74,6 +75,7 @@ public final class Benchmark {
                 case "scrape" -> ScrapeBench.run(o.tiny());
                 case "startup" -> ProcessBench.startup(o);
                 case "footprint" -> ProcessBench.footprint(o);
+                case "scale" -> ScaleBench.run(o);
                 default -> throw new IllegalArgumentException("unknown section " + section);
             });
             log.printf(Locale.ROOT, "== %s done in %.1f s%n", section, (System.nanoTime() - started) / 1e9);
