@@ -13,14 +13,14 @@ import java.util.logging.Logger;
 
 /**
  * Performance benchmark: capacity per bot, API budget and freshness (simulated clock), ingest throughput, scrape
- * time, start-up time and footprint. Prints one table; every figure with its target and the ratio measured in the
+ * time, start-up time, footprint and 100 bots on one replica. Prints one table; every figure with its target and the ratio measured in the
  * same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
  *
- * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint]</pre>
+ * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint,scale]</pre>
  */
 public final class Benchmark {
     /** The sections, in the order they run. */
-    public static final List<String> SECTIONS = List.of("capacity", "budget", "ingest", "scrape", "startup", "footprint");
+    public static final List<String> SECTIONS = List.of("capacity", "budget", "ingest", "scrape", "startup", "footprint", "scale");
 
     /**
      * @param tiny  smoke sizes
@@ -66,6 +66,7 @@ public final class Benchmark {
                 case "scrape" -> ScrapeBench.run(o.tiny());
                 case "startup" -> ProcessBench.startup(o);
                 case "footprint" -> ProcessBench.footprint(o);
+                case "scale" -> ScaleBench.run(o);
                 default -> throw new IllegalArgumentException("unknown section " + section);
             });
             log.printf(Locale.ROOT, "== %s done in %.1f s%n", section, (System.nanoTime() - started) / 1e9);

@@ -26,6 +26,8 @@ class BenchmarkSmokeTest {
             "scrape.series", "scrape.p50", "scrape.p99",
             "startup.plain",
             "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth",
+            "scale.bots", "scale.rss", "scale.rss.peak", "scale.cpu", "scale.cpu.warmup", "scale.metrics.bytes",
+            "scale.metrics.series", "scale.scrape.p50", "scale.scrape.p99", "scale.scrape.failed",
             "api.minute", "api.hour", "api.throttled");
 
     @Test
@@ -65,6 +67,13 @@ class BenchmarkSmokeTest {
         assertTrue(rss > 20 && rss < 2048, "RSS " + rss + " MiB");
         assertTrue(byId.get("footprint.heap").value() > 0 && byId.get("footprint.heap").value() <= 64,
                 "heap within -Xmx64m");
+        // Every bot was polled and exported; the exporter worked and its scrapes were timed.
+        assertTrue(byId.get("scale.rss.peak").value() >= byId.get("scale.rss").value());
+        assertTrue(byId.get("scale.cpu").value() > 0 && byId.get("scale.cpu.warmup").value() > 0);
+        assertTrue(byId.get("scale.metrics.series").value() > 100 * byId.get("scale.bots").value(),
+                "series " + byId.get("scale.metrics.series").value());
+        assertTrue(byId.get("scale.scrape.p99").value() >= byId.get("scale.scrape.p50").value());
+        assertEquals(0, byId.get("scale.scrape.failed").value());
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         Benchmark.print(rows, new PrintStream(table, true, StandardCharsets.UTF_8));

@@ -119,8 +119,8 @@ final class ProcessBench {
         }
     }
 
-    /** One exporter JVM with its own config, state dir and port. */
-    private record Exporter(Process process, int port, long startedNanos) {
+    /** One exporter JVM with its own config, state dir and port (also used by {@link ScaleBench}). */
+    record Exporter(Process process, int port, long startedNanos) {
         static Exporter start(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags) throws IOException {
             Files.createDirectories(dir);
             int port = freePort();
@@ -174,6 +174,11 @@ final class ProcessBench {
             throw new IllegalStateException("no VmRSS for " + process.pid());
         }
 
+        /** utime + stime so far, in seconds (on Linux the JDK reads both from {@code /proc/<pid>/stat}). */
+        double cpuSeconds() {
+            return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+        }
+
         /** Sum of jvm_memory_used_bytes{area="heap"} from the exporter's own /metrics. */
         double heapMiB() throws Exception {
             String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -190,7 +195,8 @@ final class ProcessBench {
         }
     }
 
-    private static String config(KoreSimulator sim, int port, Path state) {
+    /** A config polling every bot of {@code sim} every 30 s (also used by {@link ScaleBench}). */
+    static String config(KoreSimulator sim, int port, Path state) {
         StringBuilder y = new StringBuilder();
         y.append("server:\n  port: ").append(port).append("\n  host: 127.0.0.1\n");
         y.append("kore:\n  base-url: ").append(sim.baseUrl()).append('\n');
