@@ -21,7 +21,8 @@ class BenchmarkSmokeTest {
             "ingest.parse", "ingest.full", "ingest.ratio", "ingest.traced", "ingest.tracing", "ingest.file",
             "scrape.series", "scrape.p50", "scrape.p99",
             "startup.plain",
-            "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth");
+            "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth",
+            "footprint.threads");
 
     @Test
     void tinyRunPrintsEveryRowWithSaneValues() throws Exception {
