@@ -26,6 +26,7 @@ class BenchmarkSmokeTest {
             "scrape.series", "scrape.p50", "scrape.p99",
             "startup.plain",
             "footprint.load", "footprint.rss", "footprint.rss.peak", "footprint.heap", "footprint.growth",
+            "footprint.threads",
             "scale.bots", "scale.rss", "scale.rss.peak", "scale.cpu", "scale.cpu.warmup", "scale.metrics.bytes",
             "scale.metrics.series", "scale.scrape.p50", "scale.scrape.p99", "scale.scrape.failed",
             "api.minute", "api.hour", "api.throttled");

@@ -65,7 +65,7 @@ final class CapacityBench {
         for (int i = 0; i < multiples.size(); i++) {
             double rate = tiny ? Math.min(bound, 3) : Math.floor(bound * multiples.get(i));
             TrafficRun.Result r = TrafficRun.run(tiny
-                    ? new TrafficRun.Setup(rate, agentAi, sweep, Duration.ofMinutes(30), Duration.ofMinutes(10))
+                    ? new TrafficRun.Setup(rate, agentAi, sweep, Duration.ofMinutes(45), Duration.ofMinutes(10))
                     : new TrafficRun.Setup(rate, agentAi, sweep, LENGTH, WARM_UP));
             synchronized (all) {
                 all.add(r);
@@ -118,7 +118,7 @@ final class CapacityBench {
         List<Callable<TrafficRun.Result>> runs = new ArrayList<>();
         for (int rate : rates) {
             runs.add(() -> TrafficRun.run(tiny
-                    ? new TrafficRun.Setup(Math.min(rate, 10), false, sweep, Duration.ofMinutes(30), Duration.ofMinutes(10))
+                    ? new TrafficRun.Setup(Math.min(rate, 10), false, sweep, Duration.ofMinutes(45), Duration.ofMinutes(10))
                     : new TrafficRun.Setup(rate, false, sweep, LENGTH, WARM_UP)));
         }
         List<TrafficRun.Result> results = inParallel(runs);

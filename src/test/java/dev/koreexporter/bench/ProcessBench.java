@@ -70,11 +70,13 @@ final class ProcessBench {
                 List<Double> rssAfterWarmUp = new ArrayList<>();
                 double maxRss = 0;
                 double maxHeap = 0;
+                int maxThreads = 0;
                 while (System.nanoTime() - start < length.toNanos()) {
                     Thread.sleep(1000);
                     double rss = exporter.rssMiB();
                     maxRss = Math.max(maxRss, rss);
                     maxHeap = Math.max(maxHeap, exporter.heapMiB());
+                    maxThreads = Math.max(maxThreads, exporter.threads());
                     if (System.nanoTime() - start >= warmUp.toNanos()) {
                         rssAfterWarmUp.add(rss);
                     }
@@ -87,11 +89,12 @@ final class ProcessBench {
                         Row.info("footprint.load", "footprint: simulated load, turns/h per bot (3 bots)", turnsPerHour,
                                 "turns/h"),
                         Row.atMost("footprint.rss", "footprint: RSS after warm-up, max (recommended flags)",
-                                Arrays.stream(steady).max().orElse(maxRss), "MiB", 128),
+                                Arrays.stream(steady).max().orElse(maxRss), "MiB", 112),
                         Row.info("footprint.rss.peak", "footprint: RSS peak incl. first backfill", maxRss, "MiB"),
                         Row.info("footprint.heap", "footprint: heap used, max sampled", maxHeap, "MiB"),
                         Row.info("footprint.growth", "footprint: RSS growth after warm-up (" + steady.length + " s)",
-                                growth, "MiB"));
+                                growth, "MiB"),
+                        Row.info("footprint.threads", "footprint: JVM threads, max sampled", maxThreads, "threads"));
             } finally {
                 exporter.stop();
             }
@@ -177,6 +180,15 @@ final class ProcessBench {
         /** utime + stime so far, in seconds (on Linux the JDK reads both from {@code /proc/<pid>/stat}). */
         double cpuSeconds() {
             return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+        }
+
+        int threads() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new IllegalStateException("no Threads for " + process.pid());
         }
 
         /** Sum of jvm_memory_used_bytes{area="heap"} from the exporter's own /metrics. */
