@@ -70,7 +70,8 @@ class BenchmarkSmokeTest {
                 "heap within -Xmx64m");
         // Every bot was polled and exported; the exporter worked and its scrapes were timed.
         assertTrue(byId.get("scale.rss.peak").value() >= byId.get("scale.rss").value());
-        assertTrue(byId.get("scale.cpu").value() > 0 && byId.get("scale.cpu.warmup").value() > 0);
+        // Steady CPU over the tiny run's 5 s of an idle exporter can round to 0 clock ticks; start-up cannot.
+        assertTrue(byId.get("scale.cpu").value() >= 0 && byId.get("scale.cpu.warmup").value() > 0);
         assertTrue(byId.get("scale.metrics.series").value() > 100 * byId.get("scale.bots").value(),
                 "series " + byId.get("scale.metrics.series").value());
         assertTrue(byId.get("scale.scrape.p99").value() >= byId.get("scale.scrape.p50").value());
