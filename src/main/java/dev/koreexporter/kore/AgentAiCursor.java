@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * oldest first (the docs' sample) and records are never removed, so if page p was full and its last record
  * older than a window's start, at least p pages' worth of records older than that start still precede every
  * record of the window: a read for that window may begin at page p + 1. Late records change nothing here: they
- * only push records on to later pages (read again, not lost), so order is checked only between pages of one pass.
+ * only push records on to later pages (read again, not lost), which is why the order check between pages
+ * compares their first records.
  * If a listing is ever seen out of order, every read starts at page 1 again (the safe, costly way).
  * Pages are remembered by the range's first day: a range that runs on past midnight lists the same records
  * first, so the same leading pages can be skipped.
@@ -30,10 +31,10 @@ final class AgentAiCursor {
     /** Per first day of a range: start time of the last record of each full page read, page 1 first. */
     private final Map<LocalDate, List<Instant>> lastOfPage = new HashMap<>();
     private boolean ordered = true;
-    /** The page read last (its range's first day, number and last record's time), to check the next one against. */
+    /** The page observed last: its range's first day, its number and its first record's start time. */
     private LocalDate passDay;
     private int passPage;
-    private Instant passLast;
+    private Instant passFirst;
 
     AgentAiCursor(String botName) {
         this.botName = botName;
@@ -51,9 +52,13 @@ final class AgentAiCursor {
 
     /** Remembers one page of {@code range} as read. */
     void observe(DayRange range, int page, Page<AgentAiConversation> read, boolean more) {
-        // The page before's last record must not be newer than this page's first, when both were read in this pass:
-        // one remembered from an earlier pass may since have moved to this page, pushed on by late records.
-        Instant previous = range.from().equals(passDay) && page == passPage + 1 ? passLast : null;
+        // Records must be in start-time order within a page, and a page must not start before the page read just
+        // before it started. Not before it ended: records landing late between two requests (a long sweep waits
+        // for the rate limit) push that page's last records on to this one.
+        Instant previous = range.from().equals(passDay) && page == passPage + 1 ? passFirst : null;
+        passDay = range.from();
+        passPage = page;
+        passFirst = read.records().isEmpty() ? null : read.records().getFirst().startTime();
         for (AgentAiConversation c : read.records()) {
             if (previous != null && c.startTime().isBefore(previous) && ordered) {
                 ordered = false;
@@ -63,9 +68,6 @@ final class AgentAiCursor {
             }
             previous = c.startTime();
         }
-        passDay = range.from();
-        passPage = page;
-        passLast = previous;
         if (!ordered) {
             return;
         }

@@ -54,15 +54,16 @@ class AgentAiCursorTest {
     }
 
     @Test
-    void aListingOutOfOrderWithinOnePassStartsEveryReadAtPageOne() {
+    void aPageOutOfStartTimeOrderStartsEveryReadAtPageOne() {
         AgentAiCursor cursor = new AgentAiCursor("bot");
-        cursor.observe(RANGE, 1, page(minutes(10, 30)), true);
-        cursor.observe(RANGE, 2, page(minutes(0, 20)), true);
-        assertEquals(1, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)));
+        cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
+        // Late records landed between the two requests: page 2 starts before page 1 ended. Still in order.
+        cursor.observe(RANGE, 2, page(minutes(17, 37)), true);
+        assertEquals(3, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)));
 
-        AgentAiCursor unordered = new AgentAiCursor("bot");
-        unordered.observe(RANGE, 1, page(5, 4, 3), false);
-        unordered.observe(RANGE, 1, page(minutes(0, 20)), true);
-        assertEquals(1, unordered.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)), "stays unordered");
+        cursor.observe(RANGE, 3, page(40, 39, 41), false);
+        assertEquals(1, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)), "a page out of order: from page 1");
+        cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
+        assertEquals(1, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)), "and from then on");
     }
 }
