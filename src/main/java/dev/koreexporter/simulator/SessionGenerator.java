@@ -75,7 +75,7 @@ final class SessionGenerator {
         }
         s.messages = messages.toArray(SimMessage[]::new);
         applyQuirks(s);
-        // The last draw of this session's RNG: skipping it for every-session Agent AI changes no other record.
+        // Drawn last from this session's own RNG: skipping the draw for every-session Agent AI changes no other record.
         if (bot.accountId() != null
                 && (quirks.agentAiEverySession() || containment == Containment.AGENT && rnd.nextDouble() < 0.7)) {
             long last = s.messages[s.messages.length - 1].createdOn;

@@ -12,8 +12,6 @@ import dev.koreexporter.simulator.Quirks;
 import dev.koreexporter.simulator.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
 import dev.koreexporter.testing.MemoryCheckpointStore;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.SpanRef;
@@ -167,39 +165,29 @@ final class TrafficRun {
         if (recorder.duplicates > 0) {
             problems.add(recorder.duplicates + " records counted twice");
         }
-        Map<String, Instant> messages = new HashMap<>(recorder.messages);
+        // Messages are read by createdOn; sessions listed by start_time and counted once they show closed.
+        List<Truth> truth = new ArrayList<>();
+        sim.groundTruth().messages(bot.botId()).forEach(m -> truth.add(new Truth(m.message().id(), m.counted(false),
+                m.message().createdOn(), m.visibleAt())));
+        sim.groundTruth().sessions(bot.botId()).forEach(t -> truth.add(new Truth(t.session().id(),
+                t.session().closed() && t.counted(false), t.session().start(), t.visibleClosedAt())));
+        Map<String, Instant> counted = new HashMap<>(recorder.messages);
+        counted.putAll(recorder.sessions);
         long missing = 0;
-        for (TruthMessage m : sim.groundTruth().messages(bot.botId())) {
-            Instant counted = messages.remove(m.message().id());
-            if (!m.counted(false)) {
-                if (counted != null) {
-                    problems.add("counted a message a correct reader leaves out: " + m.message().id());
+        for (Truth t : truth) {
+            Instant at = counted.remove(t.id());
+            if (!t.countable()) {
+                if (at != null) {
+                    problems.add("counted a record a correct reader leaves out: " + t.id());
                 }
-                continue;
+            } else if (at == null) {
+                missing += t.visible().isAfter(settled) ? 0 : 1;
+            } else {
+                freshness(t.time(), t.visible(), at, steadyFrom, settled, onTime, late);
             }
-            if (counted == null) {
-                missing += m.visibleAt().isAfter(settled) ? 0 : 1;
-                continue;
-            }
-            freshness(m.message().createdOn(), m.visibleAt(), counted, steadyFrom, settled, onTime, late);
         }
-        Map<String, Instant> sessions = new HashMap<>(recorder.sessions);
-        for (TruthSession t : sim.groundTruth().sessions(bot.botId())) {
-            Instant counted = sessions.remove(t.session().id());
-            if (!t.session().closed() || !t.counted(false)) {
-                if (counted != null) {
-                    problems.add("counted a session a correct reader leaves out: " + t.session().id());
-                }
-                continue;
-            }
-            if (counted == null) {
-                missing += t.visibleClosedAt().isAfter(settled) ? 0 : 1;
-                continue;
-            }
-            freshness(t.session().start(), t.visibleClosedAt(), counted, steadyFrom, settled, onTime, late);
-        }
-        if (!messages.isEmpty() || !sessions.isEmpty()) {
-            problems.add((messages.size() + sessions.size()) + " records counted that Kore.ai does not have");
+        if (!counted.isEmpty()) {
+            problems.add(counted.size() + " records counted that Kore.ai does not have");
         }
         if (missing > 0) {
             problems.add(missing + " records Kore.ai returned before " + settled + " never counted");
@@ -208,9 +196,9 @@ final class TrafficRun {
             long early = sim.groundTruth().conversations(bot.botId(), Instant.EPOCH, now, settled).stream()
                     .filter(c -> c.valid()).count();
             long all = sim.groundTruth().conversations(bot.botId()).stream().filter(c -> c.valid()).count();
-            double counted = metrics.sum("kore_agentai_conversations_total");
-            if (counted < early || counted > all) {
-                problems.add("Agent AI conversations counted " + counted + ", ground truth " + early + ".." + all);
+            double conversations = metrics.sum("kore_agentai_conversations_total");
+            if (conversations < early || conversations > all) {
+                problems.add("Agent AI conversations counted " + conversations + ", ground truth " + early + ".." + all);
             }
         }
         return problems;
@@ -231,6 +219,10 @@ final class TrafficRun {
             return Double.NaN;
         }
         return values[Math.min(values.length - 1, (int) Math.ceil(q * values.length) - 1)];
+    }
+
+    /** A message or closed session as ground truth has it: its id, whether it counts, its time and when it shows. */
+    private record Truth(String id, boolean countable, Instant time, Instant visible) {
     }
 
     /** When each message and closed session was counted: the tracer is called once per counted record. */
