@@ -6,14 +6,11 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
 
-/** One authenticated API request: the bot, its JSON body, the simulator's now and the faults that apply. */
-record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest request, long now,
-               FaultControl.Applied faults, SimulatorOptions options) {
+/** One authenticated API request: the bot, its JSON body, the server's now and how the tenant serves it. */
+record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest request, long now, Serving serving,
+               SimulatorOptions options) {
 
     String text(String key) {
         JsonNode n = body.get(key);
@@ -47,22 +44,25 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
         }
     }
 
-    /** {@code skip} (or its alias {@code offset}); the page-shift fault starts one record early. */
+    /** {@code skip} (or its alias {@code offset}), as served. */
     int skip() {
-        int skip = Math.max(0, number("skip", number("offset", 0)));
-        return faults.has(FaultType.PAGE_SHIFT) && skip > 0 ? skip - 1 : skip;
+        return overlapped(Math.max(0, number("skip", number("offset", 0))));
     }
 
-    /** The requested page size, capped without an error as Kore.ai does (and lower under small-pages). */
+    /** Where a page starting at {@code skip} really starts: one record early when pages overlap. */
+    int overlapped(int skip) {
+        return serving.pagesOverlap() && skip > 0 ? skip - 1 : skip;
+    }
+
+    /** The requested page size, capped without an error as Kore.ai does. */
     int limit(int dflt, int cap) {
         int limit = number("limit", dflt);
-        int capped = Math.min(limit <= 0 ? dflt : limit, cap);
-        return faults.has(FaultType.SMALL_PAGES) ? Math.min(capped, FaultType.SMALL_PAGE) : capped;
+        return Math.min(Math.min(limit <= 0 ? dflt : limit, cap), serving.pageCap());
     }
 
-    /** The page as served: in the order asked for, or reversed under the unordered fault. */
+    /** The page as served: in the order asked for, or reversed. */
     <T> List<T> served(List<T> page) {
-        return faults.has(FaultType.UNORDERED) ? page.reversed() : page;
+        return serving.reversed() ? page.reversed() : page;
     }
 
     /** An id list given as an array or a single string; null when absent. */
@@ -77,33 +77,10 @@ record ApiCall(SimBot bot, BotTraffic traffic, JsonNode body, ServerRequest requ
         if (!n.isArray()) {
             throw new ApiError(400, "Invalid " + key);
         }
-        return java.util.stream.StreamSupport.stream(n.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(n.spliterator(), false).map(JsonNode::asText).toList();
     }
 
     static Set<String> distinct(List<String> values) {
         return new LinkedHashSet<>(values);
-    }
-
-    /**
-     * Under the bad-records fault, breaks about one record in eight of the page (at least one) for good.
-     * Only records served for the first time are broken: a real corrupt row is corrupt from the start, and a
-     * record a client already read intact must not turn invalid in ground truth afterwards.
-     *
-     * @param firstServing marks the record served and tells whether it had never been served before
-     */
-    <T> void breakSome(List<T> items, Function<T, Defect> get, BiConsumer<T, Defect> set,
-                       Predicate<T> firstServing) {
-        List<T> fresh = items.stream().filter(firstServing).toList();
-        if (!faults.has(FaultType.BAD_RECORDS) || fresh.isEmpty()) {
-            return;
-        }
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        for (int i = 0; i < fresh.size(); i++) {
-            T t = fresh.get(i);
-            if (rnd.nextInt(8) == 0 || i == fresh.size() - 1 && items.stream().allMatch(r -> get.apply(r) == null)) {
-                Defect[] choices = Defect.values();
-                set.accept(t, choices[rnd.nextInt(choices.length)]);
-            }
-        }
     }
 }

@@ -4,44 +4,50 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.koreexporter.kore.Endpoint;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Kore.ai API routes. Every request to a known bot goes through the same steps: count it, rate limit,
- * faults that replace the answer, auth, then the endpoint, then faults that break the body.
+ * The Kore.ai API routes. Every request to a known bot goes through the same steps: count it against the rate
+ * limits, hand it to the interceptor, rate limit, the interceptor's replacement answer, auth, then the endpoint.
  */
 final class KoreApiService implements HttpService {
     private static final Logger LOG = Logger.getLogger(KoreApiService.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HeaderName AUTH = HeaderNames.create("auth");
 
     interface Handler {
-        byte[] handle(ApiCall call);
+        Answer handle(ApiCall call);
     }
 
     private final SimulatorOptions options;
-    private final Map<String, BotTraffic> traffic;
+    private final GeneratedTraffic traffic;
     private final InstantSource clock;
     private final JwtVerifier jwt;
-    private final RequestStats stats;
-    private final FaultControl faults;
+    private final RateWindows windows = new RateWindows();
+    private final ApiInterceptor interceptor;
 
-    KoreApiService(SimulatorOptions options, Map<String, BotTraffic> traffic, RequestStats stats, FaultControl faults) {
-        this.options = options;
+    KoreApiService(GeneratedTraffic traffic, ApiInterceptor interceptor) {
+        this.options = traffic.options();
         this.traffic = traffic;
         this.clock = options.clock();
         this.jwt = new JwtVerifier(clock);
-        this.stats = stats;
-        this.faults = faults;
+        this.interceptor = interceptor;
     }
 
     @Override
@@ -61,106 +67,83 @@ final class KoreApiService implements HttpService {
     private void serve(Endpoint endpoint, ServerRequest req, ServerResponse res, Handler handler) {
         byte[] raw = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
         String botId = req.path().pathParameters().get("botId");
-        BotTraffic bot = traffic.get(botId);
-        FaultControl.Applied none = new FaultControl.Applied(java.util.List.of());
+        BotTraffic bot = traffic.find(botId);
         if (bot == null) {
             // Kore.ai checks the token before it looks the bot up: without a token valid for one of its apps
             // an unknown bot id is a 401 like any other, so a 404 never confirms that a bot id exists.
-            String token = req.headers().first(HeaderNames.create("auth")).orElse(null);
+            String token = req.headers().first(AUTH).orElse(null);
             boolean known = options.bots().stream().anyMatch(b -> jwt.check(token, b) == null);
             date(res, Duration.ZERO);
-            if (known) {
-                ResponseSender.send(req, res, 404, ResponseSender.errors(404, "Bot not found"), none);
-            } else {
-                ResponseSender.send(req, res, 401, ResponseSender.errors(401, "Authentication failed"), none);
-            }
+            ResponseSender.send(req, res, known ? Reply.error(404, "Bot not found")
+                    : Reply.error(401, "Authentication failed"));
             return;
         }
-        RequestStats.Window window = stats.arrived(botId, endpoint, clock.instant());
-        FaultControl.Applied applied = faults.take(botId, endpoint);
-        // Recorded before the response leaves, so a client that got its answer also finds it in the stats.
-        java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        Instant at = clock.instant();
+        RateWindows.Window window = windows.arrived(botId, at);
+        ApiInterceptor.Exchange exchange = interceptor.arrived(
+                new ApiRequest(bot.bot, endpoint, at, window.lastMinute(), window.lastHour()));
+        // Reported before the response leaves, so a client that got its answer also finds it in the lab's stats.
+        AtomicBoolean reported = new AtomicBoolean();
         res.beforeSend(() -> {
-            if (recorded.compareAndSet(false, true)) {
-                stats.completed(botId, endpoint, res.status().code());
+            if (reported.compareAndSet(false, true)) {
+                exchange.completed(res.status().code());
             }
         });
         int status = 500;
         try {
-            status = answer(endpoint, req, res, handler, bot, raw, window, applied);
+            status = answer(endpoint, req, res, handler, bot, raw, window, exchange);
         } finally {
-            if (recorded.compareAndSet(false, true)) {
-                stats.completed(botId, endpoint, status);
+            if (reported.compareAndSet(false, true)) {
+                exchange.completed(status);
             }
         }
     }
 
     private int answer(Endpoint endpoint, ServerRequest req, ServerResponse res, Handler handler, BotTraffic bot,
-                       byte[] raw, RequestStats.Window window, FaultControl.Applied applied) {
-        FaultControl.Applied noBodyFaults = new FaultControl.Applied(java.util.List.of());
-        date(res, applied.skew());
-        boolean retryAfterAllowed = !applied.has(FaultType.NO_RETRY_AFTER);
+                       byte[] raw, RateWindows.Window window, ApiInterceptor.Exchange exchange) {
+        Serving serving = exchange.serving(Serving.DOCUMENTED);
+        date(res, serving.clockOffset());
         if (options.enforceRateLimits()
                 && (window.lastMinute() > options.perMinute() || window.lastHour() > options.perHour())) {
             Duration wait = window.lastHour() > options.perHour() ? window.untilHourSlot() : window.untilMinuteSlot();
-            return throttle(req, res, retryAfterAllowed ? Math.max(1, (wait.toMillis() + 999) / 1000) : 0, bot, endpoint);
+            return reply(req, res, bot, endpoint,
+                    Reply.tooManyRequests(serving.retryAfter() ? Math.max(1, (wait.toMillis() + 999) / 1000) : 0));
         }
-        Fault storm = applied.first(FaultType.RATE_LIMIT_STORM);
-        if (storm != null) {
-            return throttle(req, res, storm.retryAfter() && retryAfterAllowed ? 1 : 0, bot, endpoint);
+        Optional<Reply> replacement = exchange.replacement();
+        if (replacement.isPresent()) {
+            return reply(req, res, bot, endpoint, replacement.get());
         }
-        Fault serverError = applied.first(FaultType.SERVER_ERROR);
-        if (serverError != null) {
-            ResponseSender.send(req, res, serverError.status(),
-                    ResponseSender.errors(serverError.status(), "Internal error"), noBodyFaults);
-            return serverError.status();
-        }
-        Fault slow = applied.first(FaultType.SLOW);
-        if (slow != null) {
-            sleep(slow.delay());
-        }
-        String authError = jwt.check(req.headers().first(HeaderNames.create("auth")).orElse(null), bot.bot);
+        String authError = jwt.check(req.headers().first(AUTH).orElse(null), bot.bot);
         if (authError != null) {
-            LOG.fine(() -> "bot " + bot.bot.name() + " " + endpoint.label() + ": 401 " + authError);
-            ResponseSender.send(req, res, 401, ResponseSender.errors(401, authError), noBodyFaults);
-            return 401;
+            return reply(req, res, bot, endpoint, Reply.error(401, authError));
         }
-        if (endpoint == Endpoint.GET_MESSAGES_V2 && applied.has(FaultType.V2_MISSING)) {
-            ResponseSender.send(req, res, 404, ResponseSender.errors(404, "Cannot POST " + req.path().path()),
-                    noBodyFaults);
-            return 404;
+        if (!serving.endpointExists()) {
+            return reply(req, res, bot, endpoint, Reply.error(404, "Cannot POST " + req.path().path()));
         }
-        byte[] body;
+        Answer answer;
         try {
-            long now = clock.instant().plus(applied.skew()).toEpochMilli();
-            ApiCall call = new ApiCall(bot.bot, bot, parse(raw), req, now, applied, options);
-            body = handler.handle(call);
+            long now = clock.instant().plus(serving.clockOffset()).toEpochMilli();
+            answer = handler.handle(new ApiCall(bot.bot, bot, parse(raw), req, now, serving, options));
         } catch (ApiError e) {
-            ResponseSender.send(req, res, e.status, ResponseSender.errors(e.status, e.getMessage()), noBodyFaults);
-            return e.status;
+            return reply(req, res, bot, endpoint, Reply.error(e.status, e.getMessage()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "bot " + bot.bot.name() + " " + endpoint.label() + ": simulator failed", e);
-            ResponseSender.send(req, res, 500, ResponseSender.errors(500, "Internal error"), noBodyFaults);
-            return 500;
+            return reply(req, res, bot, endpoint, Reply.error(500, "Internal error"));
         }
-        ResponseSender.send(req, res, 200, body, applied);
+        ResponseSender.send(req, res, 200, exchange.body(answer.json(), answer.served()), exchange.dropsConnection());
         return 200;
     }
 
-    private int throttle(ServerRequest req, ServerResponse res, long retryAfterSeconds, BotTraffic bot, Endpoint ep) {
-        LOG.fine(() -> "bot " + bot.bot.name() + " " + ep.label() + ": 429");
-        if (retryAfterSeconds > 0) {
-            res.header(HeaderNames.RETRY_AFTER, String.valueOf(retryAfterSeconds));
-        }
-        ResponseSender.send(req, res, 429, ResponseSender.errors(429, "Too many requests"),
-                new FaultControl.Applied(java.util.List.of()));
-        return 429;
+    private static int reply(ServerRequest req, ServerResponse res, BotTraffic bot, Endpoint endpoint, Reply reply) {
+        LOG.fine(() -> "bot " + bot.bot.name() + " " + endpoint.label() + ": " + reply.status() + " " + reply.message());
+        ResponseSender.send(req, res, reply);
+        return reply.status();
     }
 
-    /** The {@code Date} header from the simulator's clock (skewed like its now), not the host's. */
-    private void date(ServerResponse res, Duration skew) {
-        res.header(HeaderNames.DATE, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(clock.instant().plus(skew).atZone(java.time.ZoneOffset.UTC)));
+    /** The {@code Date} header from the simulator's clock (offset like its now), not the host's. */
+    private void date(ServerResponse res, Duration offset) {
+        res.header(HeaderNames.DATE, DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(clock.instant().plus(offset).atZone(ZoneOffset.UTC)));
     }
 
     private static JsonNode parse(byte[] raw) {
@@ -176,16 +159,8 @@ final class KoreApiService implements HttpService {
                 throw new ApiError(400, "Request body must be a JSON object");
             }
             return node;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiError(400, "Request body is not valid JSON");
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -17,7 +17,7 @@ final class MessagesEndpoint {
     private MessagesEndpoint() {
     }
 
-    static byte[] handle(ApiCall c, Endpoint endpoint) {
+    static Answer handle(ApiCall c, Endpoint endpoint) {
         boolean lite = endpoint == Endpoint.MESSAGES_LITE;
         String userId = c.text("userId");
         if (lite && (userId == null || userId.isBlank())) {
@@ -29,7 +29,7 @@ final class MessagesEndpoint {
         }
         String channel = c.text("channelType");
         // null: every channel, as a server that ignores channelType answers
-        String ch = c.faults().has(FaultType.IGNORE_CHANNEL_TYPE) ? null
+        String ch = !c.serving().channelTypeHonoured() ? null
                 : channel == null || channel.isBlank() ? DEFAULT_CHANNEL : channel;
         DateWindow w = DateWindow.parse(c.body(), "dateFrom", "dateTo", Instant.ofEpochMilli(c.now()));
         boolean forward = c.flag("forward");
@@ -52,10 +52,9 @@ final class MessagesEndpoint {
         Slice<SimMessage> slice = sessionIds == null
                 ? c.traffic().messages(ch, w.fromMs(), w.toMs(), now, filter, forward, skip, limit)
                 : ofSessions(c, sessionIds, ch, w, filter, forward, skip, limit);
-        c.breakSome(slice.items(), m -> m.defect, (m, d) -> m.defect = d,
-                m -> !m.served.getAndSet(true));
-        boolean more = skip + slice.items().size() < slice.total();
-        return ResponseSender.json(g -> {
+        List<SimMessage> served = c.served(slice.items());
+        boolean more = skip + served.size() < slice.total();
+        byte[] json = ResponseSender.json(g -> {
             g.writeStartObject();
             g.writeNumberField("total", slice.total());
             g.writeBooleanField("moreAvailable", more);
@@ -63,12 +62,13 @@ final class MessagesEndpoint {
                 g.writeStringField("icon", "https://simulator.invalid/bot-icon.png");
             }
             g.writeArrayFieldStart("messages");
-            for (SimMessage m : c.served(slice.items())) {
+            for (SimMessage m : served) {
                 WireWriter.message(g, m, lite, includeLatency, includeTraceId);
             }
             g.writeEndArray();
             g.writeEndObject();
         });
+        return new Answer(json, ServedList.messages(served));
     }
 
     private static Slice<SimMessage> ofSessions(ApiCall c, List<String> ids, String channel, DateWindow w,

@@ -11,11 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
-/** Sends JSON bodies: gzip when asked for, and broken on purpose when a body fault is on. */
+/** Sends JSON bodies, gzip when asked for. */
 final class ResponseSender {
     static final JsonFactory JSON = new JsonFactory();
 
@@ -36,26 +34,26 @@ final class ResponseSender {
         return out.toByteArray();
     }
 
-    static byte[] errors(int status, String msg) {
-        return json(g -> {
+    static void send(ServerRequest req, ServerResponse res, Reply reply) {
+        if (reply.retryAfterSeconds() > 0) {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(reply.retryAfterSeconds()));
+        }
+        byte[] body = json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("errors");
             g.writeStartObject();
-            g.writeStringField("msg", msg);
-            g.writeNumberField("code", status);
+            g.writeStringField("msg", reply.message());
+            g.writeNumberField("code", reply.status());
             g.writeEndObject();
             g.writeEndArray();
             g.writeEndObject();
         });
+        send(req, res, reply.status(), body, false);
     }
 
-    static void send(ServerRequest req, ServerResponse res, int status, byte[] body, FaultControl.Applied faults) {
+    /** @param dropHalfway send half of the bytes, then close the connection */
+    static void send(ServerRequest req, ServerResponse res, int status, byte[] body, boolean dropHalfway) {
         byte[] bytes = body;
-        if (faults.has(FaultType.MALFORMED_JSON)) {
-            bytes = malformed(body);
-        } else if (faults.has(FaultType.TRUNCATED_BODY)) {
-            bytes = Arrays.copyOf(body, Math.max(1, body.length / 2));
-        }
         boolean gzip = req.headers().first(HeaderNames.ACCEPT_ENCODING)
                 .map(v -> v.toLowerCase().contains("gzip")).orElse(false);
         if (gzip) {
@@ -64,7 +62,7 @@ final class ResponseSender {
         }
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        if (faults.has(FaultType.CONNECTION_RESET)) {
+        if (dropHalfway) {
             res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(bytes.length));
             try {
                 OutputStream os = res.outputStream();
@@ -73,17 +71,9 @@ final class ResponseSender {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            throw new CloseConnectionException("simulated connection reset");
+            throw new CloseConnectionException("connection dropped halfway");
         }
         res.send(bytes);
-    }
-
-    /** Not JSON from the first key on, so no lenient parser can read a prefix of it as a valid document. */
-    private static byte[] malformed(byte[] body) {
-        String s = new String(body, StandardCharsets.UTF_8);
-        int colon = s.indexOf(':');
-        String broken = colon < 0 ? "{" + s : s.substring(0, colon) + ";" + s.substring(colon + 1);
-        return ("<html>" + broken).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -1,12 +1,10 @@
 package dev.koreexporter.simulator;
 
-import dev.koreexporter.model.Latency;
-
 /**
  * One invalid value in an outgoing message's latency object (see {@link Quirks#badSegmentShare()}). The
  * message itself stays valid: a correct reader drops a segment whose {@code durationMs} is invalid (with its
  * other fields), drops only the one observation for another invalid field, and makes no turn observation for
- * an invalid {@code totalMs}; {@link #observed} is what it then sees.
+ * an invalid {@code totalMs} (the lab's ground truth says what it then observes).
  */
 public enum SegmentDefect {
     ASR_DURATION_NEGATIVE(Part.ASR),
@@ -64,33 +62,7 @@ public enum SegmentDefect {
         };
     }
 
-    boolean breaksDuration() {
-        return wireDuration() != null;
-    }
-
     Part part() {
         return part;
-    }
-
-    /** The latency a correct reader observes: {@code truth} with the broken parts left out. */
-    public Latency observed(Latency truth) {
-        Latency.Asr asr = truth.asr();
-        Latency.BotSegment bot = truth.bot();
-        Latency.Tts tts = truth.tts();
-        Double total = truth.totalMs();
-        switch (this) {
-            case ASR_DURATION_NEGATIVE -> asr = null;
-            case BOT_DURATION_NAN, BOT_DURATION_NOT_A_NUMBER -> bot = null;
-            case TTS_DURATION_OVER_TEN_MINUTES -> tts = null;
-            case TTS_FIRST_BYTE_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
-                    tts.audioMs(), tts.streaming(), null);
-            case TTS_AUDIO_LENGTH_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
-                    null, tts.streaming(), tts.firstByteMs());
-            case TTS_CHARACTERS_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), null,
-                    tts.audioMs(), tts.streaming(), tts.firstByteMs());
-            case ASR_CONFIDENCE_ABOVE_ONE -> asr = new Latency.Asr(asr.durationMs(), asr.provider(), null);
-            case TOTAL_NEGATIVE, TOTAL_NOT_A_NUMBER -> total = null;
-        }
-        return new Latency(total, asr, bot, tts);
     }
 }

@@ -15,7 +15,7 @@ final class SessionsEndpoint {
     private SessionsEndpoint() {
     }
 
-    static byte[] handle(ApiCall c) {
+    static Answer handle(ApiCall c) {
         List<String> ids = c.strings("sessionId");
         if (ids != null) {
             return byIds(c, ids);
@@ -30,7 +30,7 @@ final class SessionsEndpoint {
         }
         String userId = c.text("userId");
         long now = c.now();
-        boolean closedOnly = c.faults().has(FaultType.CLOSED_SESSIONS_ONLY);
+        boolean closedOnly = !c.serving().activeSessionsListed();
         Predicate<SimSession> filter = s -> {
             int state = s.visibleState(now);
             boolean shown = containment == null ? state > (closedOnly ? 1 : 0)
@@ -41,12 +41,12 @@ final class SessionsEndpoint {
         int skip = c.skip();
         int limit = c.limit(c.options().sessionsPageCap(), c.options().sessionsPageCap());
         Slice<SimSession> slice = c.traffic().sessions(w.fromMs(), w.toMs(), now, filter, skip, limit);
-        c.breakSome(slice.items(), s -> s.defect, (s, d) -> s.defect = d,
-                s -> !s.served.getAndSet(true));
-        return write(c.served(slice.items()), slice.total(), skip + slice.items().size() < slice.total(), now, null);
+        List<SimSession> served = c.served(slice.items());
+        return new Answer(write(served, slice.total(), skip + served.size() < slice.total(), now, null),
+                ServedList.sessions(served));
     }
 
-    private static byte[] byIds(ApiCall c, List<String> ids) {
+    private static Answer byIds(ApiCall c, List<String> ids) {
         if (ids.size() > MAX_IDS) {
             throw new ApiError(400, "sessionId can have a maximum of " + MAX_IDS + " session IDs");
         }
@@ -60,9 +60,7 @@ final class SessionsEndpoint {
                 invalid.add(id);
             }
         }
-        c.breakSome(found, s -> s.defect, (s, d) -> s.defect = d,
-                s -> !s.served.getAndSet(true));
-        return write(found, found.size(), false, c.now(), invalid);
+        return new Answer(write(found, found.size(), false, c.now(), invalid), ServedList.sessions(found));
     }
 
     private static byte[] write(List<SimSession> sessions, int total, boolean more, long now, List<String> invalid) {

@@ -3,15 +3,15 @@ package dev.koreexporter.simulator;
 import dev.koreexporter.model.AgentAiConversation;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An Agent AI conversation opened when a session was handed to an agent. */
 final class SimConversation {
     final SimSession session;
     final long startTime;
     final long visibleAt;
-    volatile Defect defect;
-    /** Set once the record was first served; only never-served records may be broken. */
-    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set once the record was first served ({@link ServedRecords#firstServing}). */
+    final AtomicBoolean served = new AtomicBoolean();
 
     SimConversation(SimSession session, long startTime, long visibleAt) {
         this.session = session;

@@ -3,6 +3,9 @@ package dev.koreexporter.simulator;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
 
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /** One generated message. Ids and text are derived on demand to keep the per-message footprint small. */
 final class SimMessage {
     final SimSession session;
@@ -12,11 +15,10 @@ final class SimMessage {
     final long visibleAt;
     final TurnLatency latency;
     final short textIndex;
-    volatile Defect defect;
     /** One invalid latency value ({@link Quirks#badSegmentShare()}); the message stays valid. */
     SegmentDefect segmentDefect;
-    /** Set once the record was first served; only never-served records may be broken. */
-    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set once the record was first served ({@link ServedRecords#firstServing}). */
+    final AtomicBoolean served = new AtomicBoolean();
 
     SimMessage(SimSession session, int seq, boolean outgoing, long createdOn, long visibleAt,
                TurnLatency latency, short textIndex) {
@@ -51,7 +53,7 @@ final class SimMessage {
 
     Message toModel() {
         return new Message(id(), session.id, outgoing ? Direction.OUTGOING : Direction.INCOMING, session.channel,
-                session.lang, java.time.Instant.ofEpochMilli(createdOn), latency == null ? null : latency.toModel(),
+                session.lang, Instant.ofEpochMilli(createdOn), latency == null ? null : latency.toModel(),
                 text(), outgoing ? null : traceId());
     }
 }

@@ -6,6 +6,7 @@ import dev.koreexporter.model.Session;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One generated session with its messages (sorted by createdOn) and, maybe, its Agent AI conversation. */
 final class SimSession {
@@ -26,13 +27,12 @@ final class SimSession {
     final String callerNumber;
     SimMessage[] messages;
     SimConversation conversation;
-    volatile Defect defect;
     /** Bot Builder test traffic ({@link Quirks#developerShare()}): 0 no, 1 shown as {@code true}, 2 as {@code 1}. */
     byte developer;
     /** Shown closed with an {@code end_time} before its {@code start_time} ({@link Quirks#badSessionShare()}). */
     boolean endBeforeStart;
-    /** Set once the record was first served; only never-served records may be broken. */
-    final java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set once the record was first served ({@link ServedRecords#firstServing}). */
+    final AtomicBoolean served = new AtomicBoolean();
 
     SimSession(SimBot bot, long idSeed, String channel, String userId, String lang, long start, long end,
                Containment containment, boolean interactive, long visibleActiveAt, long visibleClosedAt,

@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code simulator --port N [--seed S] [--rate R] [--lateness D]}: runs only the simulator, on 0.0.0.0 with
- * the fixed demo bots, until SIGTERM.
+ * the fixed demo bots, until SIGTERM. The lab's command takes the same arguments.
  */
 public final class SimulatorCommand {
     private static final Logger LOG = Logger.getLogger(SimulatorCommand.class.getName());
@@ -23,6 +24,15 @@ public final class SimulatorCommand {
 
     /** @return 0 after SIGTERM, 2 on bad arguments */
     public static int run(List<String> args) {
+        return run(args, KoreSimulator::start);
+    }
+
+    /**
+     * Runs what {@code start} makes of the options the arguments give until SIGTERM.
+     *
+     * @return 0 after SIGTERM, 2 on bad arguments
+     */
+    public static int run(List<String> args, Function<SimulatorOptions, ? extends AutoCloseable> start) {
         SimulatorOptions options;
         try {
             options = parse(args);
@@ -32,29 +42,36 @@ public final class SimulatorCommand {
             err.println(USAGE);
             return 2;
         }
-        KoreSimulator sim = KoreSimulator.start(options);
-        for (SimBot b : sim.bots()) {
+        AutoCloseable sim = start.apply(options);
+        for (SimBot b : options.bots()) {
             LOG.info(() -> "simulated bot " + b.name() + ": botId=" + b.botId() + " clientId=" + b.clientId()
                     + (b.accountId() == null ? "" : " accountId=" + b.accountId()) + " channels=" + b.channels());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
+            close(sim);
             stopped.countDown();
         }, "simulator-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            sim.close();
+            close(sim);
         }
         return 0;
     }
 
-    static SimulatorOptions parse(List<String> args) {
-        // Freezable (POST /sim/freeze) so outside tests can compare ground truth with a set that stopped changing.
-        SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0")
-                .withClock(new FreezableClock(java.time.InstantSource.system()));
+    private static void close(AutoCloseable sim) {
+        try {
+            sim.close();
+        } catch (Exception e) {
+            LOG.fine(() -> "close: " + e);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming the bad argument */
+    public static SimulatorOptions parse(List<String> args) {
+        SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0");
         boolean portGiven = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);

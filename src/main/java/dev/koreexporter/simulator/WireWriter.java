@@ -1,6 +1,7 @@
 package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.koreexporter.model.Containment;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -8,8 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes records in Kore.ai's wire format, with the extra fields real responses carry, and breaks the
- * ones marked with a {@link Defect}.
+ * Writes records in Kore.ai's wire format, with the extra fields real responses carry (and the one invalid
+ * latency value of a message with a {@link SegmentDefect}).
  */
 final class WireWriter {
     private static final DateTimeFormatter ISO_MILLIS =
@@ -33,38 +34,17 @@ final class WireWriter {
     static void message(JsonGenerator g, SimMessage m, boolean lite, boolean includeLatency, boolean includeTraceId)
             throws IOException {
         SimSession s = m.session;
-        Defect d = m.defect;
         g.writeStartObject();
-        if (d != Defect.MISSING_ID) {
-            g.writeStringField("_id", m.id());
-        }
+        g.writeStringField("_id", m.id());
         g.writeStringField("botId", s.bot.botId());
         g.writeStringField("orgId", orgId(s.bot));
         g.writeStringField("accountId", accountId(s.bot));
-        if (d == Defect.NULL_FIELDS) {
-            g.writeNullField("type");
-        } else {
-            g.writeStringField("type", m.outgoing ? "outgoing" : "incoming");
-        }
+        g.writeStringField("type", m.outgoing ? "outgoing" : "incoming");
         g.writeStringField("status", m.outgoing ? "pending" : "received");
         g.writeStringField("createdBy", s.userId);
-        if (d == Defect.NULL_FIELDS) {
-            g.writeNullField("createdOn");
-        } else if (d == Defect.WRONG_TYPES) {
-            g.writeBooleanField("createdOn", true);
-        } else {
-            g.writeStringField("createdOn", time(m.createdOn));
-        }
-        if (d == Defect.WRONG_TYPES) {
-            g.writeStringField("timestampValue", "yesterday");
-        } else {
-            g.writeNumberField("timestampValue", m.createdOn);
-        }
-        if (d == Defect.NULL_FIELDS) {
-            g.writeNullField("sessionId");
-        } else {
-            g.writeStringField("sessionId", s.id);
-        }
+        g.writeStringField("createdOn", time(m.createdOn));
+        g.writeNumberField("timestampValue", m.createdOn);
+        g.writeStringField("sessionId", s.id);
         g.writeStringField("lang", s.lang);
         g.writeStringField("chnl", s.channel);
         if (!lite) {
@@ -121,16 +101,14 @@ final class WireWriter {
             g.writeStringField("traceId", m.traceId());
         }
         if (!lite && includeLatency && m.outgoing && m.latency != null) {
-            latency(g, m.latency, d, m.segmentDefect);
+            latency(g, m.latency, m.segmentDefect);
         }
         g.writeEndObject();
     }
 
-    private static void latency(JsonGenerator g, TurnLatency l, Defect d, SegmentDefect sd) throws IOException {
+    private static void latency(JsonGenerator g, TurnLatency l, SegmentDefect sd) throws IOException {
         g.writeObjectFieldStart("latency");
-        if (d == Defect.WRONG_TYPES) {
-            g.writeStringField("totalMs", "fast");
-        } else if (sd != null && sd.part() == SegmentDefect.Part.TOTAL) {
+        if (sd != null && sd.part() == SegmentDefect.Part.TOTAL) {
             value(g, "totalMs", sd.wireDuration());
         } else {
             g.writeNumberField("totalMs", l.totalMs());
@@ -186,21 +164,12 @@ final class WireWriter {
 
     /** @param closed whether to show the closed form (else the active form as of {@code now}) */
     static void session(JsonGenerator g, SimSession s, boolean closed, long now) throws IOException {
-        Defect d = s.defect;
         g.writeStartObject();
-        if (d != Defect.MISSING_ID) {
-            g.writeStringField("sessionId", s.id);
-        }
+        g.writeStringField("sessionId", s.id);
         g.writeStringField("botId", s.bot.botId());
         g.writeStringField("channel", s.channel);
         g.writeStringField("userId", s.userId);
-        if (d == Defect.NULL_FIELDS) {
-            g.writeNullField("start_time");
-        } else if (d == Defect.WRONG_TYPES) {
-            g.writeNumberField("start_time", 12345);
-        } else {
-            g.writeStringField("start_time", time(s.start));
-        }
+        g.writeStringField("start_time", time(s.start));
         if (closed) {
             // A bad row: the end as far before the start as the session really lasted.
             g.writeStringField("end_time", time(s.endBeforeStart ? 2 * s.start - s.end : s.end));
@@ -224,18 +193,14 @@ final class WireWriter {
         g.writeArrayFieldStart("sessionTags");
         if (s.callerNumber != null) {
             tag(g, "callerNumber", s.callerNumber);
-            if (closed && s.containment == dev.koreexporter.model.Containment.AGENT) {
+            if (closed && s.containment == Containment.AGENT) {
                 tag(g, "voiceAgentTransferStart", "1");
             }
         }
         g.writeEndArray();
         g.writeEndObject();
         int messages = closed ? s.messages.length : s.messagesUpTo(now);
-        if (d == Defect.WRONG_TYPES) {
-            g.writeStringField("noOfMessagesExchanged", "many");
-        } else {
-            g.writeNumberField("noOfMessagesExchanged", messages);
-        }
+        g.writeNumberField("noOfMessagesExchanged", messages);
         g.writeNumberField("noOfTasksExecuted", Math.min(messages / 2, 3));
         g.writeEndObject();
     }
@@ -248,24 +213,15 @@ final class WireWriter {
     }
 
     static void conversation(JsonGenerator g, SimConversation c) throws IOException {
-        Defect d = c.defect;
         SimSession s = c.session;
         g.writeStartObject();
-        if (d != Defect.MISSING_ID) {
-            g.writeStringField("_id", c.id());
-        }
+        g.writeStringField("_id", c.id());
         g.writeStringField("convId", c.convId());
         g.writeStringField("botId", s.bot.botId());
         g.writeStringField("channelType", c.channelType());
         g.writeStringField("experience", c.experience());
         g.writeBooleanField("isExtAD", true);
-        if (d == Defect.NULL_FIELDS) {
-            g.writeNullField("startTime");
-        } else if (d == Defect.WRONG_TYPES) {
-            g.writeBooleanField("startTime", true);
-        } else {
-            g.writeStringField("startTime", time(c.startTime));
-        }
+        g.writeStringField("startTime", time(c.startTime));
         g.writeStringField("aaSessionId", Ids.objectId(s.idSeed, 4));
         g.writeStringField("aaUserId", "u-" + Ids.uuid(s.idSeed, 5));
         g.writeStringField("mbSessionId", s.id);

@@ -1,9 +1,9 @@
 package dev.koreexporter.bench;
 
 import dev.koreexporter.kore.Endpoint;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
+import dev.koreexporter.simulator.lab.TruthSession;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,7 +214,7 @@ final class CapacityBench {
         Duration hours = Duration.ofHours(3);
         ManualClock clock = new ManualClock(TrafficRun.T0.plus(hours));
         TrafficRun.Setup s = new TrafficRun.Setup(60, false, sweep, hours, Duration.ZERO);
-        try (KoreSimulator sim = KoreSimulator.start(TrafficRun.options(s, clock, hours))) {
+        try (LabSimulator sim = LabSimulator.start(TrafficRun.options(s, clock, hours))) {
             String bot = sim.bots().getFirst().botId();
             List<TruthSession> sessions = sim.groundTruth().sessions(bot);
             double messages = sim.groundTruth().messages(bot).size();

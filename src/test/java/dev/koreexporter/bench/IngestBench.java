@@ -15,8 +15,8 @@ import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.CheckpointStore;
 import dev.koreexporter.poll.FileCheckpointStore;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.testing.MemoryCheckpointStore;
@@ -193,7 +193,7 @@ final class IngestBench {
         ManualClock clock = new ManualClock(NOW);
         SimBot simBot = SimulatorOptions.DEMO_BOTS.get(0);
         String channel = simBot.channels().get(0);
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withClock(clock)
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withClock(clock)
                 .withBots(List.of(simBot)).withHistory(Duration.ofHours(2)).withSessionsPerMinutePerBot(messages / 600.0)
                 .withEnforceRateLimits(false))) {
             String token = new JwtTokenSource(simBot.clientId(), new Secret(simBot.clientSecret()), clock).token();

@@ -1,6 +1,6 @@
 package dev.koreexporter.bench;
 
-import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 
@@ -38,7 +38,7 @@ final class ProcessBench {
 
     static List<Row> startup(Benchmark.Options o) throws Exception {
         Path dir = Files.createTempDirectory("kore-bench-startup");
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0))) {
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0))) {
             int runs = o.tiny() ? 1 : 3;
             double plain = medianStartup(o, sim, dir, List.of(), runs);
             List<Row> rows = new ArrayList<>();
@@ -60,7 +60,7 @@ final class ProcessBench {
         Duration warmUp = o.tiny() ? Duration.ofSeconds(1) : Duration.ofSeconds(40);
         double rate = o.tiny() ? 3 : BUSY_RATE;
         // The same options as `kore-exporter.jar simulator --port N --rate R` (SimulatorCommand).
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0)
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0)
                 .withSessionsPerMinutePerBot(rate))) {
             Exporter exporter = Exporter.start(o, sim, dir, List.of());
             try {
@@ -101,7 +101,7 @@ final class ProcessBench {
         }
     }
 
-    private static double medianStartup(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags, int runs)
+    private static double medianStartup(Benchmark.Options o, LabSimulator sim, Path dir, List<String> flags, int runs)
             throws Exception {
         double[] seconds = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -111,7 +111,7 @@ final class ProcessBench {
         return seconds[runs / 2];
     }
 
-    private static double timeToReady(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags)
+    private static double timeToReady(Benchmark.Options o, LabSimulator sim, Path dir, List<String> flags)
             throws Exception {
         Path state = dir.resolve("state-" + System.nanoTime());
         Exporter e = Exporter.start(o, sim, state, flags);
@@ -124,7 +124,7 @@ final class ProcessBench {
 
     /** One exporter JVM with its own config, state dir and port (also used by {@link ScaleBench}). */
     record Exporter(Process process, int port, long startedNanos) {
-        static Exporter start(Benchmark.Options o, KoreSimulator sim, Path dir, List<String> flags) throws IOException {
+        static Exporter start(Benchmark.Options o, LabSimulator sim, Path dir, List<String> flags) throws IOException {
             Files.createDirectories(dir);
             int port = freePort();
             Path config = dir.resolve("config.yml");
@@ -208,7 +208,7 @@ final class ProcessBench {
     }
 
     /** A config polling every bot of {@code sim} every 30 s (also used by {@link ScaleBench}). */
-    static String config(KoreSimulator sim, int port, Path state) {
+    static String config(LabSimulator sim, int port, Path state) {
         StringBuilder y = new StringBuilder();
         y.append("server:\n  port: ").append(port).append("\n  host: 127.0.0.1\n");
         y.append("kore:\n  base-url: ").append(sim.baseUrl()).append('\n');

@@ -1,6 +1,6 @@
 package dev.koreexporter.bench;
 
-import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 
@@ -37,7 +37,7 @@ final class ScaleBench {
         Duration measured = o.tiny() ? Duration.ofSeconds(5) : Duration.ofSeconds(90);
         int scrapes = o.tiny() ? 20 : 200;
         Path dir = Files.createTempDirectory("kore-bench-scale");
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withBots(bots(botCount)));
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withBots(bots(botCount)));
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             ProcessBench.Exporter exporter = ProcessBench.Exporter.start(o, sim, dir, List.of());
             try {

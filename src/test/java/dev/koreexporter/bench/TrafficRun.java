@@ -6,10 +6,10 @@ import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.poll.BotPoller;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.Quirks;
-import dev.koreexporter.simulator.RequestStats;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.testing.MemoryCheckpointStore;
@@ -104,7 +104,7 @@ final class TrafficRun {
         ManualClock clock = new ManualClock(T0);
         ExporterConfig.Poll poll = s.poll();
         Recorder recorder = new Recorder(clock);
-        try (KoreSimulator sim = KoreSimulator.start(options(s, clock, BACKFILL))) {
+        try (LabSimulator sim = LabSimulator.start(options(s, clock, BACKFILL))) {
             SimBot simBot = sim.bots().getFirst();
             ExporterConfig.Bot bot = BenchSupport.configOf(simBot);
             ExporterConfig.Kore kore = new ExporterConfig.Kore(sim.baseUrl(), Duration.ofSeconds(30), KORE_LIMITS, null);
@@ -157,7 +157,7 @@ final class TrafficRun {
      * interval before the end must be counted (README, "How it reads Kore.ai"); none counted twice, none that a
      * correct reader leaves out. Freshness is taken from those records that became visible in the steady part.
      */
-    private static List<String> check(KoreSimulator sim, SimBot bot, Setup s, Recorder recorder, MetricsText metrics,
+    private static List<String> check(LabSimulator sim, SimBot bot, Setup s, Recorder recorder, MetricsText metrics,
                                       Instant steadyFrom, List<Double> onTime, List<Double> late) {
         Instant now = sim.groundTruth().now();
         Instant settled = now.minus(LOOKBACK).minus(s.sweepInterval());

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.Sleeper;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 
@@ -30,12 +30,12 @@ final class DoctorHarness implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final ManualClock clock = new ManualClock(T0);
-    final KoreSimulator sim;
+    final LabSimulator sim;
     final Path dir;
     final Path stateDir;
 
     DoctorHarness(UnaryOperator<SimulatorOptions> options) {
-        sim = KoreSimulator.start(options.apply(SimulatorOptions.defaults().withClock(clock)
+        sim = LabSimulator.start(options.apply(SimulatorOptions.defaults().withClock(clock)
                 .withHistory(Duration.ofHours(1))));
         try {
             dir = Files.createTempDirectory("doctor-test");

@@ -2,8 +2,8 @@ package dev.koreexporter.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.Endpoint;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.FaultType;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
 import dev.koreexporter.simulator.SimBot;
 import org.junit.jupiter.api.Test;
 

@@ -6,12 +6,12 @@ import dev.koreexporter.Daemon;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.poll.BotStatus;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.testing.HeadlessChromium;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.OtelTurnTracer;
@@ -78,11 +78,11 @@ class StatusPageIT {
     }
 
     /** The daemon against the simulator; {@code serverYaml} goes under {@code server:}. */
-    private record Running(ManualClock clock, KoreSimulator sim, Daemon daemon, OtelTurnTracer tracer,
+    private record Running(ManualClock clock, LabSimulator sim, Daemon daemon, OtelTurnTracer tracer,
                            String auth) implements AutoCloseable {
         static Running start(String name, String serverYaml, String auth) {
             ManualClock clock = new ManualClock(T0);
-            KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(11)
+            LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(11)
                     .withClock(clock).withBots(BOTS).withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(3)
                     .withMaxLateness(Duration.ofMinutes(2)));
             StringBuilder y = new StringBuilder("server:\n  port: 0\n  host: 127.0.0.1\n").append(serverYaml)

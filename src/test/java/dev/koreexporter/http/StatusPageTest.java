@@ -1,7 +1,7 @@
 package dev.koreexporter.http;
 
 import dev.koreexporter.poll.BotStatus;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

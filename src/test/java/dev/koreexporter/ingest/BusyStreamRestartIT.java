@@ -3,13 +3,13 @@ package dev.koreexporter.ingest;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.MessagesApi;
 import dev.koreexporter.poll.ReadOptions;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.FaultType;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthMessage;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +44,7 @@ class BusyStreamRestartIT {
         ExporterConfig.Poll poll = new ExporterConfig.Poll(INTERVAL, LOOKBACK, IngestHarness.POLL.backfill(),
                 sweepInterval);
         ManualClock clock = new ManualClock(T0);
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults()
+        LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261203).withClock(clock)
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(5)
                 .withMaxLateness(LOOKBACK.minusSeconds(10))

@@ -2,17 +2,17 @@ package dev.koreexporter.ingest;
 
 import dev.koreexporter.config.MessagesApi;
 import dev.koreexporter.poll.ReadOptions;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.FaultType;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.Quirks;
-import dev.koreexporter.simulator.RequestStats;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,7 @@ class CountingGroundTruthIT {
 
     private IngestHarness harness(ReadOptions options) {
         ManualClock clock = new ManualClock(T0);
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults()
+        LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261202).withClock(clock)
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(1.5)
                 .withMaxLateness(Duration.ofMinutes(15))

@@ -2,8 +2,8 @@ package dev.koreexporter.ingest;
 
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.poll.BotPoller;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.testing.MetricsText;
@@ -39,7 +39,7 @@ class FreshnessIT {
 
     private IngestHarness harness(double sessionsPerMinute, List<SimBot> bots) {
         ManualClock clock = new ManualClock(T0);
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults()
+        LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261202).withClock(clock).withBots(bots)
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(sessionsPerMinute)
                 .withMaxLateness(Duration.ofMinutes(15))

@@ -3,15 +3,15 @@ package dev.koreexporter.ingest;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Secret;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.FaultType;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class IngestGroundTruthIT {
 
     private IngestHarness harness(List<ExporterConfig.Bot> extraBots) {
         ManualClock clock = new ManualClock(T0);
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults()
+        LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261120).withClock(clock)
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(1.5)
                 .withMaxLateness(Duration.ofMinutes(15))

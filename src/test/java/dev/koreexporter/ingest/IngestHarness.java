@@ -7,8 +7,8 @@ import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.ReadOptions;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;
@@ -30,23 +30,23 @@ final class IngestHarness implements AutoCloseable {
     static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(INTERVAL, Duration.ofMinutes(20), Duration.ofHours(1));
 
     final ManualClock clock;
-    final KoreSimulator sim;
+    final LabSimulator sim;
     final Path stateDir;
     final List<ExporterConfig.Bot> bots;
     final ReadOptions options;
     final ExporterConfig.Poll poll;
     private final List<Run> runs = new ArrayList<>();
 
-    IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots) {
+    IngestHarness(ManualClock clock, LabSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots) {
         this(clock, sim, stateDir, bots, ReadOptions.DEFAULT);
     }
 
-    IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
+    IngestHarness(ManualClock clock, LabSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
                   ReadOptions options) {
         this(clock, sim, stateDir, bots, options, POLL);
     }
 
-    IngestHarness(ManualClock clock, KoreSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
+    IngestHarness(ManualClock clock, LabSimulator sim, Path stateDir, List<ExporterConfig.Bot> bots,
                   ReadOptions options, ExporterConfig.Poll poll) {
         this.poll = poll;
         this.clock = clock;

@@ -1,10 +1,10 @@
 package dev.koreexporter.ingest;
 
 import dev.koreexporter.model.RecordKind;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.TruthConversation;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.TruthConversation;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 
 import java.time.Duration;
 import java.time.Instant;

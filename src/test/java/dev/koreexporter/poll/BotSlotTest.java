@@ -3,7 +3,7 @@ package dev.koreexporter.poll;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Secret;
 import dev.koreexporter.metrics.KoreMetrics;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;

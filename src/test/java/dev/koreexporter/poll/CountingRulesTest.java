@@ -10,7 +10,7 @@ import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.LatencyField;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;

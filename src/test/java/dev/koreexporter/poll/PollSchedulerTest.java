@@ -9,7 +9,7 @@ import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MemoryCheckpointStore;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -6,7 +6,7 @@ import dev.koreexporter.config.Secret;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.TimeWindow;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,6 +1,6 @@
 package dev.koreexporter.reliability;
 
-import dev.koreexporter.simulator.Fault;
+import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.SimBot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,8 @@ import dev.koreexporter.Daemon;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.poll.BotStatus;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.testing.MetricsText;
@@ -113,7 +113,7 @@ class CheckpointFaultsIT {
         ManualClock clock = new ManualClock(FaultHarness.T0);
         Path state = Files.createDirectories(tmp.resolve("daemon-state"));
         List<Error> fatal = new CopyOnWriteArrayList<>();
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(3)
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(3)
                 .withClock(clock).withBots(SimulatorOptions.DEMO_BOTS.subList(0, 2))
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(1))) {
             String victim = sim.bots().getFirst().name();
@@ -171,7 +171,7 @@ class CheckpointFaultsIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String yaml(KoreSimulator sim, Path state) {
+    private static String yaml(LabSimulator sim, Path state) {
         StringBuilder y = new StringBuilder()
                 .append("server:\n  port: 0\n  host: 127.0.0.1\n")
                 .append("kore:\n  base-url: ").append(sim.baseUrl()).append("\n  timeout: 5s\n")

@@ -11,9 +11,9 @@ import dev.koreexporter.poll.Poller;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.ReadOptions;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
-import dev.koreexporter.simulator.RequestStats;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.testing.MetricsText;
@@ -46,7 +46,7 @@ final class FaultHarness implements AutoCloseable {
     static final Instant FLOOR = T0.minus(POLL.backfill());
 
     final ManualClock clock = new ManualClock(T0);
-    final KoreSimulator sim;
+    final LabSimulator sim;
     final Path stateDir;
     final ExporterConfig.Kore kore;
     final List<ExporterConfig.Bot> bots;
@@ -64,7 +64,7 @@ final class FaultHarness implements AutoCloseable {
     }
 
     FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout) {
-        this.sim = KoreSimulator.start(simOptions.withClock(clock));
+        this.sim = LabSimulator.start(simOptions.withClock(clock));
         this.stateDir = stateDir;
         this.kore = new ExporterConfig.Kore(sim.baseUrl(), timeout,
                 new ExporterConfig.RateLimit(simOptions.perMinute(), simOptions.perHour()), null);

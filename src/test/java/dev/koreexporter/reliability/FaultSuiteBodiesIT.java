@@ -1,11 +1,11 @@
 package dev.koreexporter.reliability;
 
 import dev.koreexporter.poll.BotPoller;
-import dev.koreexporter.simulator.Defect;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.FaultType;
+import dev.koreexporter.simulator.lab.Defect;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
 import dev.koreexporter.simulator.SimBot;
-import dev.koreexporter.simulator.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;

@@ -48,7 +48,7 @@ class FaultSuiteProcessIT {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: build it with `mvn package` (mvn verify does) first");
         simPort = freePort();
         // No lateness: a record is visible when it is created, so a frozen clock freezes what can be read.
-        start("sim", "simulator", "--port", "" + simPort, "--lateness", "0s", "--rate", "2");
+        startSimulator("sim", "--port", "" + simPort, "--lateness", "0s", "--rate", "2");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> get(simPort, "/sim/bots").statusCode() == 200);
         config = writeConfig(freePort());
@@ -140,8 +140,18 @@ class FaultSuiteProcessIT {
     }
 
     private Process start(String name, String... args) throws IOException {
+        return launch(name, List.of("-jar", JAR.toString()), args);
+    }
+
+    /** The simulator with its lab (/sim/*), from the jar and the test classes. */
+    private Process startSimulator(String name, String... args) throws IOException {
+        return launch(name, ProcessCounts.labSimulator(JAR), args);
+    }
+
+    private Process launch(String name, List<String> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
+        cmd.addAll(main);
         cmd.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());

@@ -14,8 +14,8 @@ import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;
@@ -87,7 +87,7 @@ class FaultSuiteStateAndSchedulingIT {
 
     @Test
     void responsesSlowerThanThePollIntervalNeverMakeCyclesOverlap() {
-        try (KoreSimulator sim = KoreSimulator.start(FaultHarness.defaultSim(1).withHistory(Duration.ofMinutes(10))
+        try (LabSimulator sim = LabSimulator.start(FaultHarness.defaultSim(1).withHistory(Duration.ofMinutes(10))
                 .withRateLimits(100_000, 1_000_000))) {
             SimBot simBot = sim.bots().getFirst();
             ExporterConfig.Bot bot = FaultHarness.configOf(simBot);

@@ -1,7 +1,7 @@
 package dev.koreexporter.reliability;
 
-import dev.koreexporter.simulator.Fault;
-import dev.koreexporter.simulator.RequestStats;
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;

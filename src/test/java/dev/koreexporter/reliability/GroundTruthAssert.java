@@ -2,11 +2,11 @@ package dev.koreexporter.reliability;
 
 import dev.koreexporter.ingest.ExpectedMetrics;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.KoreSimulator;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.SimBot;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,12 +28,12 @@ final class GroundTruthAssert {
     private GroundTruthAssert() {
     }
 
-    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
+    static void assertExact(LabSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported) {
         assertExact(sim, floor, asOf, exported, false, bot -> true);
     }
 
     /** The same, for the simulator's bots that {@code which} accepts. */
-    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+    static void assertExact(LabSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
                             Predicate<SimBot> which) {
         assertExact(sim, floor, asOf, exported, false, which);
     }
@@ -42,12 +42,12 @@ final class GroundTruthAssert {
      * As a correct reader counts (README, "How it reads Kore.ai"): developer traffic only when included,
      * latency without the invalid values, no session with an end before its start.
      */
-    static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+    static void assertExact(LabSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
                             boolean includeDeveloper) {
         assertExact(sim, floor, asOf, exported, includeDeveloper, bot -> true);
     }
 
-    private static void assertExact(KoreSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
+    private static void assertExact(LabSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
                                     boolean includeDeveloper, Predicate<SimBot> which) {
         GroundTruth truth = sim.groundTruth();
         for (SimBot bot : sim.bots().stream().filter(which).toList()) {

@@ -2,8 +2,10 @@ package dev.koreexporter.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.lab.LabSimulatorCommand;
 import dev.koreexporter.testing.MetricsText;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,15 @@ import java.util.TreeMap;
  */
 final class ProcessCounts {
     private ProcessCounts() {
+    }
+
+    /**
+     * The java arguments that run the simulator with its lab ({@code /sim/truth}, {@code /sim/faults},
+     * {@code /sim/freeze}): the jar (and the libraries its manifest names) plus the test classes, where the lab is.
+     */
+    static List<String> labSimulator(Path jar) {
+        return List.of("-cp", jar + File.pathSeparator + Path.of("target", "test-classes"),
+                LabSimulatorCommand.class.getName());
     }
 
     /** Per bot: counted messages, turns, closed sessions (and by containment), Agent AI conversations. */

@@ -2,7 +2,7 @@ package dev.koreexporter.security;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.koreexporter.http.BasicAuthFilter;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package dev.koreexporter.security;
 
-import dev.koreexporter.simulator.GroundTruth;
+import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

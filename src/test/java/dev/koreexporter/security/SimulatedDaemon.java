@@ -3,8 +3,8 @@ package dev.koreexporter.security;
 import dev.koreexporter.Daemon;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.tracing.OtelTurnTracer;
@@ -39,7 +39,7 @@ final class SimulatedDaemon implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
 
     final ManualClock clock = new ManualClock(T0);
-    final KoreSimulator sim;
+    final LabSimulator sim;
     final Daemon daemon;
     final InMemorySpanExporter spans = InMemorySpanExporter.create();
     final OtelTurnTracer tracer;
@@ -79,7 +79,7 @@ final class SimulatedDaemon implements AutoCloseable {
         capture.setLevel(Level.ALL);
         ours.setLevel(Level.ALL);
         root.addHandler(capture);
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(7).withClock(clock)
+        sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(7).withClock(clock)
                 .withBots(simBots).withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(2)
                 .withMaxLateness(Duration.ofMinutes(2)));
         configYaml = yaml(sim.baseUrl(), configBots, includeText, serverYaml, stateDir);

@@ -1,5 +1,9 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.model.Latency;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +25,7 @@ class GeneratorStatisticsTest {
         ManualClock clock = new ManualClock(T0);
         SimulatorOptions o = SimulatorOptions.defaults().withClock(clock).withHistory(Duration.ofHours(6))
                 .withSessionsPerMinutePerBot(10);
-        try (KoreSimulator sim = KoreSimulator.start(o.withPort(0))) {
+        try (LabSimulator sim = LabSimulator.start(o.withPort(0))) {
             String botId = o.bot("billing-voice").botId();
             List<TruthSession> closed = sim.groundTruth().sessions(botId).stream().filter(s -> s.session().closed()).toList();
             assertTrue(closed.size() > 2000, "sessions: " + closed.size());

@@ -1,5 +1,6 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.LabSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,9 +26,9 @@ final class SimTestClient {
     static final Instant T0 = Instant.parse("2026-03-02T12:00:00Z");
 
     final HttpClient http = HttpClient.newHttpClient();
-    final KoreSimulator sim;
+    final LabSimulator sim;
 
-    SimTestClient(KoreSimulator sim) {
+    SimTestClient(LabSimulator sim) {
         this.sim = sim;
     }
 

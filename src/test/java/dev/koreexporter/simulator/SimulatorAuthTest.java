@@ -1,5 +1,7 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +24,7 @@ class SimulatorAuthTest {
     static final ManualClock CLOCK = new ManualClock(T0);
     static final SimBot SHORT = new SimBot("short-secret", "st-00000000-0000-4000-8000-000000000001",
             "cs-00000000-0000-4000-8000-000000000001", "tiny-secret", null, List.of("korevg"));
-    static KoreSimulator sim;
+    static LabSimulator sim;
     static SimTestClient client;
     static SimBot billing;
     static SimBot support;
@@ -31,7 +33,7 @@ class SimulatorAuthTest {
     static void start() {
         List<SimBot> bots = new ArrayList<>(SimulatorOptions.DEMO_BOTS);
         bots.add(SHORT);
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(CLOCK).withBots(bots)
+        sim = LabSimulator.start(SimulatorOptions.defaults().withClock(CLOCK).withBots(bots)
                 .withEnforceRateLimits(false).withHistory(Duration.ofMinutes(10)));
         client = new SimTestClient(sim);
         billing = sim.options().bot("billing-voice");

@@ -1,5 +1,9 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.Endpoint;
 import org.junit.jupiter.api.AfterAll;
@@ -27,14 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SimulatorBehavioursTest {
     static final Instant FROM = T0.minus(Duration.ofHours(1));
     static final ManualClock CLOCK = new ManualClock(T0);
-    static KoreSimulator sim;
+    static LabSimulator sim;
     static SimTestClient client;
     static SimBot billing;
     static SimBot support;
 
     @BeforeAll
     static void start() {
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(CLOCK).withHistory(Duration.ofHours(1))
+        sim = LabSimulator.start(SimulatorOptions.defaults().withClock(CLOCK).withHistory(Duration.ofHours(1))
                 .withSessionsPerMinutePerBot(5).withEnforceRateLimits(false));
         client = new SimTestClient(sim);
         billing = sim.options().bot("billing-voice");

@@ -1,5 +1,11 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.Endpoint;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimulatorFaultsTest {
     static final Instant FROM = T0.minus(Duration.ofHours(1));
-    static KoreSimulator sim;
+    static LabSimulator sim;
     static SimTestClient client;
     static SimBot billing;
     static SimBot web;
@@ -36,7 +42,7 @@ class SimulatorFaultsTest {
     /** A fresh simulator per test: records once served intact are never broken later (bad-records fault). */
     @BeforeEach
     void start() {
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
+        sim = LabSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
                 .withHistory(Duration.ofHours(2)).withSessionsPerMinutePerBot(4).withEnforceRateLimits(false));
         client = new SimTestClient(sim);
         billing = sim.options().bot("billing-voice");

@@ -1,5 +1,10 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Message semantics: ordering, channels, latency objects, dates, session lookups. */
 class SimulatorMessagesTest {
     static final Instant FROM = T0.minus(Duration.ofHours(1));
-    static KoreSimulator sim;
+    static LabSimulator sim;
     static SimTestClient client;
     static GroundTruth truth;
     static SimBot billing;
@@ -31,7 +36,7 @@ class SimulatorMessagesTest {
 
     @BeforeAll
     static void start() {
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
+        sim = LabSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
                 .withHistory(Duration.ofHours(2)).withSessionsPerMinutePerBot(5).withEnforceRateLimits(false));
         client = new SimTestClient(sim);
         truth = sim.groundTruth();

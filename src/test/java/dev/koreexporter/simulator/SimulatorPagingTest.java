@@ -1,5 +1,9 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Reading every page of every endpoint gives exactly what ground truth says is visible. */
 class SimulatorPagingTest {
     static final Instant FROM = T0.minus(Duration.ofHours(2));
-    static KoreSimulator sim;
+    static LabSimulator sim;
     static SimTestClient client;
     static GroundTruth truth;
     static SimBot billing;
@@ -29,7 +33,7 @@ class SimulatorPagingTest {
 
     @BeforeAll
     static void start() {
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
+        sim = LabSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
                 .withHistory(Duration.ofHours(3)).withSessionsPerMinutePerBot(4).withEnforceRateLimits(false)
                 .withPageCaps(7, 10, 13, 50, 3));
         client = new SimTestClient(sim);
@@ -144,7 +148,7 @@ class SimulatorPagingTest {
 
     @Test
     void defaultCapsAreTheDocumentedOnes() {
-        try (KoreSimulator big = KoreSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
+        try (LabSimulator big = LabSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
                 .withHistory(Duration.ofHours(3)).withSessionsPerMinutePerBot(20).withEnforceRateLimits(false))) {
             SimTestClient c = new SimTestClient(big);
             SimBot bot = big.options().bot("billing-voice");

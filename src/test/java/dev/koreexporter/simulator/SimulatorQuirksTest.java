@@ -1,5 +1,11 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.simulator.lab.TruthConversation;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,17 +32,17 @@ class SimulatorQuirksTest {
     static final Instant FROM = T0.minus(Duration.ofHours(1));
     static final SimulatorOptions BASE = SimulatorOptions.defaults().withClock(new ManualClock(T0))
             .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(6).withEnforceRateLimits(false);
-    static KoreSimulator sim;
-    static KoreSimulator plain;
+    static LabSimulator sim;
+    static LabSimulator plain;
     static SimTestClient client;
     static SimBot billing;
 
     @BeforeAll
     static void start() {
-        sim = KoreSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withDeveloperShare(0.3).withBadSegmentShare(0.4)
+        sim = LabSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withDeveloperShare(0.3).withBadSegmentShare(0.4)
                 .withBadSessionShare(0.2)));
         // The default traffic has developer traffic (the demo shows it left out): "plain" has none.
-        plain = KoreSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withDeveloperShare(0)));
+        plain = LabSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withDeveloperShare(0)));
         client = new SimTestClient(sim);
         billing = sim.options().bot("billing-voice");
     }
@@ -162,7 +168,7 @@ class SimulatorQuirksTest {
                 && summary.developerSessions() > 0 && summary.endBeforeStartSessions() > 0, summary.toString());
     }
 
-    private static Map<String, TruthMessage> byId(KoreSimulator s) {
+    private static Map<String, TruthMessage> byId(LabSimulator s) {
         Map<String, TruthMessage> out = new java.util.HashMap<>();
         for (SimBot bot : s.bots()) {
             s.groundTruth().messages(bot.botId()).forEach(m -> out.put(m.message().id(), m));
@@ -215,7 +221,7 @@ class SimulatorQuirksTest {
         var with = without.deepCopy().put("includeSecureForm", false);
         assertEquals(200, client.raw("POST", SimTestClient.path(billing, "getMessagesV2"), Map.of("auth", token), with).status());
         assertEquals(200, client.raw("POST", SimTestClient.path(billing, "getMessages"), Map.of("auth", token), without).status());
-        try (KoreSimulator lax = KoreSimulator.start(BASE.withQuirks(Quirks.NONE))) {
+        try (LabSimulator lax = LabSimulator.start(BASE.withQuirks(Quirks.NONE))) {
             var c = new SimTestClient(lax);
             assertEquals(200, c.raw("POST", SimTestClient.path(billing, "getMessagesV2"), Map.of("auth", token), without).status());
         }
@@ -223,8 +229,8 @@ class SimulatorQuirksTest {
 
     @Test
     void agentAiEverySessionGivesEachSessionOfAnAccountBotOneConversationAndChangesNothingElse() {
-        try (KoreSimulator every = KoreSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withAgentAiEverySession(true)));
-             KoreSimulator usual = KoreSimulator.start(BASE)) {
+        try (LabSimulator every = LabSimulator.start(BASE.withQuirks(Quirks.DEFAULT.withAgentAiEverySession(true)));
+             LabSimulator usual = LabSimulator.start(BASE)) {
             GroundTruth e = every.groundTruth();
             GroundTruth u = usual.groundTruth();
             Map<String, Long> perSession = e.conversations(billing.botId()).stream()

@@ -1,5 +1,10 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.Fault;
+import dev.koreexporter.simulator.lab.FaultType;
+import dev.koreexporter.simulator.lab.RequestStats;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,7 +39,7 @@ class SimulatorRateLimitTest {
     @Test
     void limitsAreSlidingPerBotAcrossEndpointsAndCountEveryRequest() {
         ManualClock clock = new ManualClock(T0);
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(clock)
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withClock(clock)
                 .withHistory(Duration.ofMinutes(5)).withRateLimits(5, 8))) {
             SimTestClient c = new SimTestClient(sim);
             SimBot bot = sim.options().bot("web-chat");
@@ -89,7 +94,7 @@ class SimulatorRateLimitTest {
     @Test
     void retryAfterCanBeWithheld() {
         ManualClock clock = new ManualClock(T0);
-        try (KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withClock(clock)
+        try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withClock(clock)
                 .withHistory(Duration.ofMinutes(5)).withRateLimits(1, 100))) {
             SimTestClient c = new SimTestClient(sim);
             SimBot bot = sim.options().bot("web-chat");

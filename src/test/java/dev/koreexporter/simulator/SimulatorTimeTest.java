@@ -1,5 +1,9 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +43,7 @@ class SimulatorTimeTest {
     @Test
     void recordsAppearOnlyOnceTheirLatenessHasPassed() {
         ManualClock clock = new ManualClock(T0);
-        try (KoreSimulator sim = KoreSimulator.start(options(clock))) {
+        try (LabSimulator sim = LabSimulator.start(options(clock))) {
             SimTestClient c = new SimTestClient(sim);
             SimBot bot = sim.options().bot("billing-voice");
             TruthMessage late = sim.groundTruth().messages(bot.botId()).stream()
@@ -77,7 +81,7 @@ class SimulatorTimeTest {
     @Test
     void zeroLatenessMeansEverythingThatHappenedIsVisible() {
         ManualClock clock = new ManualClock(T0);
-        try (KoreSimulator sim = KoreSimulator.start(options(clock).withMaxLateness(Duration.ZERO))) {
+        try (LabSimulator sim = LabSimulator.start(options(clock).withMaxLateness(Duration.ZERO))) {
             String botId = sim.options().bot("support-ivr").botId();
             List<TruthMessage> all = sim.groundTruth().messages(botId);
             assertFalse(all.isEmpty());
@@ -90,8 +94,8 @@ class SimulatorTimeTest {
         ManualClock a = new ManualClock(T0);
         ManualClock b = new ManualClock(T0);
         Instant end = T0.plus(Duration.ofMinutes(30));
-        try (KoreSimulator simA = KoreSimulator.start(options(a)); KoreSimulator simB = KoreSimulator.start(options(b));
-             KoreSimulator other = KoreSimulator.start(options(new ManualClock(end)).withSeed(7))) {
+        try (LabSimulator simA = LabSimulator.start(options(a)); LabSimulator simB = LabSimulator.start(options(b));
+             LabSimulator other = LabSimulator.start(options(new ManualClock(end)).withSeed(7))) {
             SimTestClient ca = new SimTestClient(simA);
             SimTestClient cb = new SimTestClient(simB);
             SimBot bot = simA.options().bot("billing-voice");
@@ -113,7 +117,7 @@ class SimulatorTimeTest {
     @Test
     void pausedTrafficStartsNoSessionsButFinishesRunningOnes() {
         ManualClock clock = new ManualClock(T0);
-        try (KoreSimulator sim = KoreSimulator.start(options(clock))) {
+        try (LabSimulator sim = LabSimulator.start(options(clock))) {
             String botId = sim.options().bot("billing-voice").botId();
             sim.pauseTraffic();
             clock.advance(Duration.ofMinutes(30));

@@ -2,7 +2,7 @@ package dev.koreexporter.tracing;
 
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthSession;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,13 +5,13 @@ import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.GroundTruth;
-import dev.koreexporter.simulator.KoreSimulator;
-import dev.koreexporter.simulator.ManualClock;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
-import dev.koreexporter.simulator.TruthMessage;
-import dev.koreexporter.simulator.TruthSession;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.simulator.lab.TruthSession;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,12 +40,12 @@ final class TracedDaemon implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final ManualClock clock = new ManualClock(T0);
-    final KoreSimulator sim;
+    final LabSimulator sim;
     final OtelTurnTracer tracer;
     final Daemon daemon;
 
     TracedDaemon(double sessionsPerMinutePerBot, Map<String, String> otelEnv, Path stateDir) {
-        sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(14).withClock(clock)
+        sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(14).withClock(clock)
                 .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(sessionsPerMinutePerBot)
                 .withMaxLateness(Duration.ofMinutes(2)));
         ExporterConfig config = ConfigLoader.loadYaml(yaml(stateDir), "test", Map.of()).config();

@@ -182,7 +182,7 @@ class ZipkinE2EIT {
         try (TracedDaemon d = new TracedDaemon(6.0, env, state)) {
             d.awaitBackfill();
             List<TracedDaemon.Turn> turns = d.turns();
-            List<dev.koreexporter.simulator.TruthSession> sessions = d.closedSessions();
+            List<dev.koreexporter.simulator.lab.TruthSession> sessions = d.closedSessions();
             assertTrue(turns.size() >= 1_500, "backfill of at least 1,500 turns: " + turns.size());
             assertTrue(d.tracer.flush(Duration.ofSeconds(60)));
             assertEquals(0, d.tracer.spanCounts().lost(), d.tracer.spanCounts()::toString);

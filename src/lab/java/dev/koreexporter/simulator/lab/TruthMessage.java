@@ -1,6 +1,8 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.simulator.lab;
 
+import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.simulator.SegmentDefect;
 
 import java.time.Instant;
 
@@ -19,9 +21,35 @@ public record TruthMessage(String botId, Message message, String userId, Instant
      * The latency a correct reader observes: {@code message.latency()} without the parts a
      * {@link SegmentDefect} broke (null when the message has no latency).
      */
-    public dev.koreexporter.model.Latency observedLatency() {
-        var l = message.latency();
-        return l == null || segmentDefect == null ? l : segmentDefect.observed(l);
+    public Latency observedLatency() {
+        Latency l = message.latency();
+        return l == null || segmentDefect == null ? l : observed(segmentDefect, l);
+    }
+
+    /**
+     * The latency a correct reader observes of {@code truth} with {@code defect} in the wire: a segment whose
+     * {@code durationMs} is invalid is dropped with its other fields, another invalid field costs only itself,
+     * and an invalid {@code totalMs} makes no turn observation.
+     */
+    private static Latency observed(SegmentDefect defect, Latency truth) {
+        Latency.Asr asr = truth.asr();
+        Latency.BotSegment bot = truth.bot();
+        Latency.Tts tts = truth.tts();
+        Double total = truth.totalMs();
+        switch (defect) {
+            case ASR_DURATION_NEGATIVE -> asr = null;
+            case BOT_DURATION_NAN, BOT_DURATION_NOT_A_NUMBER -> bot = null;
+            case TTS_DURATION_OVER_TEN_MINUTES -> tts = null;
+            case TTS_FIRST_BYTE_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
+                    tts.audioMs(), tts.streaming(), null);
+            case TTS_AUDIO_LENGTH_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), tts.characters(),
+                    null, tts.streaming(), tts.firstByteMs());
+            case TTS_CHARACTERS_NEGATIVE -> tts = new Latency.Tts(tts.durationMs(), tts.provider(), null,
+                    tts.audioMs(), tts.streaming(), tts.firstByteMs());
+            case ASR_CONFIDENCE_ABOVE_ONE -> asr = new Latency.Asr(asr.durationMs(), asr.provider(), null);
+            case TOTAL_NEGATIVE, TOTAL_NOT_A_NUMBER -> total = null;
+        }
+        return new Latency(total, asr, bot, tts);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.testing;
 
 import java.time.Clock;
 import java.time.Duration;

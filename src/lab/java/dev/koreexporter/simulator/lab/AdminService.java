@@ -1,15 +1,19 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.simulator.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.simulator.SimBot;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,10 +28,9 @@ final class AdminService implements HttpService {
     private final RequestStats stats;
     private final GroundTruth truth;
     private final FaultControl faults;
-    private final java.time.InstantSource clock;
+    private final InstantSource clock;
 
-    AdminService(List<SimBot> bots, RequestStats stats, GroundTruth truth, FaultControl faults,
-                 java.time.InstantSource clock) {
+    AdminService(List<SimBot> bots, RequestStats stats, GroundTruth truth, FaultControl faults, InstantSource clock) {
         this.bots = bots;
         this.stats = stats;
         this.truth = truth;
@@ -126,8 +129,8 @@ final class AdminService implements HttpService {
             res.status(status);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(MAPPER.writeValueAsBytes(body));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.simulator.lab;
 
 import java.util.Locale;
 

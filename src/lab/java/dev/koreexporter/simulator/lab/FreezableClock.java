@@ -1,4 +1,4 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.simulator.lab;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * record is created or lands any more and an outside test can compare ground truth with what an exporter
  * read of a set that no longer changes.
  */
-final class FreezableClock implements InstantSource {
+public final class FreezableClock implements InstantSource {
     private final InstantSource base;
     private final AtomicReference<Instant> frozenAt = new AtomicReference<>();
 
-    FreezableClock(InstantSource base) {
+    public FreezableClock(InstantSource base) {
         this.base = base;
     }
 
     /** Freezes at the current instant; returns the instant the clock stands at. */
-    Instant freeze() {
+    public Instant freeze() {
         frozenAt.compareAndSet(null, base.instant());
         return frozenAt.get();
     }

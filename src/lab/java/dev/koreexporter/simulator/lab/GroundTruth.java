@@ -1,27 +1,29 @@
-package dev.koreexporter.simulator;
+package dev.koreexporter.simulator.lab;
+
+import dev.koreexporter.simulator.GeneratedTraffic;
+import dev.koreexporter.simulator.ServedRecords;
 
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What really happened, straight from the generator's data (never from what a client read). Calls without
- * an explicit time use the simulator clock's now.
+ * What really happened: the simulator's generated traffic (never what a client read), with the records the
+ * bad-records fault broke marked invalid. Calls without an explicit time use the simulator clock's now.
  */
 public final class GroundTruth {
     private static final Instant FOREVER = Instant.ofEpochMilli(Long.MAX_VALUE);
-    private final Map<String, BotTraffic> traffic;
-    private final InstantSource clock;
+    private final GeneratedTraffic traffic;
+    private final BrokenRecords broken;
 
-    GroundTruth(Map<String, BotTraffic> traffic, InstantSource clock) {
+    GroundTruth(GeneratedTraffic traffic, BrokenRecords broken) {
         this.traffic = traffic;
-        this.clock = clock;
+        this.broken = broken;
     }
 
     public Instant now() {
-        return clock.instant();
+        return traffic.now();
     }
 
     /** Every message of the bot created by now, oldest first, visible or not yet. */
@@ -31,12 +33,9 @@ public final class GroundTruth {
 
     /** Messages with createdOn in [from, to] (inclusive) that the API shows by {@code visibleBy}. */
     public List<TruthMessage> messages(String botId, Instant from, Instant to, Instant visibleBy) {
-        BotTraffic t = bot(botId);
-        long until = ms(visibleBy);
-        return t.allMessages(ms(from), ms(to), horizon(until, ms(to))).stream()
-                .filter(m -> m.visibleAt <= until)
-                .map(m -> new TruthMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt), m.defect,
-                        m.developer(), m.segmentDefect))
+        return traffic.messages(botId, from, to, visibleBy).stream()
+                .map(m -> new TruthMessage(botId, m.message(), m.userId(), m.visibleAt(),
+                        broken.defect(ServedRecords.Kind.MESSAGE, m.message().id()), m.developer(), m.segmentDefect()))
                 .toList();
     }
 
@@ -52,12 +51,9 @@ public final class GroundTruth {
 
     /** Sessions started by {@code asOf}, each as it stood then, oldest start first. */
     public List<TruthSession> sessions(String botId, Instant asOf) {
-        long t = ms(asOf);
-        BotTraffic b = bot(botId);
-        List<SimSession> all = b.sessions(Long.MIN_VALUE, t, horizon(t, t), s -> true, 0, Integer.MAX_VALUE).items();
-        return all.reversed().stream()
-                .map(s -> new TruthSession(botId, s.toModel(t), s.userId, Instant.ofEpochMilli(s.visibleActiveAt),
-                        Instant.ofEpochMilli(s.visibleClosedAt), s.defect, s.developer != 0, s.endBeforeStart))
+        return traffic.sessions(botId, asOf).stream()
+                .map(s -> new TruthSession(botId, s.session(), s.userId(), s.visibleActiveAt(), s.visibleClosedAt(),
+                        broken.defect(ServedRecords.Kind.SESSION, s.session().id()), s.developer(), s.endBeforeStart()))
                 .toList();
     }
 
@@ -68,10 +64,9 @@ public final class GroundTruth {
 
     /** Agent AI conversations with startTime in [from, to] visible by {@code visibleBy}. */
     public List<TruthConversation> conversations(String botId, Instant from, Instant to, Instant visibleBy) {
-        long until = ms(visibleBy);
-        return bot(botId).conversations(ms(from), ms(to), horizon(until, ms(to)),
-                        c -> c.visibleAt <= until, 0, Integer.MAX_VALUE).items().stream()
-                .map(c -> new TruthConversation(botId, c.toModel(), c.session.id, Instant.ofEpochMilli(c.visibleAt), c.defect))
+        return traffic.conversations(botId, from, to, visibleBy).stream()
+                .map(c -> new TruthConversation(botId, c.conversation(), c.sessionId(), c.visibleAt(),
+                        broken.defect(ServedRecords.Kind.CONVERSATION, c.conversation().id())))
                 .toList();
     }
 
@@ -97,7 +92,7 @@ public final class GroundTruth {
         Map<String, Long> countedByContainment = new TreeMap<>();
         sessions.stream().filter(s -> s.session().closed() && s.counted(false))
                 .forEach(s -> countedByContainment.merge(s.session().containment().wireName(), 1L, Long::sum));
-        return new Summary(botId, bot(botId).bot.name(), messages.size(),
+        return new Summary(botId, name(botId), messages.size(),
                 messages.stream().filter(m -> m.valid() && m.turn()).count(),
                 messages.stream().filter(m -> !m.valid()).count(),
                 sessions.size() - closed, closed, byContainment, conversations(botId).size(),
@@ -110,24 +105,8 @@ public final class GroundTruth {
                 countedByContainment.values().stream().mapToLong(Long::longValue).sum(), countedByContainment);
     }
 
-    /** How far to generate: what was asked, but never unboundedly past now (a week covers any skew). */
-    private long horizon(long until, long to) {
-        return Math.min(Math.min(until, to), now().plus(java.time.Duration.ofDays(7)).toEpochMilli());
-    }
-
-    /** Saturating, so Instant.MIN/MAX work as open bounds. */
-    private static long ms(Instant t) {
-        if (t.isAfter(FOREVER)) {
-            return Long.MAX_VALUE;
-        }
-        return t.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) ? Long.MIN_VALUE : t.toEpochMilli();
-    }
-
-    private BotTraffic bot(String botId) {
-        BotTraffic t = traffic.get(botId);
-        if (t == null) {
-            throw new IllegalArgumentException("unknown bot id " + botId);
-        }
-        return t;
+    private String name(String botId) {
+        return traffic.options().bots().stream().filter(b -> b.botId().equals(botId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown bot id " + botId)).name();
     }
 }

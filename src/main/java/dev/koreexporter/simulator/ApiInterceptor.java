@@ -1,0 +1,48 @@
+package dev.koreexporter.simulator;
+
+import java.util.Optional;
+
+/**
+ * The simulator's extension point (README "Development"): it sees every API request to a known bot and may
+ * change how that one request is served. The run-time simulator ({@code --demo}, {@code simulator}) plugs in
+ * nothing; the lab (faults and request statistics, test classpath only) plugs in here. The simulator knows no
+ * interceptor by name.
+ */
+@FunctionalInterface
+public interface ApiInterceptor {
+    /** Serves every request as the tenant does. */
+    ApiInterceptor NONE = request -> Exchange.AS_IS;
+
+    /** Called once per request as it arrives, after it counted against the bot's rate limits. */
+    Exchange arrived(ApiRequest request);
+
+    /** How one request is served. Every default leaves it as the tenant serves it. */
+    interface Exchange {
+        Exchange AS_IS = new Exchange() {
+        };
+
+        /** How the tenant serves this request, given how it serves every request. */
+        default Serving serving(Serving tenant) {
+            return tenant;
+        }
+
+        /** An answer in place of the API's, given after the rate limits and before the token is checked. */
+        default Optional<Reply> replacement() {
+            return Optional.empty();
+        }
+
+        /** The JSON body of a 200 answer, before compression; {@code records} are the records it lists, in order. */
+        default byte[] body(byte[] json, ServedRecords records) {
+            return json;
+        }
+
+        /** Whether the connection drops after half of a 200 answer's bytes were sent. */
+        default boolean dropsConnection() {
+            return false;
+        }
+
+        /** The status the request was answered with, called before the answer leaves. */
+        default void completed(int status) {
+        }
+    }
+}
