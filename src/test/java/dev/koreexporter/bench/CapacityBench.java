@@ -2,8 +2,8 @@ package dev.koreexporter.bench;
 
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.testing.ManualClock;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.koreexporter.bench;
 
-import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.simulator.lab.LabSimulator;
 
 import java.io.IOException;
 import java.net.ServerSocket;

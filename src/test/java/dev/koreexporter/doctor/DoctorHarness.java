@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.Sleeper;
-import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

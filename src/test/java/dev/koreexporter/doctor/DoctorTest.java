@@ -2,9 +2,9 @@ package dev.koreexporter.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
-import dev.koreexporter.simulator.SimBot;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

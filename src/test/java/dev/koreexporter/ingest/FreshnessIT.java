@@ -2,10 +2,10 @@ package dev.koreexporter.ingest;
 
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.poll.BotPoller;
-import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

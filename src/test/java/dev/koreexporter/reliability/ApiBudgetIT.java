@@ -1,7 +1,7 @@
 package dev.koreexporter.reliability;
 
-import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.lab.Fault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package dev.koreexporter.reliability;
 
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Defect;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
-import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.MetricsText;

@@ -1,8 +1,8 @@
 package dev.koreexporter.reliability;
 
+import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.RequestStats;
-import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.testing.MetricsText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

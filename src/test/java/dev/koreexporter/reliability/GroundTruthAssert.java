@@ -2,9 +2,9 @@ package dev.koreexporter.reliability;
 
 import dev.koreexporter.ingest.ExpectedMetrics;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
 

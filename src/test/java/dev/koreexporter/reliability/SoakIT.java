@@ -1,9 +1,9 @@
 package dev.koreexporter.reliability;
 
 import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
-import dev.koreexporter.simulator.SimBot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

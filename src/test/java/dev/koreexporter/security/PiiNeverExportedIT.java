@@ -1,8 +1,8 @@
 package dev.koreexporter.security;
 
-import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
 import org.junit.jupiter.api.Test;

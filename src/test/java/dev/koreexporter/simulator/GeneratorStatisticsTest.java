@@ -1,10 +1,10 @@
 package dev.koreexporter.simulator;
 
+import dev.koreexporter.model.Latency;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
-import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
-import dev.koreexporter.model.Latency;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

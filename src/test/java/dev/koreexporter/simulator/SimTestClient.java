@@ -1,13 +1,14 @@
 package dev.koreexporter.simulator;
 
-import dev.koreexporter.simulator.lab.LabSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.koreexporter.simulator.lab.LabSimulator;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +28,14 @@ final class SimTestClient {
     static final Instant T0 = Instant.parse("2026-03-02T12:00:00Z");
 
     final HttpClient http = HttpClient.newHttpClient();
-    final LabSimulator sim;
+    final URI baseUrl;
 
     SimTestClient(LabSimulator sim) {
-        this.sim = sim;
+        this(sim.baseUrl());
+    }
+
+    SimTestClient(URI baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     record Response(int status, JsonNode json, HttpHeaders headers, byte[] raw) {
@@ -69,7 +75,7 @@ final class SimTestClient {
         if (endpoint.equals("getMessagesV2") && body instanceof ObjectNode n && !n.has("includeSecureForm")) {
             body = n.deepCopy().put("includeSecureForm", false);
         }
-        Map<String, String> headers = new java.util.HashMap<>(Map.of("auth", jwt(bot.clientId(), bot.clientSecret())));
+        Map<String, String> headers = new HashMap<>(Map.of("auth", jwt(bot.clientId(), bot.clientSecret())));
         if (bot.accountId() != null) {
             headers.put("accountId", bot.accountId());
         }
@@ -78,7 +84,7 @@ final class SimTestClient {
 
     Response raw(String method, String path, Map<String, String> headers, Object body) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body instanceof byte[] bytes ? bytes : JSON.writeValueAsBytes(body)));
@@ -93,7 +99,7 @@ final class SimTestClient {
             }
             return new Response(r.statusCode(), json, r.headers(), r.body());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

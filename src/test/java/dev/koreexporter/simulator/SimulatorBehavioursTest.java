@@ -1,11 +1,11 @@
 package dev.koreexporter.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.koreexporter.kore.Endpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

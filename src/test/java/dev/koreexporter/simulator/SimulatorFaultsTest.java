@@ -1,13 +1,13 @@
 package dev.koreexporter.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
 import dev.koreexporter.simulator.lab.GroundTruth;
-import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.testing.ManualClock;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.koreexporter.kore.Endpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ class SimulatorFaultsTest {
         var whole = v2(billing);
         assertTrue(parses(whole.raw()));
         assertTrue(truncated.raw().length < whole.raw().length);
-        assertArrayEquals(java.util.Arrays.copyOf(whole.raw(), truncated.raw().length), truncated.raw());
+        assertArrayEquals(Arrays.copyOf(whole.raw(), truncated.raw().length), truncated.raw());
     }
 
     @Test

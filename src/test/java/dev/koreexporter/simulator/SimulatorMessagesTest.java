@@ -1,11 +1,11 @@
 package dev.koreexporter.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
-import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -130,7 +131,7 @@ class SimulatorMessagesTest {
             TruthMessage in = byId.values().stream()
                     .filter(x -> x.message().sessionId().equals(out.message().sessionId()))
                     .filter(x -> x.message().createdOn().isBefore(out.message().createdOn()))
-                    .max(java.util.Comparator.comparing(x -> x.message().createdOn())).orElseThrow();
+                    .max(Comparator.comparing(x -> x.message().createdOn())).orElseThrow();
             assertEquals(dev.koreexporter.model.Direction.INCOMING, in.message().direction());
             assertEquals(out.message().createdOn().minusMillis(total), in.message().createdOn());
         }

@@ -1,10 +1,10 @@
 package dev.koreexporter.simulator;
 
-import dev.koreexporter.simulator.lab.GroundTruth;
-import dev.koreexporter.simulator.lab.TruthMessage;
-import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.simulator.lab.TruthMessage;
+import dev.koreexporter.testing.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package dev.koreexporter.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.simulator.lab.TruthConversation;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
-import dev.koreexporter.simulator.lab.TruthConversation;
-import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +85,7 @@ class SimulatorQuirksTest {
     void developerSessionsSayIsDeveloperAsTrueOrOne() {
         Map<String, TruthSession> truth = sim.groundTruth().sessions(billing.botId()).stream()
                 .collect(Collectors.toMap(s -> s.session().id(), Function.identity()));
-        Set<String> shapes = new java.util.HashSet<>();
+        Set<String> shapes = new HashSet<>();
         List<JsonNode> wire = sessions(client, billing);
         for (JsonNode s : wire) {
             JsonNode d = s.path("isDeveloper");
@@ -104,7 +106,7 @@ class SimulatorQuirksTest {
     @Test
     void developerMessagesSayIsDAsOneOrTrue() {
         Map<String, TruthMessage> truth = byId(sim);
-        Set<String> shapes = new java.util.HashSet<>();
+        Set<String> shapes = new HashSet<>();
         for (JsonNode m : messages(client, billing, "korevg")) {
             JsonNode d = m.path("isD");
             boolean developer = d.isBoolean() ? d.booleanValue() : d.asInt() == 1;
@@ -169,7 +171,7 @@ class SimulatorQuirksTest {
     }
 
     private static Map<String, TruthMessage> byId(LabSimulator s) {
-        Map<String, TruthMessage> out = new java.util.HashMap<>();
+        Map<String, TruthMessage> out = new HashMap<>();
         for (SimBot bot : s.bots()) {
             s.groundTruth().messages(bot.botId()).forEach(m -> out.put(m.message().id(), m));
         }

@@ -2,8 +2,8 @@ package dev.koreexporter.simulator;
 
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
-import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.koreexporter.simulator.SimTestClient.T0;
 import static dev.koreexporter.simulator.SimTestClient.body;
@@ -85,7 +86,7 @@ class SimulatorRateLimitTest {
             assertEquals(arrivals.size(), stats.byEndpoint().values().stream().mapToLong(Long::longValue).sum());
             assertEquals(1, sim.requestStats().bot(other.botId()).total());
 
-            var json = c.raw("GET", "/sim/stats", java.util.Map.of(), null).json();
+            var json = c.raw("GET", "/sim/stats", Map.of(), null).json();
             assertEquals(stats.maxPerHour(), json.path("bots").path(bot.botId()).path("maxPerHour").asInt());
             assertEquals(stats.maxPerMinute(), json.path("bots").path(bot.botId()).path("maxPerMinute").asInt());
         }

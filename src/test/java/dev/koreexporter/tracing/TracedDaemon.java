@@ -5,13 +5,13 @@ import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.simulator.lab.GroundTruth;
-import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
+import dev.koreexporter.simulator.lab.GroundTruth;
+import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.testing.ManualClock;
 
 import java.io.IOException;
 import java.net.URI;
