@@ -70,7 +70,7 @@ public final class SimulatorCommand {
     }
 
     /** @throws IllegalArgumentException naming the bad argument */
-    public static SimulatorOptions parse(List<String> args) {
+    static SimulatorOptions parse(List<String> args) {
         SimulatorOptions o = SimulatorOptions.defaults().withHost("0.0.0.0");
         boolean portGiven = false;
         for (int i = 0; i < args.size(); i++) {
