@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  * count, and a threshold between bounds would silently measure nothing.
  */
 final class SloDecoder {
-    static final List<String> LATENCY_KEYS = List.of("name", "metric", "threshold", "objective");
-    static final List<String> CONTAINMENT_KEYS = List.of("name", "metric", "good", "objective");
-    private static final List<String> ALL_KEYS = List.of("name", "metric", "threshold", "good", "objective");
+    /** The keys of an entry, as the config table lists them; which apply depends on the metric. */
+    private static final List<String> ALL_KEYS = ConfigKeys.children("slo[]");
+    private static final List<String> LATENCY_KEYS = ALL_KEYS.stream().filter(k -> !k.equals("good")).toList();
+    private static final List<String> CONTAINMENT_KEYS = ALL_KEYS.stream().filter(k -> !k.equals("threshold")).toList();
     /** The histograms a latency SLO may be written for: the catalogue's latency histograms. */
     private static final List<KoreMeter> LATENCY = Arrays.stream(KoreMeter.values()).filter(KoreMeter::latency).toList();
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
