@@ -2,13 +2,11 @@ package dev.koreexporter;
 
 import dev.koreexporter.cli.Shard;
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,7 @@ class ShardedConfigTest {
     @Test
     void aBotsShardDependsOnlyOnItsIdNotOnTheOtherBotsOrTheirOrder() {
         List<ExporterConfig.Bot> reversed = new ArrayList<>(BOTS.subList(0, 50));
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (int i = 0; i < 4; i++) {
             Shard shard = new Shard(i, 4);
             List<String> fromAll = ShardedConfig.select(config(BOTS), shard).bots().stream()
@@ -74,21 +72,16 @@ class ShardedConfigTest {
     }
 
     private static List<ExporterConfig.Bot> bots(int n) {
-        List<ExporterConfig.Bot> bots = new ArrayList<>();
+        TestConfig config = TestConfig.builder();
         for (int i = 0; i < n; i++) {
-            bots.add(new ExporterConfig.Bot("bot-" + i, "st-" + UUID.nameUUIDFromBytes(("bot" + i).getBytes()),
-                    "cs-" + i, new Secret("secret-" + i), null, List.of("korevg")));
+            config.bot("bot-" + i, "st-" + UUID.nameUUIDFromBytes(("bot" + i).getBytes()), "cs-" + i, "secret-" + i);
         }
-        return bots;
+        return config.bots();
     }
 
     private static ExporterConfig config(List<ExporterConfig.Bot> bots) {
-        return new ExporterConfig(new ExporterConfig.Server(9469, "0.0.0.0", null, Map.of()),
-                new ExporterConfig.Kore(URI.create("https://platform.kore.ai"), Duration.ofSeconds(30),
-                        new ExporterConfig.RateLimit(60, 1800), null),
-                new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofHours(1)),
-                new ExporterConfig.State(Path.of("state")),
-                new ExporterConfig.Metrics(Duration.ofHours(1), Map.of()),
-                new ExporterConfig.Tracing(false), bots);
+        TestConfig config = TestConfig.builder();
+        bots.forEach(config::bot);
+        return config.build();
     }
 }

@@ -26,7 +26,7 @@ final class EnvOverrides {
     private record Override(String envVar, List<Object> segments, String value) {
     }
 
-    private static final List<Rule> RULES = ConfigKeys.SCALARS.stream()
+    private static final List<Rule> RULES = ConfigKeys.envPaths().stream()
             .map(t -> new Rule(t, Pattern.compile(envPattern(t)))).toList();
 
     private EnvOverrides() {

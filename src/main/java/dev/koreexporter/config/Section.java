@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * One mapping of the YAML tree, read strictly: unknown keys and wrong types become problems.
- * Readers return the default (or a placeholder) after a problem, so decoding goes on and every problem
- * is reported in one run; the caller throws at the end. Integers, booleans and durations may be given as
- * strings (that is what {@code ${ENV}} and env overrides produce); strings must be strings, because a
- * YAML number does not keep its original spelling (a client id {@code 0123} would lose its zero).
+ * One mapping of the YAML tree, read strictly: unknown keys become problems, and the config table's kinds
+ * ({@link Kind}) read its values. Readers return null (or the given default) after a problem, so decoding goes
+ * on and every problem is reported in one run; the caller throws at the end. Strings must be strings, because
+ * a YAML number does not keep its original spelling (a client id {@code 0123} would lose its zero); numbers,
+ * booleans and durations may be strings (that is what {@code ${ENV}} and env overrides produce).
  */
 final class Section {
     private final ObjectNode node;
@@ -92,6 +91,11 @@ final class Section {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** The value to read: null when the key is absent or null, or a problem was already reported for it. */
+    JsonNode value(String key) {
+        return problems.isBad(path(key)) ? null : get(key);
+    }
+
     boolean has(String key) {
         return get(key) != null;
     }
@@ -125,71 +129,6 @@ final class Section {
             return "";
         }
         return string(key, "");
-    }
-
-    int integer(String key, int def, int min, int max) {
-        JsonNode v = get(key);
-        if (v == null || problems.isBad(path(key))) {
-            return def;
-        }
-        long value;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            value = v.longValue();
-        } else if (v.isTextual() && v.textValue().strip().matches("[+-]?\\d{1,18}")) {
-            value = Long.parseLong(v.textValue().strip());
-        } else {
-            problems.add(path(key), "must be an integer, got " + shown(v));
-            return def;
-        }
-        if (value < min || value > max) {
-            problems.add(path(key), (max == Integer.MAX_VALUE ? "must be at least " + min
-                    : "must be between " + min + " and " + max) + ", got " + value);
-            return def;
-        }
-        return (int) value;
-    }
-
-    boolean bool(String key, boolean def) {
-        JsonNode v = get(key);
-        if (v == null || problems.isBad(path(key))) {
-            return def;
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (v.isTextual() && (v.textValue().equalsIgnoreCase("true") || v.textValue().equalsIgnoreCase("false"))) {
-            return Boolean.parseBoolean(v.textValue());
-        }
-        problems.add(path(key), "must be true or false, got " + shown(v));
-        return def;
-    }
-
-    /** A duration that must be positive ({@code allowZero}: zero too) and at most {@code max} (null: no limit). */
-    Duration duration(String key, Duration def, boolean allowZero, Duration max) {
-        JsonNode v = get(key);
-        if (v == null || problems.isBad(path(key))) {
-            return def;
-        }
-        if (!v.isValueNode()) {
-            problems.add(path(key), "must be a duration, got " + describe(v) + " (" + Durations.SYNTAX + ")");
-            return def;
-        }
-        Duration d;
-        try {
-            d = Durations.parse(v.asText());
-        } catch (IllegalArgumentException e) {
-            problems.add(path(key), "invalid duration " + shown(v) + " (" + Durations.SYNTAX + ")");
-            return def;
-        }
-        if (d.isNegative() || (d.isZero() && !allowZero)) {
-            problems.add(path(key), (allowZero ? "must not be negative" : "must be positive") + ", got " + shown(v));
-            return def;
-        }
-        if (max != null && d.compareTo(max) > 0) {
-            problems.add(path(key), "must be at most " + Durations.format(max) + ", got " + shown(v));
-            return def;
-        }
-        return d;
     }
 
     /** A string list element or value: never echoes the value (it may be a secret). */

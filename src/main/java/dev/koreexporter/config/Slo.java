@@ -18,19 +18,24 @@ import java.util.Set;
 public sealed interface Slo {
     /** The SLOs used when the config has no {@code slo} list; their thresholds are default bucket bounds. */
     List<Slo> DEFAULTS = List.of(
-            new Latency("turn-latency", Histogram.TURN_LATENCY, 1.5, new BigDecimal("0.95")),
-            new Latency("tts-first-byte", Histogram.TTS_FIRST_BYTE, 0.3, new BigDecimal("0.95")));
+            new Latency("turn-latency", KoreMeter.TURN_LATENCY, 1.5, new BigDecimal("0.95")),
+            new Latency("tts-first-byte", KoreMeter.TTS_FIRST_BYTE, 0.3, new BigDecimal("0.95")));
 
     /** {@code [a-z0-9-]+}, unique in the list; the value of the rules' {@code slo} label. */
     String name();
 
     BigDecimal objective();
 
-    /** Good event: an observation of {@code metric} at most {@code threshold} seconds (a bucket bound). */
-    record Latency(String name, Histogram metric, double threshold, BigDecimal objective) implements Slo {
+    /**
+     * Good event: an observation of {@code metric}, one of the catalogue's latency histograms
+     * ({@link KoreMeter#latency()}), at most {@code threshold} seconds (a bucket bound).
+     */
+    record Latency(String name, KoreMeter metric, double threshold, BigDecimal objective) implements Slo {
         public Latency {
             Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(metric, "metric");
+            if (!metric.latency()) {
+                throw new IllegalArgumentException(metric.metricName() + " is not a latency histogram");
+            }
             Objects.requireNonNull(objective, "objective");
         }
     }
@@ -44,39 +49,6 @@ public sealed interface Slo {
             // An EnumSet iterates in declaration order, so the generated rules do not depend on the config's order.
             good = Collections.unmodifiableSet(EnumSet.copyOf(good));
             Objects.requireNonNull(objective, "objective");
-        }
-    }
-
-    /** The latency histograms a latency SLO may be written for. */
-    enum Histogram {
-        TURN_LATENCY(KoreMeter.TURN_LATENCY),
-        ASR_LATENCY(KoreMeter.ASR_LATENCY),
-        BOT_LATENCY(KoreMeter.BOT_LATENCY),
-        TTS_LATENCY(KoreMeter.TTS_LATENCY),
-        TTS_FIRST_BYTE(KoreMeter.TTS_FIRST_BYTE);
-
-        private final KoreMeter meter;
-
-        Histogram(KoreMeter meter) {
-            this.meter = meter;
-        }
-
-        public String metricName() {
-            return meter.metricName();
-        }
-
-        /** The catalogue's default bucket bounds. */
-        List<Double> defaultBuckets() {
-            return meter.buckets();
-        }
-
-        static Histogram byMetricName(String name) {
-            for (Histogram h : values()) {
-                if (h.metricName().equals(name)) {
-                    return h;
-                }
-            }
-            return null;
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.koreexporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.koreexporter.config.Slo.Histogram;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.Containment;
 
 import java.math.BigDecimal;
@@ -21,9 +21,12 @@ import java.util.stream.Collectors;
  * count, and a threshold between bounds would silently measure nothing.
  */
 final class SloDecoder {
-    static final List<String> LATENCY_KEYS = List.of("name", "metric", "threshold", "objective");
-    static final List<String> CONTAINMENT_KEYS = List.of("name", "metric", "good", "objective");
-    private static final List<String> ALL_KEYS = List.of("name", "metric", "threshold", "good", "objective");
+    /** The keys of an entry, as the config table lists them; which apply depends on the metric. */
+    private static final List<String> ALL_KEYS = ConfigKeys.children("slo[]");
+    private static final List<String> LATENCY_KEYS = ALL_KEYS.stream().filter(k -> !k.equals("good")).toList();
+    private static final List<String> CONTAINMENT_KEYS = ALL_KEYS.stream().filter(k -> !k.equals("threshold")).toList();
+    /** The histograms a latency SLO may be written for: the catalogue's latency histograms. */
+    private static final List<KoreMeter> LATENCY = Arrays.stream(KoreMeter.values()).filter(KoreMeter::latency).toList();
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -71,7 +74,7 @@ final class SloDecoder {
         JsonNode metricNode = element.get("metric");
         String metric = metricNode != null && metricNode.isTextual() ? metricNode.textValue() : null;
         boolean containment = Slo.ContainmentShare.METRIC.equals(metric);
-        Histogram histogram = Histogram.byMetricName(metric);
+        KoreMeter histogram = LATENCY.stream().filter(m -> m.metricName().equals(metric)).findFirst().orElse(null);
         List<String> keys = containment ? CONTAINMENT_KEYS : histogram != null ? LATENCY_KEYS : ALL_KEYS;
         int before = problems.messages().size();
         Section s = Section.of(element, at, problems, keys);
@@ -114,7 +117,7 @@ final class SloDecoder {
         return v;
     }
 
-    private Double threshold(Section s, Histogram histogram, Map<String, List<Double>> buckets) {
+    private Double threshold(Section s, KoreMeter histogram, Map<String, List<Double>> buckets) {
         String path = s.path("threshold");
         if (!s.has("threshold")) {
             problems.add(path, "required");
@@ -175,12 +178,12 @@ final class SloDecoder {
         }
     }
 
-    private static List<Double> bounds(Histogram histogram, Map<String, List<Double>> buckets) {
-        return buckets.getOrDefault(histogram.metricName(), histogram.defaultBuckets());
+    private static List<Double> bounds(KoreMeter histogram, Map<String, List<Double>> buckets) {
+        return buckets.getOrDefault(histogram.metricName(), histogram.buckets());
     }
 
     private static String metricNames() {
-        return Arrays.stream(Histogram.values()).map(Histogram::metricName).collect(Collectors.joining(", "))
+        return LATENCY.stream().map(KoreMeter::metricName).collect(Collectors.joining(", "))
                 + " or " + Slo.ContainmentShare.METRIC;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.koreexporter.config.Slo;
+import dev.koreexporter.metrics.catalogue.SloWording;
 import dev.koreexporter.model.Containment;
 
 import java.io.IOException;
@@ -152,6 +153,7 @@ public final class RuleGenerator {
             };
         }
 
+        /** Words and alert name from the catalogue, so any latency histogram it declares can have SLOs. */
         private static Sli latency(Slo.Latency l) {
             String t = BigDecimal.valueOf(l.threshold()).stripTrailingZeros().toPlainString() + " s";
             // Micrometer writes whole bounds as "2.0", Prometheus 3 normalises them to "2": match both.
@@ -159,18 +161,18 @@ public final class RuleGenerator {
                     ? "{le=~\"" + (long) l.threshold() + "(\\\\.0)?\"}"
                     : "{le=\"" + BigDecimal.valueOf(l.threshold()).stripTrailingZeros().toPlainString() + "\"}";
             String m = l.metric().metricName();
-            return switch (l.metric()) {
-                case TURN_LATENCY -> new Sli(m, "KoreTurnLatencyBudgetBurn", "Voice turns of {{ $labels.bot }} are too slow",
-                        "the share of voice turns slower than " + t + " (user's utterance end to bot playback start)", le, true);
-                case ASR_LATENCY -> new Sli(m, "KoreAsrLatencyBudgetBurn", "Speech recognition of {{ $labels.bot }} is too slow",
-                        "the share of speech recognitions (ASR) slower than " + t, le, true);
-                case BOT_LATENCY -> new Sli(m, "KoreBotLatencyBudgetBurn", "The bot logic of {{ $labels.bot }} is too slow",
-                        "the share of bot replies (dialog processing) slower than " + t, le, true);
-                case TTS_LATENCY -> new Sli(m, "KoreTtsLatencyBudgetBurn", "Text-to-speech of {{ $labels.bot }} is too slow",
-                        "the share of text-to-speech requests slower than " + t, le, true);
-                case TTS_FIRST_BYTE -> new Sli(m, "KoreTtsFirstByteBudgetBurn", "Text-to-speech of {{ $labels.bot }} starts too late",
-                        "the share of TTS requests whose first audio byte took longer than " + t, le, true);
-            };
+            SloWording words = l.metric().turnFeed().slo();
+            return new Sli(m, alertName(m), words.subject().formatted("{{ $labels.bot }}"),
+                    "the share of " + words.slowEvents().formatted(t), le, true);
+        }
+
+        /** {@code kore_tts_first_byte_seconds} alerts as {@code KoreTtsFirstByteBudgetBurn}. */
+        private static String alertName(String metric) {
+            StringBuilder name = new StringBuilder("Kore");
+            for (String word : metric.replaceFirst("^kore_", "").replaceFirst("_seconds$", "").split("_")) {
+                name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+            return name.append("BudgetBurn").toString();
         }
 
         String record(String operation) {

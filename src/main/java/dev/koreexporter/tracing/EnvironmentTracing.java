@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,13 +42,17 @@ final class EnvironmentTracing {
             return disabled(cfg);
         }
         muteExporterLogs();
-        PresetIdGenerator ids = new PresetIdGenerator();
         SpanGate gate = new SpanGate();
         SpanStats stats = new SpanStats(gate);
+        AtomicReference<Resource> resource = new AtomicReference<>();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .disableShutdownHook()
                 .addPropertiesCustomizer(config -> props)
-                .addResourceCustomizer((resource, config) -> withDefaultServiceName(resource))
+                // The last step of building the resource: what this returns is the resource of every span.
+                .addResourceCustomizer((detected, config) -> {
+                    resource.set(withDefaultServiceName(detected));
+                    return resource.get();
+                })
                 // Only traces: the exporter's metrics go to Prometheus. This meter provider exists so that the
                 // batch span processor reports its drops to SpanStats.
                 .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(stats))
@@ -55,22 +60,20 @@ final class EnvironmentTracing {
                 .addSpanProcessorCustomizer((processor, config) -> gate.gating(processor,
                         config.getInt("otel.bsp.max.queue.size", SpanGate.DEFAULT_CAPACITY),
                         config.getDuration("otel.bsp.export.timeout", SpanGate.DEFAULT_MAX_WAIT)))
-                .addTracerProviderCustomizer((builder, config) -> builder.setIdGenerator(ids))
                 .build()
                 .getOpenTelemetrySdk();
         LOG.info(() -> "tracing: exporter=" + exporters + " protocol="
                 + props.getOrDefault("otel.exporter.otlp.protocol", "grpc (SDK default)")
                 + " sampler=" + sdk.getSdkTracerProvider().getSampler().getDescription());
-        return new OtelTurnTracer(cfg, sdk, ids, stats, true);
+        return new OtelTurnTracer(cfg, sdk, resource.get(), gate, stats, true);
     }
 
     /** Emits nothing: no processor, and a sampler that keeps nothing, so no SpanRef is ever returned. */
     static OtelTurnTracer disabled(ExporterConfig.Tracing cfg) {
-        PresetIdGenerator ids = new PresetIdGenerator();
-        SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setIdGenerator(ids).setSampler(Sampler.alwaysOff()).build();
-        return new OtelTurnTracer(cfg, OpenTelemetrySdk.builder().setTracerProvider(provider).build(), ids,
-                new SpanStats(new SpanGate()), false);
+        SdkTracerProvider provider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build();
+        SpanGate gate = new SpanGate();
+        return new OtelTurnTracer(cfg, OpenTelemetrySdk.builder().setTracerProvider(provider).build(),
+                Resource.getDefault(), gate, new SpanStats(gate), false);
     }
 
     /**
@@ -122,8 +125,7 @@ final class EnvironmentTracing {
     }
 
     static Resource defaultServiceName() {
-        return Resource.create(Attributes.of(SERVICE_NAME,
-                DEFAULT_SERVICE_NAME));
+        return Resource.create(Attributes.of(SERVICE_NAME, DEFAULT_SERVICE_NAME));
     }
 
     /** {@code kore-exporter} unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES named the service. */

@@ -4,29 +4,28 @@ import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
+import dev.koreexporter.tracing.SpanPipeline.Started;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -34,43 +33,35 @@ import java.util.logging.Logger;
  * turn with {@code kore.asr}, {@code kore.bot}, {@code kore.tts} children, and the {@code kore.session} root
  * once the session closes.
  *
- * <p>Ids: the SDK takes a span's own ids from its {@link io.opentelemetry.sdk.trace.IdGenerator}, and its
- * trace id from its parent. So a {@link PresetIdGenerator} is told the derived ids ({@link SpanIds}) just
- * before each span starts, and a turn gets as parent the session span's (derived) context, although that
- * span is only emitted when the session closes. Its sampled flag is the sampler's decision for the
- * session's root span, so a parent-based sampler keeps or drops a session's turns together with it.
+ * <p>Ids are derived ({@link SpanIds}) and passed explicitly: each span is built whole by the
+ * {@link SpanPipeline}, a turn with the session span's (derived) context as its parent although that span is only
+ * emitted when the session closes. The parent's sampled flag is the sampler's decision for the session's root
+ * span, so a parent-based sampler keeps or drops a session's turns together with it.
  */
 public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OtelTurnTracer.class.getName());
     static final String INSTRUMENTATION = "dev.koreexporter.tracing";
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
-    /** Sessions whose parent context a poller thread keeps (a few hundred bytes each). */
+    /** Sessions whose parent context is kept per bot (a few hundred bytes each). */
     static final int SESSION_PARENTS = 1024;
 
     private final OpenTelemetrySdk sdk;
-    private final Tracer tracer;
-    private final Sampler sampler;
-    private final PresetIdGenerator ids;
+    private final SpanPipeline spans;
     private final SpanStats stats;
     private final boolean enabled;
     private final TurnAttributes attributes;
-    private final ThreadLocal<Map<SessionKey, Context>> sessionParents = ThreadLocal.withInitial(() ->
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<SessionKey, Context> eldest) {
-                    return size() > SESSION_PARENTS;
-                }
-            });
+    /**
+     * The (not yet emitted) session span as the parent of a turn, for each bot's recent sessions: two SHA-256 ids
+     * and a sampling decision per turn were a third of the cost of tracing it. Per bot, as one thread polls a bot.
+     */
+    private final Map<String, Map<String, SpanContext>> sessionParents = new ConcurrentHashMap<>();
 
-    private record SessionKey(String botId, String sessionId) {
-    }
-
-    OtelTurnTracer(ExporterConfig.Tracing cfg, OpenTelemetrySdk sdk, PresetIdGenerator ids, SpanStats stats,
-                   boolean enabled) {
+    OtelTurnTracer(ExporterConfig.Tracing cfg, OpenTelemetrySdk sdk, Resource resource, SpanGate gate,
+                   SpanStats stats, boolean enabled) {
         this.sdk = sdk;
-        this.tracer = sdk.getTracer(INSTRUMENTATION);
-        this.sampler = sdk.getSdkTracerProvider().getSampler();
-        this.ids = ids;
+        SdkTracerProvider provider = sdk.getSdkTracerProvider();
+        this.spans = new SpanPipeline(provider.getSampler(), provider.getSpanLimits(), resource, INSTRUMENTATION,
+                gate, stats);
         this.stats = stats;
         this.enabled = enabled;
         this.attributes = new TurnAttributes(cfg.includeText());
@@ -93,31 +84,30 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
     /** The same with a batch queue of {@code queueSize} spans, none waiting longer than {@code maxWait}. */
     static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter, Sampler sampler,
                                       int queueSize, Duration maxWait) {
-        PresetIdGenerator ids = new PresetIdGenerator();
         SpanGate gate = new SpanGate();
         SpanStats stats = new SpanStats(gate);
         SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(stats).build();
         BatchSpanProcessor batch = BatchSpanProcessor.builder(gate.counting(exporter))
                 .setMaxQueueSize(queueSize).setMaxExportBatchSize(Math.min(512, queueSize))
                 .setMeterProvider(() -> meters).build();
+        Resource resource = Resource.getDefault().merge(EnvironmentTracing.defaultServiceName());
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setIdGenerator(ids)
                 .setSampler(sampler)
-                .setResource(Resource.getDefault().merge(EnvironmentTracing.defaultServiceName()))
+                .setResource(resource)
                 .addSpanProcessor(gate.gating(batch, queueSize, maxWait))
                 .build();
         return new OtelTurnTracer(cfg,
                 OpenTelemetrySdk.builder().setTracerProvider(provider).setMeterProvider(meters).build(),
-                ids, stats, true);
+                resource, gate, stats, true);
     }
 
     public static OtelTurnTracer forExporter(ExporterConfig.Tracing cfg, SpanExporter exporter) {
         return forExporter(cfg, exporter, Sampler.parentBased(Sampler.alwaysOn()));
     }
 
-    /** The SDK tracer itself (tests look at the resource of its spans). */
-    Tracer sdkTracer() {
-        return tracer;
+    /** The resource every span carries (service.name and the rest of {@code OTEL_RESOURCE_ATTRIBUTES}). */
+    Resource resource() {
+        return spans.resource();
     }
 
     /** False when {@code OTEL_TRACES_EXPORTER=none}: nothing is ever emitted. */
@@ -133,34 +123,28 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         }
         long end = nanos(turn.createdOn());
         long start = end - ms(l.totalMs() != null ? l.totalMs() : segmentsMs(l));
-        Context parent = turn.sessionId() == null ? Context.root() : sessionParent(bot.id(), turn.sessionId());
-        SpanBuilder b = tracer.spanBuilder("kore.turn").setParent(parent).setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS);
-        attributes.turn(b, bot, turn);
         // Without a session the trace id cannot be derived: the turn is its own root, on a random trace.
-        SpanIds.TurnIds turnIds = SpanIds.turnIds(turn.id());
-        Span span = ids.with(null, turnIds.turn(), b::startSpan);
-        Context inTurn = Context.root().with(span);
+        SpanContext parent = turn.sessionId() == null ? SpanContext.getInvalid() : sessionParent(bot.id(), turn.sessionId());
+        String traceId = parent.isValid() ? parent.getTraceId() : IdGenerator.random().generateTraceId();
+        AttributesBuilder a = Attributes.builder();
+        attributes.turn(a, bot, turn);
+        SpanIds.TurnIds ids = SpanIds.turnIds(turn.id());
+        Started span = spans.start("kore.turn", parent, traceId, ids.turn(), start, a.build());
 
         long at = start;
         if (l.asr() != null && l.asr().durationMs() != null) {
-            at = segment("kore.asr", turnIds.asr(), inTurn, at, l.asr().durationMs(),
-                    b2 -> attributes.asr(b2, l.asr()), null);
+            at = segment("kore.asr", ids.asr(), span, at, l.asr().durationMs(), b -> attributes.asr(b, l.asr()), null);
         }
         if (l.bot() != null && l.bot().durationMs() != null) {
-            at = segment("kore.bot", turnIds.bot(), inTurn, at, l.bot().durationMs(), b2 -> { }, null);
+            at = segment("kore.bot", ids.bot(), span, at, l.bot().durationMs(), b -> { }, null);
         }
         if (l.tts() != null && l.tts().durationMs() != null) {
-            segment("kore.tts", turnIds.tts(), inTurn, at, l.tts().durationMs(), b2 -> attributes.tts(b2, l.tts()),
+            segment("kore.tts", ids.tts(), span, at, l.tts().durationMs(), b -> attributes.tts(b, l.tts()),
                     l.tts().firstByteMs());
         }
         // An exemplar only for a span the exporter got: one that was not sampled, or was refused while the backend
         // fails, would point to a trace that does not exist.
-        if (!end(span, end)) {
-            return null;
-        }
-        SpanContext ctx = span.getSpanContext();
-        return new SpanRef(ctx.getTraceId(), ctx.getSpanId());
+        return spans.end(span, end, List.of()) ? new SpanRef(traceId, ids.turn()) : null;
     }
 
     @Override
@@ -176,12 +160,11 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
             return;
         }
         Instant endTime = session.end() != null ? session.end() : session.start();
-        SpanBuilder b = tracer.spanBuilder("kore.session").setNoParent().setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(nanos(session.start()), TimeUnit.NANOSECONDS);
-        attributes.session(b, bot, session);
-        Span span = ids.with(SpanIds.traceId(bot.id(), session.id()), SpanIds.sessionSpanId(bot.id(), session.id()),
-                b::startSpan);
-        end(span, nanos(endTime));
+        AttributesBuilder a = Attributes.builder();
+        attributes.session(a, bot, session);
+        Started span = spans.start("kore.session", SpanContext.getInvalid(), SpanIds.traceId(bot.id(), session.id()),
+                SpanIds.sessionSpanId(bot.id(), session.id()), nanos(session.start()), a.build());
+        spans.end(span, nanos(endTime), List.of());
         attributes.forget(bot, session.id());
     }
 
@@ -232,50 +215,38 @@ public final class OtelTurnTracer implements TurnTracer, AutoCloseable {
         stats.counts();
         sdk.shutdown().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (enabled && !flushed) {
-            LOG.warning("tracing: spans still queued after " + CLOSE_TIMEOUT.toSeconds() + " s at shutdown were lost (collector unreachable or slow)");
+            LOG.warning("tracing: spans still queued after " + CLOSE_TIMEOUT.toSeconds()
+                    + " s at shutdown were lost (collector unreachable or slow)");
         }
     }
 
-    private long segment(String name, String spanId, Context parent, long start, double durationMs,
-                         java.util.function.Consumer<SpanBuilder> attrs, Double firstByteMs) {
+    private long segment(String name, String spanId, Started turn, long start, double durationMs,
+                         Consumer<AttributesBuilder> attrs, Double firstByteMs) {
         long end = start + ms(durationMs);
-        SpanBuilder b = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(start, TimeUnit.NANOSECONDS);
-        attrs.accept(b);
-        Span span = ids.with(null, spanId, b::startSpan);
-        if (firstByteMs != null) {
-            span.addEvent("first_byte", start + ms(firstByteMs), TimeUnit.NANOSECONDS);
-        }
-        end(span, end);
+        AttributesBuilder a = Attributes.builder();
+        attrs.accept(a);
+        Started span = spans.start(name, turn.context(), turn.context().getTraceId(), spanId, start, a.build());
+        spans.end(span, end, firstByteMs == null ? List.of()
+                : List.of(EventData.create(start + ms(firstByteMs), "first_byte", Attributes.empty())));
         return end;
     }
 
-    /** Ends the span; true when it was handed to the exporter (sampled, and not refused by the {@link SpanGate}). */
-    private boolean end(Span span, long endNanos) {
-        span.end(endNanos, TimeUnit.NANOSECONDS);
-        if (!span.getSpanContext().isSampled()) {
-            return false;
+    private SpanContext sessionParent(String botId, String sessionId) {
+        Map<String, SpanContext> parents = sessionParents.computeIfAbsent(botId, k ->
+                new LinkedHashMap<>(256, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
+                        return size() > SESSION_PARENTS;
+                    }
+                });
+        synchronized (parents) {
+            return parents.computeIfAbsent(sessionId, k -> {
+                String traceId = SpanIds.traceId(botId, sessionId);
+                Started session = spans.start("kore.session", SpanContext.getInvalid(), traceId,
+                        SpanIds.sessionSpanId(botId, sessionId), 0, Attributes.empty());
+                return session.context();
+            });
         }
-        stats.ended();
-        return stats.gate().lastHandedOver();
-    }
-
-    /**
-     * The (not yet emitted) session span as the parent of a turn. Cached per poller thread for recent sessions:
-     * two SHA-256 ids and a sampling decision per turn were a third of the cost of tracing it.
-     */
-    private Context sessionParent(String botId, String sessionId) {
-        return sessionParents.get().computeIfAbsent(new SessionKey(botId, sessionId), k -> {
-            String traceId = SpanIds.traceId(botId, sessionId);
-            TraceFlags flags = sessionSampled(traceId) ? TraceFlags.getSampled() : TraceFlags.getDefault();
-            return Context.root().with(Span.wrap(SpanContext.create(traceId, SpanIds.sessionSpanId(botId, sessionId),
-                    flags, TraceState.getDefault())));
-        });
-    }
-
-    private boolean sessionSampled(String traceId) {
-        return sampler.shouldSample(Context.root(), traceId, "kore.session", SpanKind.INTERNAL, Attributes.empty(),
-                List.of()).getDecision() == SamplingDecision.RECORD_AND_SAMPLE;
     }
 
     private static double segmentsMs(Latency l) {

@@ -10,6 +10,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -24,6 +26,9 @@ import java.util.logging.Logger;
  *
  * <p>Room is counted, not asked of the processor (which cannot tell): spans handed over minus spans whose
  * export finished. Keeping that at most the queue's capacity means the queue itself never overflows.
+ *
+ * <p>The tracer hands each finished span over with {@link #offer}, which says whether the span went to the
+ * exporter: that answer decides whether the turn's observations get an exemplar.
  */
 final class SpanGate {
     private static final Logger LOG = Logger.getLogger(SpanGate.class.getName());
@@ -41,8 +46,8 @@ final class SpanGate {
     private volatile boolean failing;
     /** Set at shutdown: nobody waits any more, so stopping the pollers is never held up by a slow backend. */
     private volatile boolean released;
-    /** Whether the span this thread ended last was handed to the processor (read right after {@code end()}). */
-    private final ThreadLocal<boolean[]> lastHandedOver = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** The gated processors, in the order the SDK registered them. */
+    private final List<Gated> processors = new CopyOnWriteArrayList<>();
 
     /**
      * The processor that gates {@code delegate}: the batch processor of a {@link #counting} exporter, whose queue
@@ -52,7 +57,21 @@ final class SpanGate {
         if (capacity < 1) {
             throw new IllegalArgumentException("span queue capacity must be at least 1, got " + capacity);
         }
-        return new Gated(delegate, capacity, maxWait.toNanos());
+        Gated gated = new Gated(delegate, capacity, maxWait.toNanos());
+        processors.add(gated);
+        return gated;
+    }
+
+    /**
+     * Hands a finished, sampled span to every gated processor, waiting for room while the backend accepts spans;
+     * true when each took it (none refused it while the backend fails, at shutdown, or when interrupted).
+     */
+    boolean offer(ReadableSpan span) {
+        boolean handedOver = !processors.isEmpty();
+        for (Gated processor : processors) {
+            handedOver &= processor.take(span);
+        }
+        return handedOver;
     }
 
     /** Wraps the exporter to learn when the spans handed over leave the queue, and whether the backend took them. */
@@ -93,10 +112,6 @@ final class SpanGate {
     void release() {
         released = true;
         signal();
-    }
-
-    boolean lastHandedOver() {
-        return lastHandedOver.get()[0];
     }
 
     long exported() {
@@ -218,19 +233,22 @@ final class SpanGate {
 
         @Override
         public void onEnd(ReadableSpan span) {
-            boolean[] handed = lastHandedOver.get();
+            take(span);
+        }
+
+        /** Hands the span to the delegate when there is room; false when it was refused (and counted). */
+        boolean take(ReadableSpan span) {
             if (!span.getSpanContext().isSampled()) {
                 // The batch processor exports sampled spans only: nothing to make room for.
-                handed[0] = false;
                 delegate.onEnd(span);
-                return;
+                return false;
             }
-            handed[0] = admit(capacity, maxWaitNanos);
-            if (handed[0]) {
-                delegate.onEnd(span);
-            } else {
+            if (!admit(capacity, maxWaitNanos)) {
                 refused.incrementAndGet();
+                return false;
             }
+            delegate.onEnd(span);
+            return true;
         }
 
         @Override

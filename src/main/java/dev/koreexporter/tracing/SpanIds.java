@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.TraceId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -54,7 +55,7 @@ public final class SpanIds {
     }
 
     private static String hex(byte[] digest, int from, int bytes) {
-        byte[] id = java.util.Arrays.copyOfRange(digest, from, from + bytes);
+        byte[] id = Arrays.copyOfRange(digest, from, from + bytes);
         boolean zero = true;
         for (byte b : id) {
             zero &= b == 0;

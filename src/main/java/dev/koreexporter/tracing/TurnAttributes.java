@@ -6,7 +6,7 @@ import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.common.AttributesBuilder;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,12 +56,7 @@ final class TurnAttributes {
         this.includeText = includeText;
     }
 
-    /*
-     * Attributes are set on the span builder one by one: building an Attributes first (sorted, de-duplicated)
-     * and copying it into the span cost more than the rest of the tracing of a turn.
-     */
-
-    void turn(SpanBuilder b, ExporterConfig.Bot bot, Message m) {
+    void turn(AttributesBuilder b, ExporterConfig.Bot bot, Message m) {
         conversation(b, bot, m.sessionId(), m.channel());
         put(b, LANGUAGE, m.language());
         put(b, MESSAGE_ID, m.id());
@@ -85,26 +80,26 @@ final class TurnAttributes {
     }
 
     /** The attributes every span of a conversation carries. */
-    private static void conversation(SpanBuilder b, ExporterConfig.Bot bot, String sessionId, String channel) {
+    private static void conversation(AttributesBuilder b, ExporterConfig.Bot bot, String sessionId, String channel) {
         put(b, CONVERSATION_ID, sessionId);
         put(b, BOT_ID, bot.id());
         put(b, BOT_NAME, bot.name());
         put(b, CHANNEL, channel);
     }
 
-    void asr(SpanBuilder b, Latency.Asr asr) {
+    void asr(AttributesBuilder b, Latency.Asr asr) {
         put(b, ASR_PROVIDER, asr.provider());
         put(b, ASR_CONFIDENCE, asr.confidence());
     }
 
-    void tts(SpanBuilder b, Latency.Tts tts) {
+    void tts(AttributesBuilder b, Latency.Tts tts) {
         put(b, TTS_PROVIDER, tts.provider());
         put(b, TTS_STREAMING, tts.streaming());
         put(b, TTS_CHARACTERS, tts.characters());
         put(b, TTS_AUDIO_MS, tts.audioMs());
     }
 
-    void session(SpanBuilder b, ExporterConfig.Bot bot, Session s) {
+    void session(AttributesBuilder b, ExporterConfig.Bot bot, Session s) {
         conversation(b, bot, s.id(), s.channel());
         put(b, CONTAINMENT, s.containment() == null ? null : s.containment().wireName());
         put(b, SESSION_TYPE, s.sessionType());
@@ -146,9 +141,9 @@ final class TurnAttributes {
         return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
-    private static <T> void put(SpanBuilder b, AttributeKey<T> key, T value) {
+    private static <T> void put(AttributesBuilder b, AttributeKey<T> key, T value) {
         if (value != null) {
-            b.setAttribute(key, value);
+            b.put(key, value);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.koreexporter.bench;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.testing.TestConfig;
 
 /** Small pieces the benchmarks share. */
 final class BenchSupport {
@@ -10,7 +10,7 @@ final class BenchSupport {
     }
 
     static ExporterConfig.Bot configOf(SimBot b) {
-        return new ExporterConfig.Bot(b.name(), b.botId(), b.clientId(), new Secret(b.clientSecret()), b.accountId(),
-                b.channels());
+        return TestConfig.builder().bot(b.name(), b.botId(), b.clientId(), b.clientSecret())
+                .set("bots[0].account-id", b.accountId()).set("bots[0].channels", b.channels()).bot();
     }
 }

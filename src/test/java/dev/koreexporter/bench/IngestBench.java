@@ -20,6 +20,7 @@ import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MemoryCheckpointStore;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import dev.koreexporter.tracing.TurnTracer;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -178,10 +179,10 @@ final class IngestBench {
         KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "bench", new ManualClock(NOW));
         return () -> {
             ManualClock clock = new ManualClock(NOW);
-            ExporterConfig.Bot bot = new ExporterConfig.Bot("bench", "st-bench", "cs-bench",
-                    new Secret("x".repeat(32)), null, List.of(page.channel()));
-            ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20),
-                    Duration.ofHours(6));
+            ExporterConfig.Bot bot = TestConfig.builder().bot("bench", "st-bench", "cs-bench", "x".repeat(32))
+                    .set("bots[0].channels", List.of(page.channel())).bot();
+            ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", Duration.ofSeconds(30))
+                    .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(6)).poll();
             BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), metrics, tracer,
                     store, clock);
             poller.runCycle();

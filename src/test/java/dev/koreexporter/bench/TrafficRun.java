@@ -14,6 +14,7 @@ import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MemoryCheckpointStore;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.SpanRef;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -50,7 +51,8 @@ final class TrafficRun {
      */
     record Setup(double rate, boolean agentAi, Duration sweepInterval, Duration length, Duration warmUp) {
         ExporterConfig.Poll poll() {
-            return new ExporterConfig.Poll(INTERVAL, LOOKBACK, BACKFILL, sweepInterval);
+            return TestConfig.builder().set("poll.interval", INTERVAL).set("poll.lookback", LOOKBACK)
+                    .set("poll.backfill", BACKFILL).set("poll.sweep-interval", sweepInterval).poll();
         }
 
         int streams() {
@@ -107,7 +109,10 @@ final class TrafficRun {
         try (LabSimulator sim = LabSimulator.start(options(s, clock, BACKFILL))) {
             SimBot simBot = sim.bots().getFirst();
             ExporterConfig.Bot bot = BenchSupport.configOf(simBot);
-            ExporterConfig.Kore kore = new ExporterConfig.Kore(sim.baseUrl(), Duration.ofSeconds(30), KORE_LIMITS, null);
+            ExporterConfig.Kore kore = TestConfig.builder().set("kore.base-url", sim.baseUrl())
+                    .set("kore.timeout", Duration.ofSeconds(30))
+                    .set("kore.rate-limit.per-minute", KORE_LIMITS.perMinute())
+                    .set("kore.rate-limit.per-hour", KORE_LIMITS.perHour()).kore();
             PrometheusRegistry registry = new PrometheusRegistry();
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "bench", clock);
             Instant steadyAt = T0.plus(s.warmUp());

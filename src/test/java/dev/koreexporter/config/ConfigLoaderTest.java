@@ -39,15 +39,18 @@ class ConfigLoaderTest {
         ExporterConfig expected = new ExporterConfig(
                 new ExporterConfig.Server(9470, "127.0.0.1",
                         new ExporterConfig.Tls(files.resolve("tls.crt"), files.resolve("tls.key")),
-                        Map.of("prometheus", BCRYPT)),
+                        Map.of("prometheus", BCRYPT), 50),
                 new ExporterConfig.Kore(URI.create("https://bots.example.com"), Duration.ofSeconds(10),
-                        new ExporterConfig.RateLimit(30, 900), files.resolve("ca.pem"), MessagesApi.AUTO, 8L << 20),
+                        new ExporterConfig.RateLimit(30, 900), files.resolve("ca.pem"), MessagesApi.AUTO, 8L << 20,
+                        URI.create("https://agentassist.example.com")),
                 new ExporterConfig.Poll(Duration.ofSeconds(15), Duration.ofMinutes(25), Duration.ofDays(2),
-                        Duration.ofMinutes(5)),
-                new ExporterConfig.State(Path.of("/var/lib/kore-exporter")),
+                        Duration.ofMinutes(5), Duration.ofHours(2)),
+                new ExporterConfig.State(Path.of("/var/lib/kore-exporter"), StateStore.POSTGRESQL,
+                        new ExporterConfig.Postgresql("jdbc:postgresql://db.example.com:5432/kore?sslmode=require",
+                                "kore_exporter", new Secret("db-s3cret-from-file")), Duration.ofSeconds(45)),
                 new ExporterConfig.Metrics(Duration.ofMinutes(90), Map.of(
                         "kore_turn_latency_seconds", List.of(0.25, 0.5, 1.0, 2.5),
-                        "kore_asr_confidence", List.of(0.5, 0.9, 1.0)), 200),
+                        "kore_asr_confidence", List.of(0.5, 0.9, 1.0)), 200, 2000),
                 new ExporterConfig.Tracing(true),
                 List.of(new Bot("billing-voice", "st-billing", "cs-billing", new Secret(SECRET), "66ea0001",
                                 List.of("korevg", "ivrVoice")),
@@ -61,6 +64,7 @@ class ConfigLoaderTest {
         assertEquals(expected, loaded.config());
         assertFalse(loaded.toString().contains(SECRET), loaded.toString());
         assertFalse(loaded.toString().contains("s3cret-from-file"), loaded.toString());
+        assertTrue(loaded.toString().contains("password=******"), loaded.toString());
         assertFalse(loaded.toString().contains(BCRYPT), "password hashes stay out of toString too");
         assertTrue(loaded.toString().contains("clientSecret=******"), loaded.toString());
     }
@@ -79,17 +83,84 @@ class ConfigLoaderTest {
     void defaultsAreThoseOfTheContract() {
         ExporterConfig c = ConfigLoader.loadYaml(MINIMAL, "test", Map.of()).config();
 
-        assertEquals(new ExporterConfig.Server(9469, "0.0.0.0", null, Map.of()), c.server());
+        assertEquals(new ExporterConfig.Server(9469, "0.0.0.0", null, Map.of(), 200), c.server());
         assertEquals(new ExporterConfig.Kore(URI.create("https://platform.kore.ai"), Duration.ofSeconds(30),
-                new ExporterConfig.RateLimit(60, 1800), null), c.kore());
+                new ExporterConfig.RateLimit(60, 1800), null, MessagesApi.AUTO, 32L << 20,
+                URI.create("https://platform.kore.ai")), c.kore());
         assertEquals(new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofHours(1),
-                Duration.ofSeconds(150)), c.poll());
-        assertEquals(Path.of("./state"), c.state().dir());
-        assertEquals(new ExporterConfig.Metrics(Duration.ofHours(1), Map.of()), c.metrics());
+                Duration.ofSeconds(150), Duration.ofHours(1)), c.poll());
+        assertEquals(new ExporterConfig.State(Path.of("./state"), StateStore.FILE, null, Duration.ofSeconds(30)),
+                c.state());
+        assertEquals(new ExporterConfig.Metrics(Duration.ofHours(1), Map.of(), 50, 500), c.metrics());
         assertFalse(c.tracing().includeText());
         assertFalse(c.filters().includeDeveloper(), "developer traffic is left out by default");
         assertEquals(List.of(new Bot("billing-voice", "st-1", "cs-1", new Secret(SECRET), null, List.of("korevg"))),
                 c.bots());
+    }
+
+    @Test
+    void theAgentAiHostDefaultsToTheBaseUrlAndFollowsItsRules() {
+        String base = "kore:\n  base-url: https://tenant.example.com/\n" + MINIMAL;
+        assertEquals(URI.create("https://tenant.example.com"),
+                ConfigLoader.loadYaml(base, "test", Map.of()).config().kore().agentAiBaseUrl());
+        ExporterConfig c = ConfigLoader.loadYaml(base, "test",
+                Map.of("KORE_AGENT_AI_BASE_URL", "http://agentai.example.com/")).config();
+        assertEquals(URI.create("http://agentai.example.com"), c.kore().agentAiBaseUrl());
+        assertEquals(URI.create("https://tenant.example.com"), c.kore().baseUrl());
+        assertEquals(List.of("kore.agent-ai-base-url: plain http to agentai.example.com: the bots' signed tokens and"
+                        + " Kore.ai's answers travel unencrypted; use https"),
+                ConfigLoader.loadYaml(base, "test", Map.of("KORE_AGENT_AI_BASE_URL", "http://agentai.example.com"))
+                        .warnings());
+    }
+
+    @Test
+    void theSessionHorizonIsAnHourOrTheLookbackWhenThatIsLonger() {
+        assertEquals(Duration.ofHours(1), ConfigLoader.loadYaml(MINIMAL + "poll:\n  lookback: 1h\n", "test", Map.of())
+                .config().poll().sessionHorizon());
+        assertEquals(Duration.ofHours(3), ConfigLoader.loadYaml(MINIMAL + "poll:\n  lookback: 3h\n", "test", Map.of())
+                .config().poll().sessionHorizon());
+        assertEquals(Duration.ofHours(3), ConfigLoader.loadYaml(MINIMAL + "poll:\n  lookback: 3h\n", "test",
+                Map.of("POLL_SESSION_HORIZON", "3h")).config().poll().sessionHorizon());
+        assertEquals(Duration.ofDays(1), ConfigLoader.loadYaml(MINIMAL + "poll:\n  session-horizon: 1d\n", "test",
+                Map.of()).config().poll().sessionHorizon());
+    }
+
+    @Test
+    void thePostgresqlStoreTakesItsPasswordInlineOrFromAFileAndFromTheEnvironment() {
+        String yaml = MINIMAL + """
+                state:
+                  store: postgresql
+                  postgresql:
+                    url: jdbc:postgresql://db:5432/kore
+                    user: exporter
+                """;
+        ExporterConfig.State state = ConfigLoader.loadYaml(yaml, "test",
+                Map.of("STATE_POSTGRESQL_PASSWORD", SECRET, "STATE_LEASE_DURATION", "5s")).config().state();
+        assertEquals(new ExporterConfig.State(Path.of("./state"), StateStore.POSTGRESQL, new ExporterConfig.Postgresql(
+                "jdbc:postgresql://db:5432/kore", "exporter", new Secret(SECRET)), Duration.ofSeconds(5)), state);
+        assertFalse(state.toString().contains(SECRET), state.toString());
+
+        ExporterConfig.State fromFile = ConfigLoader.loadYaml(yaml, "test", Map.of("STATE_POSTGRESQL_PASSWORD_FILE",
+                "src/test/resources/config/files/db.password")).config().state();
+        assertEquals("db-s3cret-from-file", fromFile.postgresql().password().reveal());
+    }
+
+    @Test
+    void problemsAboutThePostgresqlStoreNeverShowThePassword() {
+        String yaml = MINIMAL + """
+                state:
+                  store: postgresql
+                  postgresql:
+                    url: jdbc:postgresql://db:5432/kore?user=x&password=%s
+                    user: exporter
+                    password: %s
+                    password-file: src/test/resources/config/files/db.password
+                """.formatted(SECRET, SECRET);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadYaml(yaml, "test", Map.of()));
+        assertEquals(List.of(
+                "state.postgresql.url: must not hold the password (set state.postgresql.password or password-file)",
+                "state.postgresql.password: not allowed together with password-file, set only one"), e.problems());
+        assertFalse(e.toString().contains(SECRET), e.toString());
     }
 
     @Test

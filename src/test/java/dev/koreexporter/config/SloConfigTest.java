@@ -1,5 +1,6 @@
 package dev.koreexporter.config;
 
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.Containment;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class SloConfigTest {
     void customSlosAreDecodedAsWritten() {
         ExporterConfig c = ConfigLoader.load(Path.of("src/test/resources/slo/custom-slo.yml"), Map.of()).config();
         assertEquals(List.of(
-                new Slo.Latency("asr-fast", Slo.Histogram.ASR_LATENCY, 1.0, new BigDecimal("0.99")),
+                new Slo.Latency("asr-fast", KoreMeter.ASR_LATENCY, 1.0, new BigDecimal("0.99")),
                 new Slo.ContainmentShare("no-drop-off", Set.of(Containment.AGENT, Containment.SELF_SERVICE),
                         new BigDecimal("0.95"))), c.slos());
     }
@@ -64,7 +65,7 @@ class SloConfigTest {
                     threshold: 4
                     objective: 0.9
                 """ + BOT, "test", Map.of("SLO_0_THRESHOLD", "1.75", "SLO_0_OBJECTIVE", "0.995"));
-        assertEquals(List.of(new Slo.Latency("bot", Slo.Histogram.BOT_LATENCY, 1.75, new BigDecimal("0.995"))),
+        assertEquals(List.of(new Slo.Latency("bot", KoreMeter.BOT_LATENCY, 1.75, new BigDecimal("0.995"))),
                 loaded.config().slos());
     }
 

@@ -10,6 +10,7 @@ import dev.koreexporter.simulator.lab.FaultType;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.testing.ManualClock;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,8 +42,8 @@ class BusyStreamRestartIT {
     @ParameterizedTest(name = "sweep-interval {0}, server ignores channelType: {1}")
     @CsvSource({"PT2M30S, false", "PT10M, false", "PT10M, true"})
     void lateRecordsOfABusyStreamAreCountedOnceAcrossAGracefulRestart(Duration sweepInterval, boolean ignoreChannel) {
-        ExporterConfig.Poll poll = new ExporterConfig.Poll(INTERVAL, LOOKBACK, IngestHarness.POLL.backfill(),
-                sweepInterval);
+        ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", INTERVAL).set("poll.lookback", LOOKBACK)
+                .set("poll.backfill", IngestHarness.POLL.backfill()).set("poll.sweep-interval", sweepInterval).poll();
         ManualClock clock = new ManualClock(T0);
         LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261203).withClock(clock)

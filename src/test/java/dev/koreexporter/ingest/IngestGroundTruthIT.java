@@ -1,7 +1,6 @@
 package dev.koreexporter.ingest;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
@@ -13,6 +12,7 @@ import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.ManualClock;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,8 +100,9 @@ class IngestGroundTruthIT {
         try (IngestHarness h = harness(List.of())) {
             LogCapture capture = LogCapture.of("");
             SimBot victim = h.sim.bots().getFirst();
-            ExporterConfig.Bot intruder = new ExporterConfig.Bot("intruder", victim.botId(), victim.clientId(),
-                    new Secret(secret), null, victim.channels());
+            ExporterConfig.Bot intruder = TestConfig.builder()
+                    .bot("intruder", victim.botId(), victim.clientId(), secret)
+                    .set("bots[0].channels", victim.channels()).bot();
             List<ExporterConfig.Bot> bots = new ArrayList<>(h.bots);
             bots.add(intruder);
             IngestHarness withIntruder = new IngestHarness(h.clock, h.sim, stateDir, bots);

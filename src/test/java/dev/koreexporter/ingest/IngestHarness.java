@@ -1,7 +1,6 @@
 package dev.koreexporter.ingest;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
@@ -11,6 +10,7 @@ import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -27,7 +27,8 @@ import java.util.Map;
  */
 final class IngestHarness implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofMinutes(1);
-    static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(INTERVAL, Duration.ofMinutes(20), Duration.ofHours(1));
+    static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", INTERVAL)
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
 
     final ManualClock clock;
     final LabSimulator sim;
@@ -57,8 +58,8 @@ final class IngestHarness implements AutoCloseable {
     }
 
     static ExporterConfig.Bot configOf(SimBot b) {
-        return new ExporterConfig.Bot(b.name(), b.botId(), b.clientId(), new Secret(b.clientSecret()), b.accountId(),
-                b.channels());
+        return TestConfig.builder().bot(b.name(), b.botId(), b.clientId(), b.clientSecret())
+                .set("bots[0].account-id", b.accountId()).set("bots[0].channels", b.channels()).bot();
     }
 
     /** One process lifetime: its own registry, clients and pollers over the shared state dir. */
@@ -68,8 +69,9 @@ final class IngestHarness implements AutoCloseable {
         final List<KoreClient> clients = new ArrayList<>();
 
         Run() {
-            ExporterConfig.Kore kore = new ExporterConfig.Kore(sim.baseUrl(), Duration.ofSeconds(10),
-                    new ExporterConfig.RateLimit(1_000_000, 10_000_000), null);
+            ExporterConfig.Kore kore = TestConfig.builder().set("kore.base-url", sim.baseUrl())
+                    .set("kore.timeout", Duration.ofSeconds(10)).set("kore.rate-limit.per-minute", 1_000_000)
+                    .set("kore.rate-limit.per-hour", 10_000_000).kore();
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", clock);
             FileCheckpointStore store = new FileCheckpointStore(stateDir);
             for (ExporterConfig.Bot bot : bots) {

@@ -3,6 +3,7 @@ package dev.koreexporter.kore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.Secret;
+import dev.koreexporter.testing.TestConfig;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -109,8 +110,9 @@ class JwtTokenSourceTest {
         var pem = java.nio.file.Files.createTempFile("ca", ".pem");
         java.nio.file.Files.writeString(pem, "not a certificate");
         try {
-            var kore = new dev.koreexporter.config.ExporterConfig.Kore(java.net.URI.create("https://kore.invalid"),
-                    Duration.ofSeconds(5), new dev.koreexporter.config.ExporterConfig.RateLimit(60, 1800), pem);
+            var kore = TestConfig.builder().set("kore.base-url", java.net.URI.create("https://kore.invalid"))
+                    .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 60)
+                    .set("kore.rate-limit.per-hour", 1800).set("kore.ca-bundle", pem).kore();
             var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> KoreClient.create(kore, TestClients.bot(TestClients.SECRET), time, ApiRequestListener.NONE));
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("kore.ca-bundle"), e.getMessage());

@@ -3,6 +3,7 @@ package dev.koreexporter.kore;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -221,8 +222,9 @@ class KoreClientRetryTest {
             throw new InterruptedException();
         };
         try (var fake = new FakeKore(time, r -> Reply.json(503, "{}"))) {
-            var kore = new dev.koreexporter.config.ExporterConfig.Kore(fake.baseUrl(), Duration.ofSeconds(5),
-                    new dev.koreexporter.config.ExporterConfig.RateLimit(60, 1800), null);
+            var kore = TestConfig.builder().set("kore.base-url", fake.baseUrl())
+                    .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 60)
+                    .set("kore.rate-limit.per-hour", 1800).kore();
             try (var client = new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false,
                     interrupting, () -> 0.5, RetryPolicy.DEFAULT)) {
                 assertThrows(KoreApiException.Interrupted.class, () -> readAll(client));

@@ -1,10 +1,10 @@
 package dev.koreexporter.kore;
 
-import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.MessagesApi;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -42,8 +42,9 @@ class ResponseBoundsTest {
     private final TestClients.RecordingListener listener = new TestClients.RecordingListener();
 
     private KoreClient client(URI baseUrl, Duration timeout) {
-        var kore = new ExporterConfig.Kore(baseUrl, timeout, new ExporterConfig.RateLimit(10_000, 1_000_000), null,
-                MessagesApi.AUTO, MAX);
+        var kore = TestConfig.builder().set("kore.base-url", baseUrl).set("kore.timeout", timeout)
+                .set("kore.rate-limit.per-minute", 10_000).set("kore.rate-limit.per-hour", 1_000_000)
+                .set("kore.messages-api", MessagesApi.AUTO).set("kore.max-response-size", MAX).kore();
         return new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false, time, () -> 0.5,
                 RetryPolicy.DEFAULT);
     }

@@ -1,7 +1,7 @@
 package dev.koreexporter.kore;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
+import dev.koreexporter.testing.TestConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,14 +18,14 @@ final class TestClients {
     }
 
     static ExporterConfig.Bot bot(String secret) {
-        return new ExporterConfig.Bot("billing-voice", BOT_ID, CLIENT_ID, new Secret(secret), ACCOUNT_ID,
-                List.of("korevg"));
+        return TestConfig.builder().bot("billing-voice", BOT_ID, CLIENT_ID, secret)
+                .set("bots[0].account-id", ACCOUNT_ID).set("bots[0].channels", List.of("korevg")).bot();
     }
 
     static KoreClient client(FakeKore fake, FakeTime time, ApiRequestListener listener, int perMinute, int perHour,
                              Duration timeout) {
-        var kore = new ExporterConfig.Kore(fake.baseUrl(), timeout,
-                new ExporterConfig.RateLimit(perMinute, perHour), null);
+        var kore = TestConfig.builder().set("kore.base-url", fake.baseUrl()).set("kore.timeout", timeout)
+                .set("kore.rate-limit.per-minute", perMinute).set("kore.rate-limit.per-hour", perHour).kore();
         return new KoreClient(kore, bot(SECRET), time, listener, false, time, () -> 0.5, RetryPolicy.DEFAULT);
     }
 

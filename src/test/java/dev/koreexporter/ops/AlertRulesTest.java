@@ -2,6 +2,7 @@ package dev.koreexporter.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.config.Slo;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.slo.RuleGenerator;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,10 @@ class AlertRulesTest {
     @Test
     void generatedAlertsOfEverySloKindHaveTheirMetadataAndRunbookSection() throws Exception {
         List<Slo> slos = new ArrayList<>();
-        for (Slo.Histogram h : Slo.Histogram.values()) {
-            slos.add(new Slo.Latency(h.name().toLowerCase(Locale.ROOT).replace('_', '-'), h, 1.0, new BigDecimal("0.99")));
+        for (KoreMeter h : KoreMeter.values()) {
+            if (h.latency()) {
+                slos.add(new Slo.Latency(h.name().toLowerCase(Locale.ROOT).replace('_', '-'), h, 1.0, new BigDecimal("0.99")));
+            }
         }
         slos.add(new Slo.ContainmentShare("contained", Set.of(Containment.SELF_SERVICE), new BigDecimal("0.6")));
         List<JsonNode> alerts = new ArrayList<>();

@@ -146,8 +146,7 @@ class K8sManifestsTest {
             throw new java.io.UncheckedIOException(e);
         }
         String rewritten = yaml.replace("/run/secrets/kore/", secrets + "/");
-        ExporterConfig c = ConfigLoader.loadYaml(rewritten, "configmap", Map.of()).config();
-        return new ExporterConfig(c.server(), c.kore(), c.poll(), c.state(), c.metrics(), c.tracing(), c.bots());
+        return ConfigLoader.loadYaml(rewritten, "configmap", Map.of()).config();
     }
 
     private String configText() {

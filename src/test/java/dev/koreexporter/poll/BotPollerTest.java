@@ -1,7 +1,6 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.metrics.KoreMetrics;
@@ -14,6 +13,7 @@ import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -33,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BotPollerTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
-            new Secret("s".repeat(40)), null, List.of("korevg"));
-    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofSeconds(30),
-            Duration.ofMinutes(20), Duration.ofHours(1));
+    private static final ExporterConfig.Bot BOT = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+            .set("bots[0].channels", List.of("korevg")).bot();
+    private static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", Duration.ofSeconds(30))
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
 
     @TempDir
     Path stateDir;
@@ -102,8 +102,8 @@ class BotPollerTest {
     void aBusyStreamReReadsTheLookbackOnlyEveryEighthOfItAndStillCountsLateRecords() {
         // 6 Agent AI conversations a minute, each visible up to 15 min late: ~120 in the lookback, more than
         // three pages of 20, so the stream sweeps. Quiet streams (the messages here: none) read every cycle.
-        ExporterConfig.Bot withAccount = new ExporterConfig.Bot("billing", "st-1", "cs-1", new Secret("s".repeat(40)),
-                "acc-1", List.of("korevg"));
+        ExporterConfig.Bot withAccount = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+                .set("bots[0].account-id", "acc-1").set("bots[0].channels", List.of("korevg")).bot();
         Random r = new Random(11);
         Instant from = T0.minus(Duration.ofMinutes(50));
         for (int i = 0; i < 6 * 110; i++) {
@@ -141,10 +141,10 @@ class BotPollerTest {
     @Test
     void busyStreamsDueTogetherTakeTurnsAndNoneIsStarved() {
         // lookback / 8 is shorter than the interval: both busy streams are due every cycle, one sweeps per cycle.
-        ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofHours(1));
-        ExporterConfig.Bot withAccount = new ExporterConfig.Bot("billing", "st-1", "cs-1", new Secret("s".repeat(40)),
-                "acc-1", List.of("korevg"));
+        ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", Duration.ofMinutes(1))
+                .set("poll.lookback", Duration.ofMinutes(5)).set("poll.backfill", Duration.ofHours(1)).poll();
+        ExporterConfig.Bot withAccount = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+                .set("bots[0].account-id", "acc-1").set("bots[0].channels", List.of("korevg")).bot();
         Instant from = T0.minus(Duration.ofMinutes(50));
         for (int i = 0; i < 100 * 90; i++) {
             Instant at = from.plusMillis(i * 600L);

@@ -2,7 +2,6 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.MessagesApi;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
@@ -13,6 +12,7 @@ import dev.koreexporter.model.Session;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CountingRulesTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
-            new Secret("s".repeat(40)), null, List.of("korevg", "ivrVoice"));
-    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofSeconds(30),
-            Duration.ofMinutes(20), Duration.ofHours(1));
+    private static final ExporterConfig.Bot BOT = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+            .set("bots[0].channels", List.of("korevg", "ivrVoice")).bot();
+    private static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", Duration.ofSeconds(30))
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
     private static final Latency FULL = new Latency(1200.0, new Latency.Asr(300.0, "google", 0.9),
             new Latency.BotSegment(700.0), new Latency.Tts(200.0, "azure", 40L, 2000.0, true, 80.0));
 

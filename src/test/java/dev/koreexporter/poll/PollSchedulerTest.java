@@ -1,7 +1,6 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.AgentAiConversation;
@@ -11,6 +10,7 @@ import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MemoryCheckpointStore;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An Error in a poller goes to the exit hook, never dies silently; a poller that stops finishing cycles is stuck. */
 class PollSchedulerTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
-            new Secret("s".repeat(40)), null, List.of("korevg"));
-    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofMillis(10),
-            Duration.ofMinutes(20), Duration.ofHours(1));
+    private static final ExporterConfig.Bot BOT = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+            .set("bots[0].channels", List.of("korevg")).bot();
+    private static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", Duration.ofMillis(10))
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
 
     private final ManualClock clock = new ManualClock(T0);
 

@@ -1,7 +1,7 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,8 +68,8 @@ class SeenIdsTest {
 
     @Test
     void aVersionOneCheckpointWithPlainIdsIsStillHonoured() throws Exception {
-        ExporterConfig.Bot bot = new ExporterConfig.Bot("billing", "st-1", "cs-1", new Secret("s".repeat(40)), null,
-                List.of("korevg"));
+        ExporterConfig.Bot bot = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+                .set("bots[0].channels", List.of("korevg")).bot();
         long t = T0.toEpochMilli();
         Files.writeString(dir.resolve("billing.checkpoint.json"), """
                 {"version":1,"botId":"st-1","floor":%d,"watermarks":{"messages:korevg":%d},

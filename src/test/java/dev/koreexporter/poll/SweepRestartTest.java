@@ -2,12 +2,12 @@ package dev.koreexporter.poll;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -32,10 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SweepRestartTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    private static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing", "st-1", "cs-1",
-            new Secret("s".repeat(40)), "acc-1", List.of("korevg"));
-    private static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(Duration.ofSeconds(30),
-            Duration.ofMinutes(20), Duration.ofHours(1));
+    private static final ExporterConfig.Bot BOT = TestConfig.builder().bot("billing", "st-1", "cs-1", "s".repeat(40))
+            .set("bots[0].account-id", "acc-1").set("bots[0].channels", List.of("korevg")).bot();
+    private static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", Duration.ofSeconds(30))
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
 
     @TempDir
     Path stateDir;

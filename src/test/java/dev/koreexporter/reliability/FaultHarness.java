@@ -1,7 +1,6 @@
 package dev.koreexporter.reliability;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.metrics.KoreMetrics;
@@ -17,6 +16,7 @@ import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class FaultHarness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
     static final Duration INTERVAL = Duration.ofMinutes(1);
-    static final ExporterConfig.Poll POLL = new ExporterConfig.Poll(INTERVAL, Duration.ofMinutes(20), Duration.ofHours(1));
+    static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", INTERVAL)
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
     /** The first start's floor: older records are never counted. */
     static final Instant FLOOR = T0.minus(POLL.backfill());
 
@@ -66,8 +67,9 @@ final class FaultHarness implements AutoCloseable {
     FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout) {
         this.sim = LabSimulator.start(simOptions.withClock(clock));
         this.stateDir = stateDir;
-        this.kore = new ExporterConfig.Kore(sim.baseUrl(), timeout,
-                new ExporterConfig.RateLimit(simOptions.perMinute(), simOptions.perHour()), null);
+        this.kore = TestConfig.builder().set("kore.base-url", sim.baseUrl()).set("kore.timeout", timeout)
+                .set("kore.rate-limit.per-minute", simOptions.perMinute())
+                .set("kore.rate-limit.per-hour", simOptions.perHour()).kore();
         this.bots = sim.bots().stream().map(FaultHarness::configOf).toList();
     }
 
@@ -76,8 +78,8 @@ final class FaultHarness implements AutoCloseable {
     }
 
     static ExporterConfig.Bot configOf(SimBot b) {
-        return new ExporterConfig.Bot(b.name(), b.botId(), b.clientId(), new Secret(b.clientSecret()), b.accountId(),
-                b.channels());
+        return TestConfig.builder().bot(b.name(), b.botId(), b.clientId(), b.clientSecret())
+                .set("bots[0].account-id", b.accountId()).set("bots[0].channels", b.channels()).bot();
     }
 
     /** Waits spent on the manual clock: the simulator measures rate-limit windows on the same clock. */

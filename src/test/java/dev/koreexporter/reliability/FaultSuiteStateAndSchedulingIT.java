@@ -18,6 +18,7 @@ import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -94,10 +95,11 @@ class FaultSuiteStateAndSchedulingIT {
             Clock clock = Clock.systemUTC();
             PrometheusRegistry registry = new PrometheusRegistry();
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", clock);
-            ExporterConfig.Kore kore = new ExporterConfig.Kore(sim.baseUrl(), Duration.ofSeconds(5),
-                    new ExporterConfig.RateLimit(100_000, 1_000_000), null);
-            ExporterConfig.Poll poll = new ExporterConfig.Poll(Duration.ofMillis(50), Duration.ofMinutes(20),
-                    Duration.ofHours(1));
+            ExporterConfig.Kore kore = TestConfig.builder().set("kore.base-url", sim.baseUrl())
+                    .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 100_000)
+                    .set("kore.rate-limit.per-hour", 1_000_000).kore();
+            ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", Duration.ofMillis(50))
+                    .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
             // Every call takes 300 ms, so one cycle (several calls) lasts far longer than the 50 ms interval.
             sim.faults().set(Fault.slow(Duration.ofMillis(300)));
             try (KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()))) {

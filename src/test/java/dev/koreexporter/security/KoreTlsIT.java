@@ -1,7 +1,6 @@
 package dev.koreexporter.security;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
@@ -10,6 +9,7 @@ import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
+import dev.koreexporter.testing.TestConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -66,9 +66,11 @@ class KoreTlsIT {
     }
 
     private static KoreClient client(Path caBundle, List<String> codes) {
-        var kore = new ExporterConfig.Kore(URI.create("https://localhost:" + fake.port()), Duration.ofSeconds(5),
-                new ExporterConfig.RateLimit(1000, 10_000), caBundle);
-        var bot = new ExporterConfig.Bot("tls-bot", "st-tls", "cs-tls", new Secret(SECRET), null, List.of("korevg"));
+        var kore = TestConfig.builder().set("kore.base-url", URI.create("https://localhost:" + fake.port()))
+                .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 1000)
+                .set("kore.rate-limit.per-hour", 10_000).set("kore.ca-bundle", caBundle).kore();
+        var bot = TestConfig.builder().bot("tls-bot", "st-tls", "cs-tls", SECRET)
+                .set("bots[0].channels", List.of("korevg")).bot();
         return KoreClient.create(kore, bot, Clock.systemUTC(), new ApiRequestListener() {
             @Override
             public void requestCompleted(Endpoint endpoint, String code, Duration duration) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,14 +70,19 @@ class SecretsNeverLeakIT {
             d.spans().forEach(s -> haystacks.add(s.toString()));
         }
 
-        haystacks.add(checkConfig(SimulatedDaemon.yaml(java.net.URI.create("https://kore.example"),
+        haystacks.add(checkConfig(SimulatedDaemon.yaml(URI.create("https://kore.example"),
                 List.of(good, refusedAsConfigured), false, "", dir.resolve("state"))));
         // Invalid configs too: problems name the secret keys, never their values (a misspelt key included).
-        String valid = SimulatedDaemon.yaml(java.net.URI.create("https://kore.example"),
+        String valid = SimulatedDaemon.yaml(URI.create("https://kore.example"),
                 List.of(good, refusedAsConfigured), false, "", dir.resolve("state"));
         haystacks.add(checkConfig(valid.replace("client-secret: \"" + WRONG_SECRET + "\"",
                 "client-secret: \"" + WRONG_SECRET + "\"\n    client-secret-file: /nonexistent/secret")));
         haystacks.add(checkConfig(valid.replace("client-secret: \"" + GOOD_SECRET, "client-secrte: \"" + GOOD_SECRET)));
+        // The database password of the shared state store is a secret too, also where it should not be (the URL).
+        String database = "state:\n  store: postgresql\n  postgresql:\n    url: jdbc:postgresql://db:5432/kore%s\n"
+                + "    user: exporter\n    password: \"" + GOOD_SECRET + "\"\n";
+        haystacks.add(checkConfig(valid.replace("state:\n", database.formatted("")), 0));
+        haystacks.add(checkConfig(valid.replace("state:\n", database.formatted("?password=" + WRONG_SECRET)), 2));
 
         for (String hay : haystacks) {
             for (String secret : forbidden) {
@@ -86,6 +92,10 @@ class SecretsNeverLeakIT {
     }
 
     private String checkConfig(String yaml) throws Exception {
+        return checkConfig(yaml, yaml.contains("secret-file") || yaml.contains("secrte") ? 2 : 0);
+    }
+
+    private String checkConfig(String yaml, int expectedCode) throws Exception {
         Path file = dir.resolve("config-" + System.nanoTime() + ".yml");
         Files.writeString(file, yaml);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -95,7 +105,7 @@ class SecretsNeverLeakIT {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertTrue(code == 0 || code == 2, all);
-        assertEquals(yaml.contains("secret-file") || yaml.contains("secrte") ? 2 : 0, code, all);
+        assertEquals(expectedCode, code, all);
         assertFalse(all.isBlank());
         return all;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.koreexporter.cli.RulesCommand;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.Slo;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +99,7 @@ class RuleGeneratorTest {
     void objectivesPrintExactly() {
         assertEquals("95%", RuleGenerator.percent(new BigDecimal("0.95")));
         assertEquals("99.9%", RuleGenerator.percent(new BigDecimal("0.999")));
-        String rules = RuleGenerator.render(List.of(new Slo.Latency("x", Slo.Histogram.BOT_LATENCY, 2.0, new BigDecimal("0.999"))));
+        String rules = RuleGenerator.render(List.of(new Slo.Latency("x", KoreMeter.BOT_LATENCY, 2.0, new BigDecimal("0.999"))));
         assertTrue(rules.contains(") / 0.001\n"), "1 - 0.999 without floating-point noise");
         assertTrue(rules.contains("vector(0.999)"));
     }

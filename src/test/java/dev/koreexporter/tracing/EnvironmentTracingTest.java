@@ -2,19 +2,19 @@ package dev.koreexporter.tracing;
 
 import dev.koreexporter.config.ExporterConfig;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,13 +37,9 @@ class EnvironmentTracingTest {
         blackhole.close();
     }
 
+    /** The service name on the tracer's spans: each span carries the tracer's resource. */
     private static String serviceName(OtelTurnTracer t) {
-        Span s = t.sdkTracer().spanBuilder("probe").startSpan();
-        try {
-            return ((ReadableSpan) s).toSpanData().getResource().getAttribute(AttributeKey.stringKey("service.name"));
-        } finally {
-            s.end();
-        }
+        return t.resource().getAttribute(AttributeKey.stringKey("service.name"));
     }
 
     @Test
@@ -82,7 +78,7 @@ class EnvironmentTracingTest {
 
     @Test
     void otlpWithoutProtocolIsGrpcAsTheSdkDefault() {
-        Map<String, String> env = new java.util.HashMap<>(otlp("grpc"));
+        Map<String, String> env = new HashMap<>(otlp("grpc"));
         env.remove("OTEL_EXPORTER_OTLP_PROTOCOL");
         env.remove("OTEL_TRACES_EXPORTER");
         try (OtelTurnTracer t = OtelTurnTracer.fromEnvironment(CFG, env)) {
@@ -94,7 +90,7 @@ class EnvironmentTracingTest {
 
     @Test
     void unansweredBackendOnlyHoldsThePollerUntilItsFirstExportFailsThenSpansAreDroppedAndCounted() {
-        Map<String, String> env = new java.util.HashMap<>(otlp("http/protobuf"));
+        Map<String, String> env = new HashMap<>(otlp("http/protobuf"));
         env.put("OTEL_BSP_MAX_QUEUE_SIZE", "2");
         env.put("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1");
         OtelTurnTracer t = OtelTurnTracer.fromEnvironment(CFG, env);
@@ -186,7 +182,7 @@ class EnvironmentTracingTest {
         }
     }
 
-    private static final class OutputStreamSink extends java.io.OutputStream {
+    private static final class OutputStreamSink extends OutputStream {
         static final OutputStreamSink INSTANCE = new OutputStreamSink();
 
         @Override

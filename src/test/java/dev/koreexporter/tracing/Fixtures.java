@@ -1,20 +1,21 @@
 package dev.koreexporter.tracing;
 
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.config.Secret;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
+import dev.koreexporter.testing.TestConfig;
 
 import java.time.Instant;
 import java.util.List;
 
 /** Synthetic Kore.ai records for the tracing tests. */
 final class Fixtures {
-    static final ExporterConfig.Bot BOT = new ExporterConfig.Bot("billing-voice", "st-1111-2222", "cs-abc",
-            new Secret("s3cr3t-client-secret"), null, List.of("korevg"));
+    static final ExporterConfig.Bot BOT = TestConfig.builder()
+            .bot("billing-voice", "st-1111-2222", "cs-abc", "s3cr3t-client-secret")
+            .set("bots[0].channels", List.of("korevg")).bot();
     static final Instant SESSION_START = Instant.parse("2026-03-02T10:00:00.123Z");
 
     private Fixtures() {

@@ -4,6 +4,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -66,7 +67,7 @@ final class HoldingExporter implements SpanExporter {
             failNow = fail;
         }
         if (failNow) {
-            result.failExceptionally(new java.net.ConnectException("Failed to connect to collector:4317"));
+            result.failExceptionally(new ConnectException("Failed to connect to collector:4317"));
         } else {
             received.addAll(spans);
             result.succeed();

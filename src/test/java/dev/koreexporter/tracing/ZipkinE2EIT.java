@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
+import dev.koreexporter.simulator.lab.TruthSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,11 +24,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.koreexporter.tracing.Fixtures.BOT;
 import static dev.koreexporter.tracing.Fixtures.closed;
@@ -175,26 +180,26 @@ class ZipkinE2EIT {
      * in Zipkin exactly once, every closed session has its session span, and every exemplar resolves.
      */
     @Test
-    void backfillLargerThanTheQueueIsTracedCompletelyAndEveryExemplarResolves(@org.junit.jupiter.api.io.TempDir Path state)
+    void backfillLargerThanTheQueueIsTracedCompletelyAndEveryExemplarResolves(@TempDir Path state)
             throws Exception {
         Map<String, String> env = Map.of("OTEL_TRACES_EXPORTER", "zipkin",
                 "OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin + "/api/v2/spans");
         try (TracedDaemon d = new TracedDaemon(6.0, env, state)) {
             d.awaitBackfill();
             List<TracedDaemon.Turn> turns = d.turns();
-            List<dev.koreexporter.simulator.lab.TruthSession> sessions = d.closedSessions();
+            List<TruthSession> sessions = d.closedSessions();
             assertTrue(turns.size() >= 1_500, "backfill of at least 1,500 turns: " + turns.size());
             assertTrue(d.tracer.flush(Duration.ofSeconds(60)));
             assertEquals(0, d.tracer.spanCounts().lost(), d.tracer.spanCounts()::toString);
 
-            java.util.Set<String> expectedTurns = turns.stream().map(t -> SpanIds.turnSpanId(t.message().id()))
-                    .collect(java.util.stream.Collectors.toSet());
-            java.util.Set<String> expectedSessions = sessions.stream()
+            Set<String> expectedTurns = turns.stream().map(t -> SpanIds.turnSpanId(t.message().id()))
+                    .collect(Collectors.toSet());
+            Set<String> expectedSessions = sessions.stream()
                     .map(s -> SpanIds.sessionSpanId(s.botId(), s.session().id()))
-                    .collect(java.util.stream.Collectors.toSet());
-            Map<String, java.util.Set<String>> found = await("all spans in zipkin").atMost(Duration.ofSeconds(60))
+                    .collect(Collectors.toSet());
+            Map<String, Set<String>> found = await("all spans in zipkin").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(ZipkinE2EIT::spanIdsByName, f -> f.getOrDefault("kore.turn", java.util.Set.of()).size()
+                    .until(ZipkinE2EIT::spanIdsByName, f -> f.getOrDefault("kore.turn", Set.of()).size()
                             >= expectedTurns.size());
             assertEquals(expectedTurns, found.get("kore.turn"), "distinct kore.turn spans = ground-truth turns");
             assertTrue(found.get("kore.session").containsAll(expectedSessions), "every closed session has its span");
@@ -222,15 +227,15 @@ class ZipkinE2EIT {
             Pattern.MULTILINE);
 
     /** Span ids by span name of every span Zipkin holds for kore-exporter around the simulated hour. */
-    private static Map<String, java.util.Set<String>> spanIdsByName() throws IOException, InterruptedException {
+    private static Map<String, Set<String>> spanIdsByName() throws IOException, InterruptedException {
         long endTs = TracedDaemon.T0.plus(Duration.ofDays(1)).toEpochMilli();
         long lookback = Duration.ofDays(3).toMillis();
         HttpResponse<String> r = get(zipkin + "/api/v2/traces?serviceName=kore-exporter&limit=1000000&endTs=" + endTs
                 + "&lookback=" + lookback, "application/json");
-        Map<String, java.util.Set<String>> byName = new HashMap<>();
+        Map<String, Set<String>> byName = new HashMap<>();
         for (JsonNode trace : JSON.readTree(r.body())) {
             for (JsonNode s : trace) {
-                byName.computeIfAbsent(s.get("name").asText(), k -> new java.util.HashSet<>()).add(s.get("id").asText());
+                byName.computeIfAbsent(s.get("name").asText(), k -> new HashSet<>()).add(s.get("id").asText());
             }
         }
         return byName;
