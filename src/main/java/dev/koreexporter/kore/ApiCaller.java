@@ -1,6 +1,5 @@
 package dev.koreexporter.kore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.kore.dto.WireFormatException;
 import dev.koreexporter.kore.dto.WireJson;
 import io.helidon.http.HeaderName;
@@ -81,22 +80,17 @@ final class ApiCaller {
         return serverClock;
     }
 
-    /**
-     * POSTs {@code body} as JSON to {@code path} (with its query) and returns the parsed JSON object.
-     *
-     * @throws KoreApiException when the call fails for good; {@link KoreApiException.Interrupted} on interrupt
-     */
-    JsonNode post(Endpoint endpoint, String path, Map<String, String> headers, Object body) {
-        return post(endpoint, path, headers, body, WireJson::parse);
-    }
-
     /** Reads a 2xx body (un-gzipped); a truncated one is fetched again like a dropped connection. */
     @FunctionalInterface
     interface BodyReader<T> {
         T read(byte[] body) throws WireFormatException;
     }
 
-    /** As {@link #post(Endpoint, String, Map, Object)}, with the body read by {@code reader} instead of into a tree. */
+    /**
+     * POSTs {@code body} as JSON to {@code path} and returns the answer read by {@code reader}.
+     *
+     * @throws KoreApiException when the call fails for good; {@link KoreApiException.Interrupted} on interrupt
+     */
     <T> T post(Endpoint endpoint, String path, Map<String, String> headers, Object body, BodyReader<T> reader) {
         byte[] payload = WireJson.write(body);
         int throttled = 0;

@@ -55,7 +55,7 @@ public interface KoreApi {
 
         /** The lookup as a page, so it is counted like any listing's page. */
         public Page<Session> page() {
-            return new Page<>(sessions, rejections, sessions.size());
+            return new Page<>(sessions, rejections, sessions.size(), invalidIds);
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.koreexporter.kore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.dto.Requests;
-import dev.koreexporter.kore.dto.WireFormatException;
 import dev.koreexporter.kore.dto.WirePage;
 import dev.koreexporter.kore.dto.WirePages;
+import dev.koreexporter.kore.dto.WireTime;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
@@ -25,8 +24,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -45,8 +42,6 @@ import java.util.function.DoubleSupplier;
 public final class KoreClient implements KoreApi, AutoCloseable {
     /** getSessions takes at most 50 session ids a call (README, "How it reads Kore.ai"). */
     static final int SESSION_IDS_PER_CALL = 50;
-    private static final DateTimeFormatter WIRE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final WebClient webClient;
     private final ApiCaller caller;
@@ -108,9 +103,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         String path = botPath + "/getSessions";
         return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), Endpoint.GET_SESSIONS.pageSize(),
                 (w, skip, limit) -> {
-            JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
-                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, limit));
-            return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
+            return caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
+                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, limit),
+                    body -> WirePages.SESSIONS.read(body, null, false));
         });
     }
 
@@ -126,10 +121,9 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     }
 
     private SessionLookup lookUp(List<String> chunk) {
-        JsonNode root = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
-                new Requests.SessionIds(chunk));
-        WirePage<Session> page = read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
-        return new SessionLookup(page.page().records(), page.invalidIds(), page.page().rejections());
+        WirePage<Session> page = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
+                new Requests.SessionIds(chunk), body -> WirePages.SESSIONS.read(body, null, false));
+        return new SessionLookup(page.page().records(), page.page().unknownIds(), page.page().rejections());
     }
 
     @Override
@@ -149,10 +143,10 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             throw new IllegalStateException("bot " + botName + " has no account-id: Agent AI conversations need one");
         }
         return new PagedListing<>(WindowSplitter.splitDays(window), PagedListing.Paging.PAGE_NUMBER, (days, page) -> {
-            JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
-                    new Requests.Conversations(days.from().toString(), days.to().toString(), page,
-                            Endpoint.AACONVERSATION.pageSize(), false));
-            WirePage<AgentAiConversation> fetched = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
+            WirePage<AgentAiConversation> fetched = caller.post(Endpoint.AACONVERSATION, agentAiPath,
+                    Map.of("accountId", accountId), new Requests.Conversations(days.from().toString(),
+                            days.to().toString(), page, Endpoint.AACONVERSATION.pageSize(), false),
+                    body -> WirePages.CONVERSATIONS.read(body, null, false));
             agentAiCursor.observe(days, page, fetched.page(), fetched.more());
             return fetched;
         }, days -> agentAiCursor.firstPage(days, window.from()));
@@ -191,23 +185,11 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), endpoint.pageSize(), (w, skip, limit) ->
                 // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
                 caller.post(endpoint, path, Map.of(), body.at(w, skip, limit),
-                        bytes -> WirePages.messages(bytes, channel, includeText)));
-    }
-
-    private interface PageRead<T> {
-        WirePage<T> read() throws WireFormatException;
-    }
-
-    private static <T> WirePage<T> read(Endpoint endpoint, PageRead<T> read) {
-        try {
-            return read.read();
-        } catch (WireFormatException e) {
-            throw new KoreApiException.BadResponse(endpoint, 200, e.getMessage(), null);
-        }
+                        bytes -> WirePages.MESSAGES.read(bytes, channel, includeText)));
     }
 
     static String wireTime(Instant instant) {
-        return WIRE_TIME.format(instant);
+        return WireTime.format(instant);
     }
 
     /** The WebClient for Kore.ai: timeouts, no discovered decoders, the CA bundle (also used by doctor). */

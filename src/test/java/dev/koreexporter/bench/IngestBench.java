@@ -58,7 +58,7 @@ final class IngestBench {
     /** A captured response page and what it holds. */
     record Capture(byte[] body, String channel, int messages, int turns) {
         List<Message> messagesOf() throws dev.koreexporter.kore.dto.WireFormatException {
-            return WirePages.messages(WireJson.parse(body), channel, false).page().records();
+            return WirePages.MESSAGES.read(body, channel, false).page().records();
         }
     }
 
@@ -215,7 +215,7 @@ final class IngestBench {
             byte[] body = response.headers().firstValue("content-encoding").orElse("").contains("gzip")
                     ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes()
                     : response.body();
-            Page<Message> mapped = WirePages.messages(WireJson.parse(body), channel, false).page();
+            Page<Message> mapped = WirePages.MESSAGES.read(body, channel, false).page();
             int turns = (int) mapped.records().stream().filter(Message::isTurn).count();
             return new Capture(body, channel, mapped.records().size(), turns);
         }
@@ -235,7 +235,7 @@ final class IngestBench {
 
         private Page<Message> map() {
             try {
-                return WirePages.messages(page.body(), page.channel(), false).page();
+                return WirePages.MESSAGES.read(page.body(), page.channel(), false).page();
             } catch (dev.koreexporter.kore.dto.WireFormatException e) {
                 throw new IllegalStateException(e);
             }

@@ -23,7 +23,7 @@ class AgentAiCursorTest {
         for (int m : minutes) {
             records.add(new AgentAiConversation("c" + m + "-" + records.size(), "voice", "voice", MIDNIGHT.plusSeconds(60L * m)));
         }
-        return new Page<>(records, List.of(), records.size());
+        return new Page<>(records, List.of(), records.size(), List.of());
     }
 
     private static int[] minutes(int from, int to) {

@@ -143,7 +143,7 @@ final class FakeKoreApi implements KoreApi {
         List<Page<T>> pages = new ArrayList<>();
         for (int i = 0; i < all.size(); i += pageSize) {
             List<T> slice = all.subList(i, Math.min(all.size(), i + pageSize));
-            pages.add(new Page<>(slice, List.of(), slice.size()));
+            pages.add(new Page<>(slice, List.of(), slice.size(), List.of()));
         }
         return pages;
     }
