@@ -36,7 +36,7 @@ class AgentAiCursorTest {
 
     @Test
     void lateRecordsPushingRecordsOnToTheNextPageKeepPagesSkipped() {
-        AgentAiCursor cursor = new AgentAiCursor("bot");
+        AgentAiCursor cursor = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
         cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
         cursor.observe(RANGE, 2, page(minutes(20, 30)), false);
         Instant from = MIDNIGHT.plusSeconds(60 * 25);
@@ -55,7 +55,7 @@ class AgentAiCursorTest {
 
     @Test
     void aPageOutOfStartTimeOrderStartsEveryReadAtPageOne() {
-        AgentAiCursor cursor = new AgentAiCursor("bot");
+        AgentAiCursor cursor = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
         cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
         // Late records landed between the two requests: page 2 starts before page 1 ended. Still in order.
         cursor.observe(RANGE, 2, page(minutes(17, 37)), true);

@@ -1,5 +1,6 @@
 package dev.koreexporter.kore;
 
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
@@ -36,7 +37,7 @@ class KoreClientRetryTest {
 
     private List<Message> readAll(KoreClient client) {
         var out = new java.util.ArrayList<Message>();
-        for (Page<Message> p : client.messages("korevg", hour)) {
+        for (Page<Message> p : client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))) {
             out.addAll(p.records());
         }
         return out;
@@ -221,10 +222,10 @@ class KoreClientRetryTest {
             throw new InterruptedException();
         };
         try (var fake = new FakeKore(time, r -> Reply.json(503, "{}"))) {
-            var kore = new dev.koreexporter.config.ExporterConfig.Kore(fake.baseUrl(), Duration.ofSeconds(5),
-                    new dev.koreexporter.config.ExporterConfig.RateLimit(60, 1800), null);
-            try (var client = new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false,
-                    interrupting, () -> 0.5, RetryPolicy.DEFAULT)) {
+            var kore = new ExporterConfig.Kore(fake.baseUrl(), Duration.ofSeconds(5), new ExporterConfig.RateLimit(60, 1800),
+                    null);
+            try (var client = KoreClient.builder(kore, TestClients.bot(TestClients.SECRET), time).listener(listener)
+                    .sleeper(interrupting).jitter(() -> 0.5).build()) {
                 assertThrows(KoreApiException.Interrupted.class, () -> readAll(client));
                 assertTrue(Thread.interrupted(), "interrupt flag restored (and cleared here)");
                 assertEquals(1, fake.requests.size());

@@ -138,7 +138,7 @@ class RateLimiterTest {
                 : Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 1, r.body().get("skip").asInt() < 39)));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE, 5, 20, Duration.ofSeconds(5))) {
             int read = 0;
-            for (var page : client.messages("korevg", new TimeWindow(T0.minusSeconds(3600), T0))) {
+            for (var page : client.pages(Listing.MESSAGES_V2, Query.of(new TimeWindow(T0.minusSeconds(3600), T0), "korevg"))) {
                 read += page.records().size();
             }
             assertEquals(40, read);

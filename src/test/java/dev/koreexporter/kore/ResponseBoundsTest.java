@@ -44,8 +44,8 @@ class ResponseBoundsTest {
     private KoreClient client(URI baseUrl, Duration timeout) {
         var kore = new ExporterConfig.Kore(baseUrl, timeout, new ExporterConfig.RateLimit(10_000, 1_000_000), null,
                 MessagesApi.AUTO, MAX);
-        return new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false, time, () -> 0.5,
-                RetryPolicy.DEFAULT);
+        return KoreClient.builder(kore, TestClients.bot(TestClients.SECRET), time).listener(listener).sleeper(time)
+                .jitter(() -> 0.5).build();
     }
 
     private static List<String> ids(Iterable<Page<Message>> pages) {
@@ -62,7 +62,8 @@ class ResponseBoundsTest {
             int n = Math.min(r.body().get("limit").asInt(), 1000 - skip);
             return Reply.ok(FakeKore.messagesPage(skip, n, skip + n < 1000));
         }); var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            assertEquals(IntStream.range(0, 1000).mapToObj(i -> "ms-" + i).toList(), ids(client.messages("korevg", hour)));
+            assertEquals(IntStream.range(0, 1000).mapToObj(i -> "ms-" + i).toList(),
+                    ids(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))));
 
             // Expected: halve from 10,000 while a page of that many is over the bound, then page at that size.
             List<Integer> limits = new ArrayList<>();
@@ -99,7 +100,7 @@ class ResponseBoundsTest {
             return Reply.ok(FakeKore.messagesPage(skip, Math.min(limit, 500), true)
                     .replace("\"type\":\"incoming\"", "\"type\":\"incoming\",\"pad\":\"" + padding + "\""));
         }); var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            Iterator<Page<Message>> it = client.messagesV1("korevg", hour).iterator();
+            Iterator<Page<Message>> it = client.pages(Listing.MESSAGES_V1, Query.of(hour, "korevg")).iterator();
             assertEquals(50, it.next().records().size());
 
             KoreApiException e = assertThrows(KoreApiException.class, it::hasNext);
@@ -119,7 +120,8 @@ class ResponseBoundsTest {
         try (var fake = new FakeKore(time, r -> new Reply(200,
                 Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"), bomb));
              var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            KoreApiException e = assertThrows(KoreApiException.class, () -> ids2(client.sessions(hour)));
+            KoreApiException e = assertThrows(KoreApiException.class,
+                    () -> ids2(client.pages(Listing.SESSIONS, Query.of(hour))));
 
             assertInstanceOf(KoreApiException.TooLarge.class, e);
             assertEquals(List.of("getSessions error"), listener.events);
@@ -130,7 +132,8 @@ class ResponseBoundsTest {
     void aBodyTrickledByteByByteIsCutOffWithinTheTimeoutPlusASecond() throws Exception {
         Duration timeout = Duration.ofSeconds(2);
         try (var trickle = new TrickleServer(); var client = client(trickle.baseUrl(), timeout)) {
-            KoreApiException e = assertThrows(KoreApiException.class, () -> ids(client.messages("korevg", hour)));
+            KoreApiException e = assertThrows(KoreApiException.class,
+                    () -> ids(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))));
 
             assertTrue(e.getMessage().startsWith("getMessagesV2: no response"), e.getMessage());
             // 1 attempt + 3 retries, each cut off (backoff waits run on the fake clock). The deadline also covers

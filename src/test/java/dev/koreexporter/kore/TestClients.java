@@ -26,7 +26,7 @@ final class TestClients {
                              Duration timeout) {
         var kore = new ExporterConfig.Kore(fake.baseUrl(), timeout,
                 new ExporterConfig.RateLimit(perMinute, perHour), null);
-        return new KoreClient(kore, bot(SECRET), time, listener, false, time, () -> 0.5, RetryPolicy.DEFAULT);
+        return KoreClient.builder(kore, bot(SECRET), time).listener(listener).sleeper(time).jitter(() -> 0.5).build();
     }
 
     static KoreClient client(FakeKore fake, FakeTime time, ApiRequestListener listener) {
