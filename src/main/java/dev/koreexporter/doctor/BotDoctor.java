@@ -2,7 +2,6 @@ package dev.koreexporter.doctor;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.MessagesApi;
-import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.Listing;
@@ -58,16 +57,8 @@ final class BotDoctor implements AutoCloseable {
         this.config = config;
         this.bot = bot;
         this.streams = Streams.of(bot, config.kore().messagesApi());
-        this.client = KoreClient.builder(config.kore(), bot, clock).sleeper(sleeper).listener(new ApiRequestListener() {
-            @Override
-            public void requestCompleted(Endpoint endpoint, String code, Duration duration) {
-                requests++;
-            }
-
-            @Override
-            public void throttled(Endpoint endpoint) {
-            }
-        }).build();
+        this.client = KoreClient.builder(config.kore(), bot, clock).sleeper(sleeper)
+                .listener((endpoint, code, duration) -> requests++).build();
         this.clock = clock;
         this.budget = new Budget(config.poll().interval(), config.poll().lookback(), config.poll().backfill(),
                 config.poll().sweepInterval());
@@ -111,7 +102,7 @@ final class BotDoctor implements AutoCloseable {
             activeSessions(listing.page().page().records(), summary);
         }
         out.add(clockCheck(listing));
-        out.add(budgetCheck());
+        out.add(budget.check(config.kore().rateLimit().perHour()));
         assumptions.forEach((name, findings) -> out.add(CheckResult.warn(name, String.join("; ", findings))));
         return new BotReport(bot.name(), out, requests);
     }
@@ -273,22 +264,6 @@ final class BotDoctor implements AutoCloseable {
         }
         return CheckResult.ok("clock", "Kore.ai's clock is within " + Math.max(1, seconds) + " s of this host's"
                 + " (Date header, 1 s resolution)");
-    }
-
-    private CheckResult budgetCheck() {
-        long perHour = budget.perHour();
-        int limit = config.kore().rateLimit().perHour();
-        long percent = Math.round(100.0 * perHour / limit);
-        String detail = "about " + perHour + " requests/h for the traffic seen at poll.interval "
-                + duration(Duration.ZERO, config.poll().interval()) + ": " + percent
-                + " % of kore.rate-limit.per-hour (" + limit + ")";
-        if (perHour > limit) {
-            return CheckResult.fail("budget", detail + ": the exporter would fall behind; raise poll.interval");
-        }
-        if (perHour * 2 > limit) {
-            return CheckResult.warn("budget", detail + ": little is left for other integrations of this bot");
-        }
-        return CheckResult.ok("budget", detail);
     }
 
     private boolean spent() {

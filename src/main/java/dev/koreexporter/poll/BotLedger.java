@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,16 +16,15 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * One bot's polling memory and its checkpoint, under one lock (README "How it reads Kore.ai"): the first-start
- * floor, each stream's position (watermark, last sweep, last follow-up lookups), the ids counted inside the
- * lookback horizon, the records followed until they close, the containment window. A page is counted and its
- * checkpoint written under the lock ({@link #page}), so the checkpoint never lags the meters by more than that page,
- * and {@link #stop} (shutdown, from another thread) never races it; once stopped, nothing more is counted.
+ * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
+ * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the ids counted inside the
+ * lookback horizon ({@link SeenIds} per stream key), the records followed until they close ({@link Followed}), the
+ * containment window. A page is counted and its checkpoint written under the lock ({@link #page}), so the
+ * checkpoint never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never
+ * races it; once stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
-    /** A record still followed a day after its time is not followed any longer. */
-    private static final Duration MAX_FOLLOW = Duration.ofDays(1);
     private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
     private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
 
@@ -34,26 +32,15 @@ final class BotLedger {
     private final String bot;
     private final String botId;
     private final CheckpointStore store;
-    private final SweepPlanner planner;
     private final Runnable checkpointFailed;
-    /** The scope of each configured stream, by key: ids are kept while a stream of their scope may read them. */
-    private final Map<String, String> scopes = new HashMap<>();
-    private final Instant floor;
-    // Positions: of every stream in the checkpoint, configured or not, so that a channel removed and added back
-    // resumes where it was; sweeps and follow-ups only of configured streams.
-    private final Map<String, Instant> watermarks = new HashMap<>();
-    private final Map<String, Instant> sweepEnds = new HashMap<>();
-    private final Map<String, SweepPlanner.Sweep> sweeps = new HashMap<>();
-    private final Map<String, Instant> followUps = new HashMap<>();
+    private final Positions positions;
     private final Map<String, SeenIds> seen;
-    /** Records followed until they close (active sessions), id to time in epoch millis. */
-    private final Map<String, Long> followed = new HashMap<>();
+    private final Followed followed;
     private final ContainmentWindow containment;
     /** Ids remembered or records followed since the checkpoint was written. */
     private int changes;
     private volatile boolean stopped;
     private boolean persistFailing;
-    private volatile Instant oldestWatermark;
 
     /**
      * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
@@ -67,108 +54,61 @@ final class BotLedger {
         this.bot = bot.name();
         this.botId = bot.id();
         this.store = store;
-        this.planner = planner;
         this.checkpointFailed = checkpointFailed;
-        streams.forEach(s -> scopes.put(s.key(), s.kind().scope()));
         Checkpoint cp = store.restore(bot).orElse(null);
-        this.floor = cp == null ? newFloor : Instant.ofEpochMilli(cp.floor());
-        this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
+                : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
+                        now);
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
-        if (cp != null) {
-            cp.watermarks().forEach((k, v) -> watermarks.put(k, Instant.ofEpochMilli(v)));
-            cp.sweepEnds().forEach((k, v) -> sweepEnds.put(k, Instant.ofEpochMilli(v)));
-            followed.putAll(cp.activeSessions());
-        }
-        // The previous run's last sweeps: a first read reaches back a lookback before them, or what landed late
-        // after them would never be read. What they held is not known: each stream's first read is a sweep.
-        sweepEnds.forEach((k, end) -> {
-            if (scopes.containsKey(k)) {
-                sweeps.put(k, new SweepPlanner.Sweep(now, end, 0));
-            }
-        });
-        updateOldest();
-        LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor
-                : " resumed from checkpoint, watermark " + oldestWatermark));
+        this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
+        this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
+                : " resumed from checkpoint, watermark " + oldestWatermark()));
     }
 
     Instant floor() {
-        return floor;
+        return positions.floor();
     }
 
     /** The oldest watermark of all streams (null before any read); read without the lock. */
     Instant oldestWatermark() {
-        return oldestWatermark;
+        return positions.oldest();
     }
 
     /** End of the last window a stream read completely (the backfill floor before its first). */
     Instant watermark(String key) {
-        return locked(() -> watermarks.getOrDefault(key, floor));
+        return locked(() -> positions.watermark(key));
     }
 
     /** What the planner needs of a stream whose pages hold {@code pageSize} records. */
     SweepPlanner.StreamState state(String key, int pageSize) {
-        return locked(() -> new SweepPlanner.StreamState(key, pageSize, watermarks.getOrDefault(key, floor),
-                sweeps.get(key), followUps.get(key)));
+        return locked(() -> positions.state(key, pageSize));
     }
 
     /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
     void notAfter(Instant now) {
-        update(() -> sweeps.replaceAll((k, s) -> s.at().isAfter(now) ? new SweepPlanner.Sweep(now, s.end(),
-                s.records()) : s));
+        update(() -> positions.notAfter(now));
     }
 
     /**
-     * A stream has read {@code read} completely, up to {@code end}: its watermark moves there, its sweep (counted by
-     * {@code tally}, begun at {@code now}) and follow-ups are remembered, and its ids no stream of its scope can read
-     * again are forgotten.
+     * A stream has read {@code read} completely, up to {@code end}: its position moves there (a sweep counted by
+     * {@code tally}, begun at {@code now}), and its ids that no stream of its scope can read again are forgotten.
      */
     void completed(String key, SweepPlanner.Read read, SweepPlanner.Tally tally, Instant now, Instant end) {
         update(() -> {
-            watermarks.put(key, end);
-            if (read.sweep()) {
-                sweeps.put(key, tally.sweep(now, end));
-                sweepEnds.put(key, end);
-            }
-            if (read.followUps()) {
-                followUps.put(key, end);
-            }
+            positions.completed(key, read, tally, now, end);
             SeenIds ids = seen.get(key);
             if (ids != null) {
-                ids.pruneBefore(max(floor, keepIdsFrom(scopes.get(key))));
+                ids.pruneBefore(positions.keepIdsFrom(key));
             }
             containment.prune(end);
-            updateOldest();
         });
-    }
-
-    /**
-     * Ids of a scope are looked for across all its streams, so each stream's ids stay until no stream of the
-     * scope can read them again: the earliest of their horizons (a stream not read yet in this process would
-     * start a lookback before its watermark).
-     */
-    private Instant keepIdsFrom(String scope) {
-        Instant from = null;
-        for (Map.Entry<String, String> s : scopes.entrySet()) {
-            if (s.getValue().equals(scope)) {
-                SweepPlanner.Sweep last = sweeps.get(s.getKey());
-                Instant next = planner.keepIdsFrom(last != null ? last
-                        : new SweepPlanner.Sweep(null, watermarks.getOrDefault(s.getKey(), floor), 0));
-                from = from == null || next.isBefore(from) ? next : from;
-            }
-        }
-        return from;
     }
 
     /** Whether an id (hashed by {@link SeenIds#hash}) was counted by a stream whose key starts with {@code scope}. */
     boolean seen(String scope, long id) {
-        return locked(() -> {
-            for (Map.Entry<String, SeenIds> e : seen.entrySet()) {
-                if (e.getKey().startsWith(scope) && e.getValue().containsHash(id)) {
-                    return true;
-                }
-            }
-            return false;
-        });
+        return locked(() -> seen.entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith(scope) && e.getValue().containsHash(id)));
     }
 
     /**
@@ -178,41 +118,24 @@ final class BotLedger {
     void remember(String key, long hash, String id, Instant time) {
         Instant t = time.isAfter(MAX_MILLIS) ? MAX_MILLIS : time.isBefore(MIN_MILLIS) ? MIN_MILLIS : time;
         update(() -> {
-            if (seen.computeIfAbsent(key, k -> new SeenIds()).addHash(hash, t.toEpochMilli())) {
-                changes++;
-            }
-            followed.remove(id);
+            changes += seen.computeIfAbsent(key, k -> new SeenIds()).addHash(hash, t.toEpochMilli()) ? 1 : 0;
+            followed.unfollow(id);
         });
     }
 
     /** Follows a record until it is final (a session until it closes). */
     void follow(String id, Instant time) {
-        update(() -> {
-            if (followed.putIfAbsent(id, time.toEpochMilli()) == null) {
-                changes++;
-            }
-        });
+        update(() -> changes += followed.follow(id, time) ? 1 : 0);
     }
 
     /** Ids Kore.ai no longer knows are not looked up again. */
     void unfollow(Collection<String> ids) {
-        update(() -> followed.keySet().removeAll(ids));
+        update(() -> followed.unfollow(ids));
     }
 
     /** Followed records a window from {@code windowStart} no longer covers: they must be looked up by id. */
     List<String> followUps(Instant windowStart) {
-        long from = windowStart.toEpochMilli();
-        long tooOld = windowStart.minus(MAX_FOLLOW).toEpochMilli();
-        return locked(() -> {
-            followed.values().removeIf(time -> time < tooOld);
-            List<String> ids = new ArrayList<>();
-            followed.forEach((id, time) -> {
-                if (time < from) {
-                    ids.add(id);
-                }
-            });
-            return ids;
-        });
+        return locked(() -> followed.due(windowStart));
     }
 
     /** A session closed at {@code end}, for kore_containment_ratio. */
@@ -285,17 +208,17 @@ final class BotLedger {
         }
     }
 
-    /** The checkpoint of everything above: what a restart resumes from (times as epoch millis). */
+    /**
+     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends go
+     * in {@code seen} (see {@link Checkpoint}), so that 0.2.0 still reads the file.
+     */
     private Checkpoint toCheckpoint() {
-        Map<String, Long> wms = new HashMap<>();
-        watermarks.forEach((k, v) -> wms.put(k, v.toEpochMilli()));
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
-        Map<String, Long> ends = new HashMap<>();
-        sweepEnds.forEach((k, v) -> ends.put(k, v.toEpochMilli()));
-        return new Checkpoint(Checkpoint.VERSION, botId, floor.toEpochMilli(), wms,
-                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed, containment.snapshot(),
-                ids);
+        Map<String, Long> ends = positions.sweepEndMillis();
+        return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
+                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed.snapshot(),
+                containment.snapshot(), ids);
     }
 
     private void update(Runnable action) {
@@ -316,11 +239,4 @@ final class BotLedger {
         }
     }
 
-    private void updateOldest() {
-        oldestWatermark = watermarks.values().stream().min(Instant::compareTo).orElse(null);
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
 }

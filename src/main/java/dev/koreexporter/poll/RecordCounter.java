@@ -93,24 +93,23 @@ final class RecordCounter implements Meters {
             return;
         }
         Kind.Verdict verdict = kind.rule().of(record, includeDeveloper);
-        if (verdict == Kind.Verdict.FOLLOW) {
-            ledger.follow(record.id(), record.time());
-            return;
+        if (verdict != Kind.Verdict.FOLLOW) {
+            // Whatever the verdict, so that it is given once: a developer record is excluded once, not per re-read.
+            ledger.remember(stream.key(), id, record.id(), record.time());
         }
-        ledger.remember(stream.key(), id, record.id(), record.time());
         switch (verdict) {
             case COUNT -> {
                 kind.sink().counted(record, this);
                 counts.counted(kind.label());
                 delay(kind.label(), kind.countedFrom().apply(record));
             }
+            case FOLLOW -> ledger.follow(record.id(), record.time());
             case EXCLUDE -> {
                 // Left out of the kore_* metrics on purpose (README, "How it reads Kore.ai"); not logged: routine.
                 metrics.excluded(bot.name(), kind.label(), ExclusionReason.DEVELOPER);
                 counts.excluded++;
             }
             case REJECT -> rejected(new Rejection(kind.label(), RejectionReason.BAD_VALUE));
-            case FOLLOW -> throw new IllegalStateException("followed records are not remembered");
         }
     }
 

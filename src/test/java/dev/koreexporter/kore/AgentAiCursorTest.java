@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +49,7 @@ class AgentAiCursorTest {
         shifted[0] = 18;
         shifted[1] = 19;
         System.arraycopy(minutes(20, 40), 0, shifted, 2, 20);
-        cursor.observe(RANGE, 2, page(java.util.Arrays.copyOf(shifted, 20)), true);
+        cursor.observe(RANGE, 2, page(Arrays.copyOf(shifted, 20)), true);
         cursor.observe(RANGE, 3, page(38, 39), false);
         assertEquals(3, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 38)), "pages 1 and 2 skipped");
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ class KoreClientRetryTest {
     }
 
     private List<Message> readAll(KoreClient client) {
-        var out = new java.util.ArrayList<Message>();
+        var out = new ArrayList<Message>();
         for (Page<Message> p : client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))) {
             out.addAll(p.records());
         }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.koreexporter.kore.FakeKore.Reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,7 +133,7 @@ class RateLimiterTest {
     @Test
     void requestsThroughTheClientIncluding429sNeverExceedTheLimits() {
         // Every 4th answer is a 429 (counted like any request); the server logs arrival on the fake clock.
-        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var calls = new AtomicInteger();
         try (var fake = new FakeKore(time, r -> calls.incrementAndGet() % 4 == 0
                 ? Reply.json(429, "{}").with("Retry-After", "0")
                 : Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 1, r.body().get("skip").asInt() < 39)));

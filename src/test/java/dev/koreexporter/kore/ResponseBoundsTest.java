@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -215,7 +216,7 @@ class ResponseBoundsTest {
                         if (in.read() < 0) {
                             break;
                         }
-                    } catch (java.net.SocketTimeoutException ignored) {
+                    } catch (SocketTimeoutException ignored) {
                         // nothing from the client: as expected
                     }
                     out.write(' ');
