@@ -118,6 +118,10 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             r = transport.send(endpoint, endpoint.path(botId), headers(endpoint), WireJson.write(body));
         } catch (KoreApiException.Interrupted e) {
             throw new InterruptedException("interrupted");
+        } catch (KoreApiException.NoResponse e) {
+            // The exception's own message may quote the URL, never the token; its class says enough.
+            return new Answer<>(0, null, "no response from " + transport.host() + " ("
+                    + e.getCause().getClass().getSimpleName() + ")", null, null, null);
         } catch (KoreApiException e) {
             return new Answer<>(0, null, e.detail(), null, null, null);
         }
