@@ -96,11 +96,11 @@ final class MessageReader {
                     failed = tokens.mark(failed, LANG);
                 }
                 case "channels" -> {
-                    firstChannel = channels(t);
+                    firstChannel = tokens.first(t, this::channel);
                     failed = tokens.mark(failed, CHANNELS);
                 }
                 case "components" -> {
-                    text = components(t);
+                    text = tokens.first(t, this::component);
                     failed = tokens.mark(failed, COMPONENTS);
                 }
                 case "latency" -> {
@@ -128,28 +128,8 @@ final class MessageReader {
                 RecordMapping.channel(chnl, firstChannel, requestedChannel), lang, latency, text, traceId, developer));
     }
 
-    /** {@code channels[0].type}, null when the first entry is null or has none; every entry must bind. */
-    private String channels(JsonToken t) throws IOException {
-        if (!tokens.opens(t, JsonToken.START_ARRAY)) {
-            return null;
-        }
-        String first = null;
-        boolean isFirst = true;
-        int failed = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            String type = channel(t);
-            failed |= tokens.bound() ? 0 : 1;
-            if (isFirst) {
-                first = type;
-            }
-            isFirst = false;
-        }
-        tokens.ended(failed);
-        return first;
-    }
-
     /** One entry of {@code channels}: its {@code type}. */
-    private String channel(JsonToken t) throws IOException {
+    private String channel(JsonToken t, boolean first) throws IOException {
         if (!tokens.opens(t, JsonToken.START_OBJECT)) {
             return null;
         }
@@ -168,25 +148,14 @@ final class MessageReader {
         return type;
     }
 
-    /** {@code components[0].data.text} when text is wanted and is a string; entries must be objects or null. */
-    private String components(JsonToken t) throws IOException {
-        if (!tokens.opens(t, JsonToken.START_ARRAY)) {
+    /** One entry of {@code components}: an object (its text is wanted of the first only, when asked for) or null. */
+    private String component(JsonToken t, boolean first) throws IOException {
+        if (!tokens.opens(t, JsonToken.START_OBJECT)) {
             return null;
         }
-        String text = null;
-        boolean isFirst = true;
-        int failed = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == JsonToken.START_OBJECT) {
-                String s = isFirst && includeText ? componentText() : skip();
-                text = isFirst ? s : text;
-            } else if (t != JsonToken.VALUE_NULL) {
-                p.skipChildren();
-                failed = 1;
-            }
-            isFirst = false;
-        }
-        tokens.ended(failed);
+        String text = first && includeText ? componentText() : null;
+        p.skipChildren();
+        tokens.ended(0);
         return text;
     }
 
@@ -218,10 +187,5 @@ final class MessageReader {
             p.skipChildren();
         }
         return text;
-    }
-
-    private String skip() throws IOException {
-        p.skipChildren();
-        return null;
     }
 }

@@ -120,6 +120,30 @@ final class MessageTokens {
         return false;
     }
 
+    /** Reads one entry of a list; {@code first} for its first. The entry is left for {@link #bound()} to judge. */
+    @FunctionalInterface
+    interface Entry<T> {
+        T read(JsonToken t, boolean first) throws IOException;
+    }
+
+    /** A list field: every entry read by {@code entry} must bind; the first entry's value (null for none). */
+    <T> T first(JsonToken t, Entry<T> entry) throws IOException {
+        if (!opens(t, JsonToken.START_ARRAY)) {
+            return null;
+        }
+        T first = null;
+        boolean isFirst = true;
+        int failed = 0;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            T value = entry.read(t, isFirst);
+            failed |= bound ? 0 : 1;
+            first = isFirst ? value : first;
+            isFirst = false;
+        }
+        ended(failed);
+        return first;
+    }
+
     /** Ends an object or list whose fields or entries failed to bind where {@code failed} has bits set. */
     void ended(int failed) {
         bound = failed == 0;
