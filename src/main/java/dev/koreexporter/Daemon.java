@@ -68,8 +68,8 @@ public final class Daemon implements AutoCloseable {
 
         List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
-            KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
-                    config.tracing().includeText());
+            KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
+                    .includeText(config.tracing().includeText()).build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").
