@@ -93,7 +93,7 @@ public final class Daemon implements AutoCloseable {
             WebServerConfig.Builder builder = httpServer()
                     .host(http.host())
                     .port(http.port())
-                    .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
+                    .routing(r -> ExporterRoutes.routing(r, metrics, registry, statuses, http.basicAuthUsers(), Version.get(),
                             clock, () -> scheduler.stuck(stuckAfter), fatal));
             if (tls != null) {
                 builder.tls(tls);

@@ -129,6 +129,8 @@ public final class BotPoller implements BotGauges, Poller {
         boolean ok = status.cycleOk();
         boolean checkpointOk = counter.checkpoint();
         metrics.cycleFinished(bot.name(), ok);
+        // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
+        metrics.publish(bot.name());
         status.cycleFinished(state.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;

@@ -112,7 +112,7 @@ final class RecordCounter {
             page.rejections().forEach(this::rejected);
             int before = state.countedSinceCheckpoint();
             count.run();
-            if (state.countedSinceCheckpoint() > before && !state.persist(bot.name())) {
+            if (state.countedSinceCheckpoint() > before && !persist()) {
                 metrics.checkpointFailed(bot.name());
             }
             return true;
@@ -212,7 +212,7 @@ final class RecordCounter {
 
     /** Checkpoints unless stopped (then the final checkpoint is written already); false when the write failed. */
     boolean checkpoint() {
-        boolean ok = locked(() -> stopped || state.persist(bot.name()));
+        boolean ok = locked(() -> stopped || persist());
         if (!ok) {
             metrics.checkpointFailed(bot.name());
         }
@@ -223,11 +223,20 @@ final class RecordCounter {
     void stop() {
         locked(() -> {
             stopped = true;
-            if (!state.persist(bot.name())) {
+            if (!persist()) {
                 metrics.checkpointFailed(bot.name());
             }
             return null;
         });
+    }
+
+    /** Writes the checkpoint; once it is written, scrapes may see what it holds (README "Reliability and security"). */
+    private boolean persist() {
+        boolean ok = state.persist(bot.name());
+        if (ok) {
+            metrics.publish(bot.name());
+        }
+        return ok;
     }
 
     /** Remembers the id; a record seen before is counted as a dropped duplicate instead. */
