@@ -57,7 +57,7 @@ final class SeriesStates {
                 continue;
             }
             for (BotSeriesState.Series s : m.series()) {
-                if (s.labels().size() != f.sortedLabels.length - 1 || s.labels().contains(null)) {
+                if (s.labels().size() != f.sortedLabels.length - (f.botLabel >= 0 ? 1 : 0)) {
                     continue;
                 }
                 Series target = owner.series(f, s.labels().toArray(String[]::new), false);
