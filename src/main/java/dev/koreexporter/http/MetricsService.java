@@ -12,7 +12,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,12 +76,14 @@ public final class MetricsService implements HttpService {
         res.header(HeaderNames.VARY, "Accept, Accept-Encoding");
         if (acceptsGzip(req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(null))) {
             res.header(HeaderNames.CONTENT_ENCODING, "gzip");
-            res.send(answer.gzip());
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(answer.gzipLength()));
+            try (OutputStream out = res.outputStream()) {
+                answer.writeGzip(out);
+            }
             return;
         }
         res.header(HeaderNames.CONTENT_LENGTH, Long.toString(answer.length()));
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(answer.gzip()), BUFFER_BYTES);
-             OutputStream out = res.outputStream()) {
+        try (InputStream in = new GZIPInputStream(answer.gzip(), BUFFER_BYTES); OutputStream out = res.outputStream()) {
             in.transferTo(out);
         }
     }

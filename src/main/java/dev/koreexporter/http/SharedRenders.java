@@ -3,12 +3,17 @@ package dev.koreexporter.http;
 import dev.koreexporter.metrics.store.ExpositionFormat;
 import dev.koreexporter.metrics.store.ScrapeFilter;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +38,29 @@ final class SharedRenders {
     record Key(ExpositionFormat format, ScrapeFilter filter) {
     }
 
-    /** A rendered answer: gzip bytes and the length of what they inflate to. */
-    record Rendered(byte[] gzip, long length) {
+    /**
+     * A rendered answer: its gzip bytes in blocks (never copied into one array: at a hundred bots they are
+     * megabytes), and the length of what they inflate to.
+     */
+    record Rendered(List<byte[]> blocks, int lastBlockLength, long length) {
+        long gzipLength() {
+            return blocks.isEmpty() ? 0 : (long) (blocks.size() - 1) * BUFFER_BYTES + lastBlockLength;
+        }
+
+        void writeGzip(OutputStream out) throws IOException {
+            for (int i = 0; i < blocks.size(); i++) {
+                out.write(blocks.get(i), 0, i == blocks.size() - 1 ? lastBlockLength : BUFFER_BYTES);
+            }
+        }
+
+        InputStream gzip() {
+            List<InputStream> parts = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) {
+                parts.add(new ByteArrayInputStream(blocks.get(i), 0,
+                        i == blocks.size() - 1 ? lastBlockLength : BUFFER_BYTES));
+            }
+            return new SequenceInputStream(Collections.enumeration(parts));
+        }
     }
 
     /** Writes the answer for a key. */
@@ -96,7 +122,7 @@ final class SharedRenders {
     }
 
     private Rendered compressed(Key key) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_BYTES);
+        Blocks bytes = new Blocks();
         Counting counting;
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, BUFFER_BYTES) {
             {
@@ -108,7 +134,7 @@ final class SharedRenders {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return new Rendered(bytes.toByteArray(), counting.count);
+        return new Rendered(List.copyOf(bytes.blocks), bytes.pos, counting.count);
     }
 
     private static Rendered join(CompletableFuture<Rendered> running)
@@ -123,6 +149,32 @@ final class SharedRenders {
                 case Error err -> throw err;
                 case InterruptedException i -> throw new IOException("the shared render was interrupted", i);
                 default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Collects bytes in fixed-size blocks. */
+    private static final class Blocks extends OutputStream {
+        final List<byte[]> blocks = new ArrayList<>();
+        int pos = BUFFER_BYTES;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (pos == BUFFER_BYTES) {
+                    blocks.add(new byte[BUFFER_BYTES]);
+                    pos = 0;
+                }
+                int n = Math.min(len, BUFFER_BYTES - pos);
+                System.arraycopy(b, off, blocks.getLast(), pos, n);
+                pos += n;
+                off += n;
+                len -= n;
             }
         }
     }

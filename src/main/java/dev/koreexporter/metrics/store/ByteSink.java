@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Bytes on their way to a scrape: a buffer in front of an {@link OutputStream}, or, without one, a growable
@@ -19,19 +22,39 @@ final class ByteSink {
     private static final byte[] DOT_ZERO = ascii(".0");
 
     private final OutputStream out;
+    /** A scratch buffer grows in blocks of this size (never copying what it holds), or doubles when 0. */
+    private final int blockSize;
     private byte[] buf;
     private int pos;
+    /** Filled blocks of a block-wise scratch buffer, and how much of each is used. */
+    private final List<byte[]> blocks = new ArrayList<>();
+    private int[] used = new int[8];
+    /** Blocks {@link #reset} freed, reused before new ones are allocated. */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private final byte[] digits = new byte[20];
 
     /** Writes through to {@code out} whenever {@code bufferSize} bytes are buffered. */
     ByteSink(OutputStream out, int bufferSize) {
+        this(out, bufferSize, 0);
+    }
+
+    /** A scratch buffer that grows as needed, doubling. */
+    ByteSink(int initialSize) {
+        this(null, initialSize, 0);
+    }
+
+    private ByteSink(OutputStream out, int bufferSize, int blockSize) {
         this.out = out;
+        this.blockSize = blockSize;
         this.buf = new byte[bufferSize];
     }
 
-    /** A scratch buffer that grows as needed. */
-    ByteSink(int initialSize) {
-        this(null, initialSize);
+    /**
+     * A scratch buffer that grows block by block: for a whole metric family (megabytes at a hundred bots),
+     * which doubling would copy over and over and leave as large arrays for the old generation.
+     */
+    static ByteSink blocks(int blockSize) {
+        return new ByteSink(null, blockSize, blockSize);
     }
 
     static byte[] ascii(String s) {
@@ -43,16 +66,29 @@ final class ByteSink {
     }
 
     int size() {
-        return pos;
+        int size = pos;
+        for (int i = 0; i < blocks.size(); i++) {
+            size += used[i];
+        }
+        return size;
     }
 
     void reset() {
         pos = 0;
+        spare.addAll(blocks);
+        blocks.clear();
     }
 
     /** What a scratch buffer holds. */
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, pos);
+        byte[] all = new byte[size()];
+        int at = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            System.arraycopy(blocks.get(i), 0, all, at, used[i]);
+            at += used[i];
+        }
+        System.arraycopy(buf, 0, all, at, pos);
+        return all;
     }
 
     void write(int b) {
@@ -65,6 +101,12 @@ final class ByteSink {
     }
 
     void write(byte[] bytes, int off, int len) {
+        if (blockSize > 0 && len > blockSize) {
+            for (int at = off; at < off + len; at += blockSize) {
+                write(bytes, at, Math.min(blockSize, off + len - at));
+            }
+            return;
+        }
         if (out != null && len > buf.length) {
             flush();
             try {
@@ -81,6 +123,9 @@ final class ByteSink {
 
     /** Appends what {@code scratch} holds. */
     void write(ByteSink scratch) {
+        for (int i = 0; i < scratch.blocks.size(); i++) {
+            write(scratch.blocks.get(i), 0, scratch.used[i]);
+        }
         write(scratch.buf, 0, scratch.pos);
     }
 
@@ -108,12 +153,34 @@ final class ByteSink {
             // Integral values below 10^7 are the common case (counters): Double.toString writes them as "n.0".
             writeLong((long) v);
             write(DOT_ZERO);
+        } else if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e7 && Math.rint(v * 1000) / 1000 == v) {
+            // Whole milliseconds (latencies, exemplar values): no shorter decimal reads back as the same double,
+            // so Double.toString writes exactly these digits.
+            writeMillis(Math.round(v * 1000));
         } else if (v == Double.POSITIVE_INFINITY) {
             write(POSITIVE_INFINITY);
         } else if (v == Double.NEGATIVE_INFINITY) {
             write(NEGATIVE_INFINITY);
         } else {
             write(ascii(Double.toString(v)));
+        }
+    }
+
+    /** {@code millis / 1000} with the fraction's trailing zeros dropped, as Double.toString writes it. */
+    private void writeMillis(long millis) {
+        if (millis < 0) {
+            write('-');
+            millis = -millis;
+        }
+        writeLong(millis / 1000);
+        write('.');
+        long fraction = millis % 1000;
+        write((int) ('0' + fraction / 100));
+        if (fraction % 100 != 0) {
+            write((int) ('0' + fraction / 10 % 10));
+            if (fraction % 10 != 0) {
+                write((int) ('0' + fraction % 10));
+            }
         }
     }
 
@@ -177,6 +244,14 @@ final class ByteSink {
         }
         if (out != null && n <= buf.length) {
             flush();
+        } else if (blockSize > 0 && n <= blockSize) {
+            if (blocks.size() == used.length) {
+                used = Arrays.copyOf(used, used.length * 2);
+            }
+            used[blocks.size()] = pos;
+            blocks.add(buf);
+            buf = spare.isEmpty() ? new byte[blockSize] : spare.poll();
+            pos = 0;
         } else {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
         }

@@ -1,5 +1,6 @@
 package dev.koreexporter.metrics.store;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Arrays;
 final class HistogramState {
     /** Longs per exemplar: trace id (two), span id, value bits, epoch millis. */
     static final int EXEMPLAR_LONGS = 5;
+    /**
+     * How long an exemplar is shown after it was observed: client_java's default (70 s), as 0.3.0 showed them.
+     * Scrapes then carry the exemplars of the last poll or two, not one for every bucket ever observed.
+     */
+    static final Duration EXEMPLAR_RETENTION = Duration.ofSeconds(70);
 
     final long[] buckets;
     double sum;

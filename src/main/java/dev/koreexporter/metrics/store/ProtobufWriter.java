@@ -7,17 +7,24 @@ package dev.koreexporter.metrics.store;
  * on each classic bucket). Label pairs come pre-encoded from the series.
  */
 final class ProtobufWriter {
+    private static final byte[] SPAN_ID = ByteSink.ascii("span_id");
+    private static final byte[] TRACE_ID = ByteSink.ascii("trace_id");
+
     private final ByteSink out;
-    private final Reading r = new Reading(true, true);
-    private final ByteSink metrics = new ByteSink(64 * 1024);
+    private final Reading r;
+    private final ByteSink metrics = ByteSink.blocks(64 * 1024);
     private final ByteSink metric = new ByteSink(4096);
     private final ByteSink histogram = new ByteSink(4096);
     private final ByteSink bucket = new ByteSink(256);
     private final ByteSink exemplar = new ByteSink(128);
     private final ByteSink span = new ByteSink(16);
+    private int[] offsets = new int[NativeHistogram.MAX_BUCKETS + 1];
+    private int[] lengths = new int[NativeHistogram.MAX_BUCKETS + 1];
 
-    ProtobufWriter(ByteSink out) {
+    /** @param exemplarsSince epoch millis: older exemplars are no longer shown */
+    ProtobufWriter(ByteSink out, long exemplarsSince) {
         this.out = out;
+        this.r = new Reading(true, true, exemplarsSince);
     }
 
     void family(Family f, Series[] series, ScrapeFilter filter) {
@@ -83,8 +90,8 @@ final class ProtobufWriter {
     private void exemplar(int i) {
         int at = i * HistogramState.EXEMPLAR_LONGS;
         exemplar.reset();
-        Protobuf.labelPair(exemplar, 1, "span_id", hex(r.exemplars[at + 2]));
-        Protobuf.labelPair(exemplar, 1, "trace_id", hex(r.exemplars[at]) + hex(r.exemplars[at + 1]));
+        hexPair(exemplar, SPAN_ID, r.exemplars[at + 2], 0, false);
+        hexPair(exemplar, TRACE_ID, r.exemplars[at], r.exemplars[at + 1], true);
         Protobuf.doubleField(exemplar, 2, Double.longBitsToDouble(r.exemplars[at + 3]));
         long millis = r.exemplars[at + 4];
         if (millis == 0) {
@@ -109,9 +116,12 @@ final class ProtobufWriter {
             return;
         }
         // Deltas are written after all spans (field order), so the spans are collected first.
-        int[] offsets = new int[b.size];
-        int[] lengths = new int[b.size];
+        if (offsets.length < b.size) {
+            offsets = new int[b.size];
+            lengths = new int[b.size];
+        }
         int spans = 0;
+        lengths[0] = 0;
         offsets[0] = b.indexes[0];
         int previousIndex = b.indexes[0];
         for (int i = 0; i < b.size; i++) {
@@ -122,6 +132,7 @@ final class ProtobufWriter {
                 } else {
                     spans++;
                     offsets[spans] = index - (previousIndex + 1);
+                    lengths[spans] = 0;
                 }
             }
             lengths[spans]++;
@@ -149,8 +160,19 @@ final class ProtobufWriter {
         }
     }
 
-    private static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0".repeat(16 - s.length()) + s;
+    /** An exemplar's {@code LabelPair} (field 1) whose value is a 16- or 32-digit hex id, formatted in place. */
+    private static void hexPair(ByteSink out, byte[] name, long first, long second, boolean both) {
+        int digits = both ? 32 : 16;
+        out.varint(Protobuf.tag(1, Protobuf.LENGTH_DELIMITED));
+        out.varint(2 + name.length + 2 + digits);
+        out.varint(Protobuf.tag(1, Protobuf.LENGTH_DELIMITED));
+        out.varint(name.length);
+        out.write(name);
+        out.varint(Protobuf.tag(2, Protobuf.LENGTH_DELIMITED));
+        out.varint(digits);
+        out.writeHex(first);
+        if (both) {
+            out.writeHex(second);
+        }
     }
 }

@@ -8,6 +8,8 @@ final class Reading {
     /** What the format writes besides classic buckets: only those are copied. */
     private final boolean withExemplars;
     private final boolean withNative;
+    /** Exemplars older than this (epoch millis) are no longer shown. */
+    private final long exemplarsSince;
     double value;
     long[] buckets = new long[0];
     double sum;
@@ -17,9 +19,10 @@ final class Reading {
     final NativeHistogram nativeBuckets = new NativeHistogram();
     boolean hasNative;
 
-    Reading(boolean withExemplars, boolean withNative) {
+    Reading(boolean withExemplars, boolean withNative, long exemplarsSince) {
         this.withExemplars = withExemplars;
         this.withNative = withNative;
+        this.exemplarsSince = exemplarsSince;
     }
 
     void copy(HistogramState s) {
@@ -44,6 +47,7 @@ final class Reading {
 
     boolean hasExemplar(int bucket) {
         int at = bucket * HistogramState.EXEMPLAR_LONGS;
-        return hasExemplars && (exemplars[at] | exemplars[at + 1]) != 0;
+        return hasExemplars && (exemplars[at] | exemplars[at + 1]) != 0
+                && exemplars[at + 4] >= exemplarsSince;
     }
 }

@@ -211,9 +211,10 @@ public final class SeriesStore {
         MetricSnapshots others = filter.includes(null)
                 ? registry.scrape(name -> !owns(name) && names.test(name)) : new MetricSnapshots(List.of());
         ByteSink sink = new ByteSink(out, BUFFER);
+        long exemplarsSince = exemplarsSince();
         TextWriter text = format == ExpositionFormat.PROTOBUF ? null
-                : new TextWriter(format == ExpositionFormat.OPENMETRICS, sink);
-        ProtobufWriter protobuf = format == ExpositionFormat.PROTOBUF ? new ProtobufWriter(sink) : null;
+                : new TextWriter(format == ExpositionFormat.OPENMETRICS, sink, exemplarsSince);
+        ProtobufWriter protobuf = format == ExpositionFormat.PROTOBUF ? new ProtobufWriter(sink, exemplarsSince) : null;
         int other = 0;
         for (Family f : exposition) {
             while (other < others.size() && others.get(other).getMetadata().getPrometheusName()
@@ -240,6 +241,11 @@ public final class SeriesStore {
 
     Family[] families() {
         return exposition;
+    }
+
+    /** Exemplars observed before this (epoch millis) are no longer shown. */
+    long exemplarsSince() {
+        return clock.millis() - HistogramState.EXEMPLAR_RETENTION.toMillis();
     }
 
     int maxSeriesPerMetric() {

@@ -33,7 +33,7 @@ final class SnapshotCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> out = new ArrayList<>();
-        Reading r = new Reading(true, true);
+        Reading r = new Reading(true, true, store.exemplarsSince());
         for (Family f : store.families()) {
             List<Object> points = new ArrayList<>();
             for (Series s : f.sorted()) {

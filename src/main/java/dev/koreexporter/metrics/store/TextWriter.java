@@ -2,7 +2,7 @@ package dev.koreexporter.metrics.store;
 
 /**
  * Writes a family in the Prometheus text format 0.0.4, or in OpenMetrics 1.0 with the latest exemplar of each
- * classic bucket: byte for byte what client_java's {@code PrometheusTextFormatWriter} and
+ * classic bucket (while it is younger than {@link HistogramState#EXEMPLAR_RETENTION}): byte for byte what client_java's {@code PrometheusTextFormatWriter} and
  * {@code OpenMetricsTextFormatWriter} write for the same numbers (no {@code _created} lines, and no exemplar on
  * {@code _count}, which Prometheus before 2.43 rejects). Labels come pre-rendered from the series; only numbers
  * are formatted here.
@@ -16,10 +16,11 @@ final class TextWriter {
     private final ByteSink out;
     private final Reading r;
 
-    TextWriter(boolean openMetrics, ByteSink out) {
+    /** @param exemplarsSince epoch millis: older exemplars are no longer shown */
+    TextWriter(boolean openMetrics, ByteSink out, long exemplarsSince) {
         this.openMetrics = openMetrics;
         this.out = out;
-        this.r = new Reading(openMetrics, false);
+        this.r = new Reading(openMetrics, false, exemplarsSince);
     }
 
     void family(Family f, Series[] series, ScrapeFilter filter) {

@@ -179,6 +179,24 @@ class SeriesStoreTest {
     }
 
     @Test
+    void anExemplarIsShownForSeventySecondsAfterItWasObserved() throws IOException {
+        dev.koreexporter.simulator.ManualClock clock = new dev.koreexporter.simulator.ManualClock(NOW);
+        KoreMetrics m = new KoreMetrics(registry, Map.of(), "t", clock);
+        m.turn("a", turn("korevg", "en", 800), new dev.koreexporter.metrics.TurnExemplar(
+                "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
+        m.publish("a");
+        clock.advance(Duration.ofSeconds(70));
+        String shown = text(m, ExpositionFormat.OPENMETRICS, ScrapeFilter.ALL, registry);
+        assertTrue(shown.contains("kore_turn_latency_seconds_bucket{bot=\"a\",channel=\"korevg\",language=\"en\","
+                + "le=\"1.0\"} 1 # {span_id=\"b7ad6b7169203331\",trace_id=\"0af7651916cd43dd8448eb211c80319c\"} 0.8 "
+                + NOW.getEpochSecond() + ".000\n"), shown);
+        clock.advance(Duration.ofMillis(1));
+        String later = text(m, ExpositionFormat.OPENMETRICS, ScrapeFilter.ALL, registry);
+        assertFalse(later.contains(" # {"), "as client_java: gone after 70 s");
+        assertTrue(later.contains("kore_turn_latency_seconds_count{bot=\"a\",channel=\"korevg\",language=\"en\"} 1"));
+    }
+
+    @Test
     void filtersSelectBotsAndNames() throws IOException {
         KoreMetrics m = metrics(500);
         for (String bot : List.of("a", "b", "c")) {
