@@ -58,7 +58,7 @@ final class ScaleScrapeBench {
             rows.add(Row.info("scale." + mix + ".series", what + ": series (text lines)", lines, "series"));
             for (ScrapeRuns.Variant v : ScrapeRuns.ALL) {
                 rows.addAll(ScrapeRuns.rows("scale." + mix, what, ScrapeRuns.measure(http, url + "/metrics", v, scrapes,
-                        Duration.ofMillis(20)), 100));
+                        Duration.ofMillis(20), p.toHandle()), 100));
             }
             int pairs = o.tiny() ? 2 : 10;
             int ok = ScrapeRuns.concurrentPairs(http, url + "/metrics", pairs);
@@ -76,8 +76,8 @@ final class ScaleScrapeBench {
             sampler.join();
             rows.add(Row.atMost("scale." + mix + ".rss", what + ": RSS max while scraped (recommended flags, -Xmx64m)",
                     rss.max, "MiB", 192));
-            rows.add(Row.atLeast("scale." + mix + ".alive", what + ": process alive after all scrapes (1 = yes)",
-                    p.isAlive() ? 1 : 0, "", 1));
+            rows.add(Row.atLeast("scale." + mix + ".alive", what + ": process alive after all scrapes",
+                    p.isAlive() ? 1 : 0, "1 = yes", 1));
         } finally {
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {

@@ -36,8 +36,11 @@ final class ScrapeRuns {
             new Variant("protobuf", "protobuf", PROTOBUF, false),
             new Variant("text", "text", null, false));
 
-    /** What the scrapes of one variant took; NaN times when none succeeded. */
-    record Result(Variant variant, double p50, double p99, long bytes, int failed, int scrapes) {
+    /**
+     * What the scrapes of one variant took; NaN times when none succeeded. {@code cpuMs}: the server process's
+     * CPU time per scrape (NaN when not measured), which a shared machine's load does not inflate.
+     */
+    record Result(Variant variant, double p50, double p99, long bytes, int failed, int scrapes, double cpuMs) {
     }
 
     private ScrapeRuns() {
@@ -46,8 +49,15 @@ final class ScrapeRuns {
     /** {@code scrapes} timed scrapes (after two untimed ones), {@code pause} apart. */
     static Result measure(HttpClient http, String url, Variant v, int scrapes, Duration pause)
             throws InterruptedException {
+        return measure(http, url, v, scrapes, pause, null);
+    }
+
+    /** @param server the scraped process, whose CPU time is read before and after (null: not measured) */
+    static Result measure(HttpClient http, String url, Variant v, int scrapes, Duration pause, ProcessHandle server)
+            throws InterruptedException {
         scrape(http, url, v);
         scrape(http, url, v);
+        Duration cpuBefore = server == null ? null : server.info().totalCpuDuration().orElse(null);
         List<Double> ms = new ArrayList<>();
         long bytes = 0;
         int failed = 0;
@@ -62,8 +72,14 @@ final class ScrapeRuns {
             }
             Thread.sleep(pause.toMillis());
         }
+        double cpuMs = Double.NaN;
+        if (cpuBefore != null) {
+            // The pauses are idle time, but a server with its own load (pollers) spends CPU in them too.
+            cpuMs = server.info().totalCpuDuration().map(c -> c.minus(cpuBefore).toNanos() / 1e6 / scrapes)
+                    .orElse(Double.NaN);
+        }
         double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Result(v, percentile(sorted, 0.5), percentile(sorted, 0.99), bytes, failed, scrapes);
+        return new Result(v, percentile(sorted, 0.5), percentile(sorted, 0.99), bytes, failed, scrapes, cpuMs);
     }
 
     /**
@@ -113,14 +129,18 @@ final class ScrapeRuns {
         return sorted.length == 0 ? Double.NaN : ScrapeBench.percentile(sorted, p);
     }
 
-    /** A row per figure of one result: p99 against the target, p50 and bytes for context. */
+    /** A row per figure of one result: p99 against the target; p50, bytes and CPU (when measured) for context. */
     static List<Row> rows(String id, String what, Result r, double targetMs) {
         String name = r.variant().name();
         String key = id + "." + r.variant().id();
-        return List.of(
+        List<Row> rows = new ArrayList<>(List.of(
                 Row.atMost(key + ".p99", what + ", " + name + ": p99 (" + r.scrapes() + " scrapes"
                         + (r.failed() > 0 ? ", " + r.failed() + " FAILED" : "") + ")", r.p99(), "ms", targetMs),
                 Row.info(key + ".p50", what + ", " + name + ": p50", r.p50(), "ms"),
-                Row.info(key + ".bytes", what + ", " + name + ": bytes on the wire", r.bytes(), "bytes"));
+                Row.info(key + ".bytes", what + ", " + name + ": bytes on the wire", r.bytes(), "bytes")));
+        if (!Double.isNaN(r.cpuMs())) {
+            rows.add(Row.info(key + ".cpu", what + ", " + name + ": server CPU per scrape", r.cpuMs(), "ms"));
+        }
+        return rows;
     }
 }
