@@ -32,6 +32,10 @@ final class HistogramSeries extends Series {
             return false;
         }
         r.copy(published != null ? published : state);
+        if (published == null && state.exemplars != null && state.exemplarsBefore(r.exemplarsSince())) {
+            // Expired exemplars are never shown again: most series of a hundred bots hold none most of the time.
+            state.exemplars = null;
+        }
         return true;
     }
 

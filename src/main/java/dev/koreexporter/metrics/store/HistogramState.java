@@ -87,9 +87,14 @@ final class HistogramState {
         }
     }
 
-    boolean hasExemplar(int bucket) {
-        return exemplars != null
-                && (exemplars[bucket * EXEMPLAR_LONGS] | exemplars[bucket * EXEMPLAR_LONGS + 1]) != 0;
+    /** Whether every exemplar held was observed before {@code since} (epoch millis), so none is shown any more. */
+    boolean exemplarsBefore(long since) {
+        for (int at = 4; at < exemplars.length; at += EXEMPLAR_LONGS) {
+            if (exemplars[at] >= since && (exemplars[at - 4] | exemplars[at - 3]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

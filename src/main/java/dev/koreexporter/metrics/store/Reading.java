@@ -45,6 +45,10 @@ final class Reading {
         }
     }
 
+    long exemplarsSince() {
+        return exemplarsSince;
+    }
+
     boolean hasExemplar(int bucket) {
         int at = bucket * HistogramState.EXEMPLAR_LONGS;
         return hasExemplars && (exemplars[at] | exemplars[at + 1]) != 0

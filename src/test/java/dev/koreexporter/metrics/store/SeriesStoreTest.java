@@ -193,6 +193,10 @@ class SeriesStoreTest {
         clock.advance(Duration.ofMillis(1));
         String later = text(m, ExpositionFormat.OPENMETRICS, ScrapeFilter.ALL, registry);
         assertFalse(later.contains(" # {"), "as client_java: gone after 70 s");
+        Family turns = java.util.Arrays.stream(m.store().families()).filter(f -> f.meter == KoreMeter.TURN_LATENCY)
+                .findFirst().orElseThrow();
+        assertTrue(((HistogramSeries) turns.sorted()[0]).state.exemplars == null,
+                "and no longer held once a scrape found them expired");
         assertTrue(later.contains("kore_turn_latency_seconds_count{bot=\"a\",channel=\"korevg\",language=\"en\"} 1"));
     }
 
