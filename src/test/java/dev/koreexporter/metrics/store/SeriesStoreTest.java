@@ -209,8 +209,9 @@ class SeriesStoreTest {
         }
         String ab = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of("a", "b"), List.of()), registry);
         assertTrue(ab.contains("bot=\"a\"") && ab.contains("bot=\"b\"") && !ab.contains("bot=\"c\""), ab);
-        assertFalse(ab.contains("kore_exporter_build_info"), "series of no bot only with bot=\"\"");
-        String process = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of(""), List.of()), registry);
+        assertFalse(ab.contains("kore_exporter_build_info"), "series of no bot only with bot=(none)");
+        String process = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of(ScrapeFilter.NO_BOT),
+                List.of()), registry);
         assertTrue(process.contains("kore_exporter_build_info") && !process.contains("bot=\""), process);
         String names = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of(),
                 List.of("kore_messages_total", "kore_bot_latency_seconds")), registry);
