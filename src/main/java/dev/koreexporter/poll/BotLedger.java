@@ -24,6 +24,13 @@ import java.util.logging.Logger;
  * races it; once stopped, nothing more is counted.
  */
 final class BotLedger {
+    /** Told how each checkpoint write went: what a written checkpoint holds may be shown to scrapes. */
+    interface Commits {
+        void written();
+
+        void failed();
+    }
+
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
     private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
     private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -32,7 +39,7 @@ final class BotLedger {
     private final String bot;
     private final String botId;
     private final CheckpointStore store;
-    private final Runnable checkpointFailed;
+    private final Commits commits;
     private final Positions positions;
     private final Map<String, SeenIds> seen;
     private final Followed followed;
@@ -46,15 +53,15 @@ final class BotLedger {
      * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
      *
      * @param now              a restored sweep counts as made now, so the next one is a sweep interval later
-     * @param checkpointFailed told of every checkpoint that could not be written
+     * @param commits          told of every checkpoint write, written or failed
      * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
      */
     BotLedger(ExporterConfig.Bot bot, CheckpointStore store, List<Stream<?>> streams, SweepPlanner planner,
-              Instant newFloor, Duration containmentWindow, Instant now, Runnable checkpointFailed) {
+              Instant newFloor, Duration containmentWindow, Instant now, Commits commits) {
         this.bot = bot.name();
         this.botId = bot.id();
         this.store = store;
-        this.checkpointFailed = checkpointFailed;
+        this.commits = commits;
         Checkpoint cp = store.restore(bot).orElse(null);
         this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
                 : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
@@ -192,6 +199,7 @@ final class BotLedger {
         try {
             store.save(bot, toCheckpoint());
             changes = 0;
+            commits.written();
             if (persistFailing) {
                 LOG.info("bot=" + bot + " checkpoint written again");
                 persistFailing = false;
@@ -203,7 +211,7 @@ final class BotLedger {
                         + "): counts stay correct while the process runs, but a restart would re-read and count again");
                 persistFailing = true;
             }
-            checkpointFailed.run();
+            commits.failed();
             return false;
         }
     }
