@@ -4,7 +4,7 @@ import dev.koreexporter.cli.CheckConfigCommand;
 import dev.koreexporter.cli.Cli;
 import dev.koreexporter.cli.Command;
 import dev.koreexporter.cli.RulesCommand;
-import dev.koreexporter.cli.Shard;
+import dev.koreexporter.config.Shard;
 import dev.koreexporter.cli.UsageException;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ConfigLoader;
