@@ -95,13 +95,13 @@ public final class Main {
     private static int serve(ConfigLoader.Loaded loaded, Shard shard, AutoCloseable sim, Map<String, String> env,
                              PrintStream err) {
         loaded.warnings().forEach(w -> LOG.warning(w));
-        ExporterConfig config = ShardedConfig.select(loaded.config(), shard);
+        ExporterConfig config = loaded.config();
         OtelTurnTracer tracing = OtelTurnTracer.fromEnvironment(config.tracing(), env);
         Daemon daemon;
         try {
             FatalErrors fatal = FatalErrors.exitingProcess();
             fatal.installAsDefaultHandler();
-            daemon = Daemon.start(config, Clock.systemUTC(), tracing, fatal);
+            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, fatal);
         } catch (RuntimeException e) {
             tracing.close();
             closeQuietly(sim);

@@ -141,6 +141,12 @@ public final class KoreMetrics implements BotFigures.Source {
         store.set(null, KoreMeter.LOOKBACK, poll.toMillis() / 1000.0);
     }
 
+    /** Exports {@code --shard index/count}, so alerts see replicas that disagree on the count or are missing. */
+    public void shard(int index, int count) {
+        store.set(null, KoreMeter.SHARD_ORDINAL, index);
+        store.set(null, KoreMeter.SHARD_COUNT, count);
+    }
+
     /** How late a record counted while its bot is caught up was counted, after its own time. */
     public void recordDelay(String bot, RecordKind kind, Duration delay) {
         store.observe(bot, KoreMeter.RECORD_DELAY, delay.toNanos() / 1e9, null, kind.label());

@@ -217,15 +217,15 @@ final class BotLedger {
     }
 
     /**
-     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends go
-     * in {@code seen} (see {@link Checkpoint}), so that 0.2.0 still reads the file.
+     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends and
+     * the shard layout go in {@code seen} (see {@link Checkpoint}), so that 0.2.0 and 0.3.0 still read the file.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
         Map<String, Long> ends = positions.sweepEndMillis();
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
-                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed.snapshot(),
+                Checkpoint.entries(ends, store.layout()), followed.snapshot(),
                 containment.snapshot(), ids);
     }
 

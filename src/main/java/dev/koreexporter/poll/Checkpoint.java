@@ -1,8 +1,13 @@
 package dev.koreexporter.poll;
 
+import dev.koreexporter.config.Shard;
+
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a bot's poller must remember across restarts, times as epoch millis: the first-start floor (older
@@ -16,6 +21,10 @@ import java.util.Map;
  * afresh, while it reads this entry as the ids of a stream it does not have and writes it back hashed in
  * {@code seenHashes}, where it is ignored (README, "How it reads Kore.ai": 0.2.0 and 0.3.0 read each other's
  * checkpoints). Files without it are read as before.
+ *
+ * <p>The shard layout the file was written under ({@code --shard index/count}, 0/1 without it) is kept the same way,
+ * under {@link #SHARD_LAYOUT}, with {@code movedUnder} once the replica that wrote it no longer polls the bot
+ * (README "Running several replicas"). 0.3.0 writes it back hashed, which reads as a file without it.
  */
 public record Checkpoint(int version,
                          String botId,
@@ -28,6 +37,11 @@ public record Checkpoint(int version,
     static final int VERSION = 2;
     /** Not a stream key: those are {@code sessions}, {@code conversations} and {@code messages:<channel>}. */
     static final String SWEEP_ENDS = "sweepEnds";
+    /** Not a stream key either. */
+    static final String SHARD_LAYOUT = "shardLayout";
+    private static final String INDEX = "index";
+    private static final String COUNT = "count";
+    private static final String MOVED_UNDER = "movedUnder";
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);
@@ -41,12 +55,12 @@ public record Checkpoint(int version,
     Map<String, SeenIds> seenIds() {
         Map<String, SeenIds> ids = new HashMap<>();
         seen.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS)) {
+            if (!key.equals(SWEEP_ENDS) && !key.equals(SHARD_LAYOUT)) {
                 ids.put(key, SeenIds.ofIds(v));
             }
         });
         seenHashes.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS)) { // 0.2.0 writes the entry back hashed: nothing to use
+            if (!key.equals(SWEEP_ENDS) && !key.equals(SHARD_LAYOUT)) { // written back hashed by 0.2.0/0.3.0
                 ids.put(key, SeenIds.ofPairs(v));
             }
         });
@@ -56,5 +70,66 @@ public record Checkpoint(int version,
     /** The end of each stream's last sweep, by stream key; empty in files without it. */
     Map<String, Long> sweepEnds() {
         return seen.getOrDefault(SWEEP_ENDS, Map.of());
+    }
+
+    /** The {@code seen} entries that are not ids: the sweep ends, when there are any, and the shard layout. */
+    static Map<String, Map<String, Long>> entries(Map<String, Long> sweepEnds, Shard layout) {
+        Map<String, Map<String, Long>> entries = new HashMap<>();
+        if (!sweepEnds.isEmpty()) {
+            entries.put(SWEEP_ENDS, sweepEnds);
+        }
+        entries.put(SHARD_LAYOUT, Map.of(INDEX, (long) layout.index(), COUNT, (long) layout.count()));
+        return entries;
+    }
+
+    /** The layout the file was written under; empty in files of 0.3.0 and earlier. */
+    Optional<Shard> shardLayout() {
+        Map<String, Long> stamp = seen.get(SHARD_LAYOUT);
+        if (stamp == null || stamp.get(INDEX) == null || stamp.get(COUNT) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Shard(Math.toIntExact(stamp.get(INDEX)), Math.toIntExact(stamp.get(COUNT))));
+    }
+
+    /** The shard count under which the replica that wrote the file stopped polling the bot. */
+    OptionalInt movedUnder() {
+        Long count = seen.getOrDefault(SHARD_LAYOUT, Map.of()).get(MOVED_UNDER);
+        return count == null ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(count));
+    }
+
+    /**
+     * Why a replica polling under {@code layout} must start the bot afresh instead of resuming this file, or empty
+     * when it may resume it: the bot was polled by this replica (the same index) under the layout the file was
+     * written under, and has not left it since, so no other replica counted it meanwhile. A file of 0.3.0, whose
+     * {@code --shard} placed bots by CRC32, is resumed only without {@code --shard}.
+     */
+    Optional<String> foreignTo(Shard layout) {
+        if (movedUnder().isPresent()) {
+            return Optional.of("the replica that wrote the checkpoint stopped polling the bot when the shard count"
+                    + " became " + movedUnder().getAsInt() + ", so another replica may have counted it since");
+        }
+        Optional<Shard> written = shardLayout();
+        if (written.isEmpty()) {
+            return layout.sharded() ? Optional.of("the checkpoint was written by 0.3.0 or earlier, whose --shard"
+                    + " placed bots by another rule") : Optional.empty();
+        }
+        if (written.get().index() != layout.index()) {
+            return Optional.of("the checkpoint was written under " + describe(written.get()) + ", when this replica ("
+                    + describe(layout) + ") did not poll the bot");
+        }
+        return Optional.empty();
+    }
+
+    /** This file, marked: the replica that wrote it no longer polls the bot under {@code layout}. */
+    Checkpoint movedAway(Shard layout) {
+        Map<String, Map<String, Long>> marked = new HashMap<>(seen);
+        Map<String, Long> stamp = new LinkedHashMap<>(seen.getOrDefault(SHARD_LAYOUT, Map.of()));
+        stamp.put(MOVED_UNDER, (long) layout.count());
+        marked.put(SHARD_LAYOUT, stamp);
+        return new Checkpoint(version, botId, floor, watermarks, marked, activeSessions, closedSessions, seenHashes);
+    }
+
+    private static String describe(Shard layout) {
+        return layout.sharded() ? "--shard " + layout : "no --shard";
     }
 }

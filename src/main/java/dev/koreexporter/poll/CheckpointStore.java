@@ -1,14 +1,23 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Shard;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.logging.Logger;
 
-/** Where bot checkpoints live. */
+/** Where bot checkpoints live, for a replica polling under one shard layout. */
 public interface CheckpointStore {
+    /**
+     * The shard layout of this replica ({@code --shard}; {@link Shard#ALL} without it): stamped on every checkpoint
+     * written here and compared at every restore (README "Running several replicas").
+     */
+    default Shard layout() {
+        return Shard.ALL;
+    }
+
     /**
      * @throws CorruptCheckpointException when the bot's checkpoint exists but cannot be used; it is not touched
      */
@@ -35,8 +44,9 @@ public interface CheckpointStore {
     void save(String botName, Checkpoint checkpoint) throws IOException;
 
     /**
-     * The checkpoint a bot resumes from; empty to start afresh: there is none, it belongs to another bot id, or the
-     * state dir itself cannot be read (logged).
+     * The checkpoint a bot resumes from; empty to start afresh: there is none, it belongs to another bot id, it
+     * comes from another shard layout ({@link Checkpoint#foreignTo}), or the state dir itself cannot be read
+     * (logged).
      *
      * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the bot's checkpoint cannot be used
      */
@@ -59,6 +69,49 @@ public interface CheckpointStore {
             log.warning("bot=" + bot.name() + " checkpoint belongs to another bot id, starting afresh");
             return Optional.empty();
         }
+        Optional<String> foreign = cp.flatMap(c -> c.foreignTo(layout()));
+        if (foreign.isPresent()) {
+            // Catching up from its watermark would count again what another replica counted meanwhile.
+            log.info("bot=" + bot.name() + " starts afresh, backfilling poll.backfill, instead of resuming its"
+                    + " checkpoint: " + foreign.get());
+            return Optional.empty();
+        }
         return cp;
+    }
+
+    /**
+     * This replica does not poll the bot under its {@link #layout()}: a checkpoint of the bot that it wrote under
+     * an earlier layout is marked, so that it is never resumed, not even if that layout comes back (another replica
+     * counts the bot meanwhile). A checkpoint another replica wrote (a shared state dir), one already marked, or
+     * one whose lock another process holds is left alone; so is one that cannot be read.
+     */
+    default void movedAway(ExporterConfig.Bot bot) {
+        Logger log = Logger.getLogger(CheckpointStore.class.getName());
+        try {
+            if (load(bot.name()).filter(c -> leftHere(c, bot)).isEmpty()) {
+                return;
+            }
+            Optional<CheckpointLock> lock = tryLock(bot.name());
+            if (lock.isEmpty()) {
+                return;
+            }
+            try (CheckpointLock held = lock.get()) {
+                Optional<Checkpoint> cp = load(held.botName()).filter(c -> leftHere(c, bot));
+                if (cp.isPresent()) {
+                    save(bot.name(), cp.get().movedAway(layout()));
+                    log.info("bot=" + bot.name() + " is another replica's under --shard " + layout()
+                            + ": its checkpoint here is marked and will never be resumed");
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warning("bot=" + bot.name() + " cannot mark its checkpoint as moved to another replica (" + e.getMessage()
+                    + "): delete it before this replica polls the bot again");
+        }
+    }
+
+    /** A checkpoint of this bot written here (under this replica's index, or by 0.3.0) and not yet marked. */
+    private boolean leftHere(Checkpoint cp, ExporterConfig.Bot bot) {
+        return bot.id().equals(cp.botId()) && cp.movedUnder().isEmpty()
+                && cp.shardLayout().map(s -> s.index() == layout().index()).orElse(true);
     }
 }

@@ -2,6 +2,7 @@ package dev.koreexporter.poll;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.config.Shard;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,9 +23,22 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    private final Shard layout;
 
+    /** The state dir of a replica without {@code --shard}. */
     public FileCheckpointStore(Path dir) {
+        this(dir, Shard.ALL);
+    }
+
+    /** The state dir of replica {@code layout} ({@code --shard}). */
+    public FileCheckpointStore(Path dir, Shard layout) {
         this.dir = dir;
+        this.layout = layout;
+    }
+
+    @Override
+    public Shard layout() {
+        return layout;
     }
 
     public Path dir() {
