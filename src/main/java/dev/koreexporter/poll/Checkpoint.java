@@ -49,6 +49,11 @@ public record Checkpoint(int version,
         seenHashes = seenHashes == null ? Map.of() : Map.copyOf(seenHashes);
         activeSessions = Map.copyOf(activeSessions);
         closedSessions = List.copyOf(closedSessions);
+        // A stamp that names no layout makes the file unreadable (FileCheckpointStore#load), not "another layout".
+        layoutOf(seen);
+        if (seen.getOrDefault(SHARD_LAYOUT, Map.of()).getOrDefault(MOVED_UNDER, 1L) < 1) {
+            throw new IllegalArgumentException("shard layout: movedUnder below 1");
+        }
     }
 
     /** The ids counted per stream key, from either version. */
@@ -84,6 +89,10 @@ public record Checkpoint(int version,
 
     /** The layout the file was written under; empty in files of 0.3.0 and earlier. */
     Optional<Shard> shardLayout() {
+        return layoutOf(seen);
+    }
+
+    private static Optional<Shard> layoutOf(Map<String, Map<String, Long>> seen) {
         Map<String, Long> stamp = seen.get(SHARD_LAYOUT);
         if (stamp == null || stamp.get(INDEX) == null || stamp.get(COUNT) == null) {
             return Optional.empty();

@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -207,5 +208,20 @@ class ShardLayoutTest {
         assertTrue(new FileCheckpointStore(stateDir, new Shard(0, 2)).restore(BOT).isEmpty(),
                 "0.3.0 placed bots by CRC32: under --shard it is another layout");
         assertTrue(logged.getLast().contains("0.3.0"), logged.toString());
+    }
+
+    @Test
+    void aStampThatNamesNoLayoutMakesTheCheckpointUnreadableNotForeign() throws Exception {
+        Replica written = new Replica(new Shard(1, 3));
+        written.cycles(Duration.ofMinutes(2));
+        written.poller.stopAndCheckpoint();
+        Path file = stateDir.resolve("billing.checkpoint.json");
+        String json = Files.readString(file);
+        for (String stamp : List.of("{\"index\":3,\"count\":3}", "{\"index\":0,\"count\":0}",
+                "{\"index\":1,\"count\":3,\"movedUnder\":0}")) {
+            Files.writeString(file, json.replaceFirst("\\{\"(index|count)\":\\d+,\"(index|count)\":\\d+}", stamp));
+            assertTrue(Files.readString(file).contains(stamp), Files.readString(file));
+            assertThrows(CorruptCheckpointException.class, () -> new FileCheckpointStore(stateDir).load("billing"), stamp);
+        }
     }
 }
