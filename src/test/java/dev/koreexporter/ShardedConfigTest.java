@@ -1,7 +1,7 @@
 package dev.koreexporter;
 
-import dev.koreexporter.config.Shard;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Shard;
 import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 
