@@ -108,8 +108,8 @@ public record Checkpoint(int version,
 
     /**
      * Why a replica polling under {@code layout} must start the bot afresh instead of resuming this file, or empty
-     * when it may resume it: the bot was polled by this replica (the same index) under the layout the file was
-     * written under, and has not left it since, so no other replica counted it meanwhile. A file of 0.3.0, whose
+     * when it may resume it: it was written under this very layout (shard index and count), and the replica that
+     * wrote it has not stopped polling the bot since, so no other replica counted it meanwhile. A file of 0.3.0, whose
      * {@code --shard} placed bots by CRC32, is resumed only without {@code --shard}.
      */
     Optional<String> foreignTo(Shard layout) {
@@ -122,9 +122,9 @@ public record Checkpoint(int version,
             return layout.sharded() ? Optional.of("the checkpoint was written by 0.3.0 or earlier, whose --shard"
                     + " placed bots by another rule") : Optional.empty();
         }
-        if (written.get().index() != layout.index()) {
-            return Optional.of("the checkpoint was written under " + describe(written.get()) + ", when this replica ("
-                    + describe(layout) + ") did not poll the bot");
+        if (!written.get().equals(layout)) {
+            return Optional.of("the checkpoint was written under " + describe(written.get()) + " and this replica polls"
+                    + " under " + describe(layout) + ", so another replica may have counted the bot meanwhile");
         }
         return Optional.empty();
     }

@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shard layout stamped in checkpoints (README "Running several replicas"): a bot that stayed with its replica
- * across a change of the shard count resumes; one that another replica may have counted meanwhile starts afresh,
- * as on a first start, and never catches up from its old watermark; 0.3.0's files and other replicas' files.
+ * The shard layout stamped in checkpoints (README "Running several replicas"): a checkpoint written under another
+ * layout starts its bot afresh, as on a first start, and never catches up from its old watermark; a replica marks
+ * the checkpoints it leaves behind, so a bot that comes back to it later starts afresh too; 0.3.0's files and
+ * other replicas' files.
  */
 class ShardLayoutTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
@@ -125,7 +126,7 @@ class ShardLayoutTest {
     }
 
     @Test
-    void aBotThatStaysWithItsReplicaWhenTheShardCountChangesResumesAndCountsEachRecordOnce() throws Exception {
+    void aCheckpointWrittenUnderAnotherShardCountStartsTheBotAfreshEvenOnTheSameReplica() throws Exception {
         Replica first = new Replica(new Shard(2, 3));
         first.cycles(Duration.ofMinutes(10));
         first.poller.stopAndCheckpoint();
@@ -135,14 +136,16 @@ class ShardLayoutTest {
         assertEquals(Map.of("index", 2, "count", 3), seen.get(Checkpoint.SHARD_LAYOUT));
 
         clock.advance(Duration.ofMinutes(30)); // the rolling restart to 4 replicas; the bot stays with replica 2
+        Instant start = clock.instant();
         Replica second = new Replica(new Shard(2, 4));
         second.cycles(Duration.ofMinutes(10));
 
-        assertEquals(visibleSince(T0.minus(POLL.backfill())), first.counted() + second.counted(),
-                "each conversation counted once across the change");
-        assertTrue(second.firstWindow().from().isAfter(T0.minus(POLL.backfill())), "caught up from its checkpoint, "
-                + second.firstWindow());
-        assertEquals(List.of(), logged);
+        assertEquals(start.minus(POLL.backfill()), second.firstWindow().from(), "a backfill, as on a first start");
+        assertEquals(visibleSince(start.minus(POLL.backfill())), second.counted(),
+                "the backfill and on, never caught up from the old watermark");
+        assertEquals(1, logged.stream().filter(m -> m.contains("starts afresh")).count(), "logged once: " + logged);
+        assertTrue(logged.getFirst().contains("--shard 2/3") && logged.getFirst().contains("--shard 2/4"),
+                logged.getFirst());
     }
 
     @Test
@@ -184,7 +187,8 @@ class ShardLayoutTest {
         new FileCheckpointStore(stateDir, new Shard(0, 3)).movedAway(BOT);
         assertArrayEquals(written, Files.readAllBytes(file), "not replica 0's to mark");
 
-        assertTrue(new FileCheckpointStore(stateDir, new Shard(1, 4)).restore(BOT).isPresent(), "still replica 1's");
+        assertTrue(new FileCheckpointStore(stateDir, new Shard(1, 3)).restore(BOT).isPresent(), "still replica 1's");
+        assertTrue(new FileCheckpointStore(stateDir, new Shard(1, 4)).restore(BOT).isEmpty(), "another layout");
         assertTrue(new FileCheckpointStore(stateDir, new Shard(3, 4)).restore(BOT).isEmpty(), "moved to replica 3");
         assertTrue(new FileCheckpointStore(stateDir).restore(BOT).isEmpty(), "one replica without --shard: replica 0");
     }
