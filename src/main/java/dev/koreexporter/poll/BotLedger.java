@@ -1,6 +1,8 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.model.Containment;
 
 import java.io.IOException;
@@ -13,15 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
  * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
- * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the ids counted inside the
- * lookback horizon ({@link SeenIds} per stream key), the records followed until they close ({@link Followed}), the
- * containment window. A page is counted and its checkpoint written under the lock ({@link #page}), so the
- * checkpoint never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never
- * races it; once stopped, nothing more is counted.
+ * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the reads under way and how
+ * far each got ({@link Progress}), the ids counted inside the lookback horizon ({@link SeenIds} per stream key), the
+ * records followed until they close ({@link Followed}), the containment window, and the client's page hints. A page
+ * is counted, its read's position moved and its checkpoint written under the lock ({@link #page}), so the checkpoint
+ * never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never races it;
+ * once stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
@@ -34,6 +38,8 @@ final class BotLedger {
     private final CheckpointStore store;
     private final Runnable checkpointFailed;
     private final Positions positions;
+    private final Progress progress;
+    private final Supplier<Map<String, Long>> pageHints;
     private final Map<String, SeenIds> seen;
     private final Followed followed;
     private final ContainmentWindow containment;
@@ -47,18 +53,26 @@ final class BotLedger {
      *
      * @param now              a restored sweep counts as made now, so the next one is a sweep interval later
      * @param checkpointFailed told of every checkpoint that could not be written
+     * @param hints            the client's page hints: given what the checkpoint kept, asked for each checkpoint
      * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
      */
     BotLedger(ExporterConfig.Bot bot, CheckpointStore store, List<Stream<?>> streams, SweepPlanner planner,
-              Instant newFloor, Duration containmentWindow, Instant now, Runnable checkpointFailed) {
+              Instant newFloor, Duration containmentWindow, Instant now, Runnable checkpointFailed,
+              PageHints hints) {
         this.bot = bot.name();
         this.botId = bot.id();
         this.store = store;
         this.checkpointFailed = checkpointFailed;
+        this.pageHints = hints.current();
         Checkpoint cp = store.restore(bot).orElse(null);
         this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
                 : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
                         now);
+        this.progress = new Progress(planner, streams.stream().map(Stream::key).collect(Collectors.toSet()),
+                cp == null ? Map.of() : cp.reads());
+        if (cp != null) {
+            hints.restore().accept(cp.pageHints());
+        }
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
@@ -85,6 +99,14 @@ final class BotLedger {
         return locked(() -> positions.state(key, pageSize));
     }
 
+    /**
+     * The read a stream does now: the one it has under way (after a restart, or a failed read), else
+     * {@code planned}, begun with {@code endpoint} (see {@link Progress#begin}).
+     */
+    Progress.InFlight begin(SweepPlanner.Read planned, Endpoint endpoint, Instant now) {
+        return locked(() -> progress.begin(planned, endpoint, now));
+    }
+
     /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
     void notAfter(Instant now) {
         update(() -> positions.notAfter(now));
@@ -97,6 +119,7 @@ final class BotLedger {
     void completed(String key, SweepPlanner.Read read, SweepPlanner.Tally tally, Instant now, Instant end) {
         update(() -> {
             positions.completed(key, read, tally, now, end);
+            progress.done(key);
             SeenIds ids = seen.get(key);
             if (ids != null) {
                 ids.pruneBefore(positions.keepIdsFrom(key));
@@ -152,17 +175,20 @@ final class BotLedger {
     }
 
     /**
-     * Counts one page: {@code count} runs under the lock, then, if it remembered anything, the checkpoint is
-     * written before the lock is released. Here, and only here, a counted page becomes durable. False, counting
-     * nothing, once stopped.
+     * Counts one page: {@code count} runs under the lock, the stream's read moves to {@code next} (a lookup by id,
+     * {@code key} null, moves nothing), then, if it remembered anything, the checkpoint is written before the lock is
+     * released. Here, and only here, a counted page becomes durable. False, counting nothing, once stopped.
      */
-    boolean page(Runnable count) {
+    boolean page(String key, Endpoint endpoint, ReadPosition next, Runnable count) {
         return locked(() -> {
             if (stopped) {
                 return false;
             }
             int before = changes;
             count.run();
+            if (key != null) {
+                progress.moved(key, endpoint, next);
+            }
             if (changes > before) {
                 commit();
             }
@@ -209,16 +235,22 @@ final class BotLedger {
     }
 
     /**
-     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends go
-     * in {@code seen} (see {@link Checkpoint}), so that 0.2.0 still reads the file.
+     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
+     * the reads under way and the page hints go in {@code seen} (see {@link Checkpoint}), so that 0.2.0 and 0.3.0
+     * still read the file.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
-        Map<String, Long> ends = positions.sweepEndMillis();
+        Map<String, Map<String, Long>> notIds = new HashMap<>();
+        Map.of(Checkpoint.SWEEP_ENDS, positions.sweepEndMillis(), Checkpoint.READS, progress.snapshot(),
+                Checkpoint.PAGE_HINTS, pageHints.get()).forEach((k, v) -> {
+                    if (!v.isEmpty()) {
+                        notIds.put(k, v);
+                    }
+                });
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
-                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed.snapshot(),
-                containment.snapshot(), ids);
+                notIds, followed.snapshot(), containment.snapshot(), ids);
     }
 
     private void update(Runnable action) {

@@ -57,7 +57,7 @@ public final class BotPoller implements BotGauges, Poller {
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         Instant now = clock.instant();
         this.ledger = new BotLedger(bot, store, streams, planner, now.minus(poll.backfill()), containmentWindow, now,
-                () -> metrics.checkpointFailed(bot.name()));
+                () -> metrics.checkpointFailed(bot.name()), new PageHints(api::pageHints, api::restorePageHints));
         this.counter = new RecordCounter(bot, metrics, tracer, ledger, clock, options.includeDeveloper());
         this.reader = new StreamReader(bot.name(), api, counter, ledger);
         this.cycleClock = new CycleClock(bot.name(), api::serverTime, () -> metrics.clockSteppedBack(bot.name()));
@@ -125,12 +125,17 @@ public final class BotPoller implements BotGauges, Poller {
         return ledger.containmentRatios(now);
     }
 
-    /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
-    private boolean read(Stream<?> stream, SweepPlanner.Read read, Instant now) {
-        SweepPlanner.Tally tally = planner.tally(read);
+    /**
+     * Reads one planned window, or goes on with the read the stream has under way (after a restart or a failure);
+     * a failure is contained here. Returns false while the stream is catching up.
+     */
+    private boolean read(Stream<?> stream, SweepPlanner.Read planned, Instant now) {
+        Progress.InFlight inFlight = ledger.begin(planned, reader.listing(stream).endpoint(), now);
+        SweepPlanner.Read read = inFlight.read();
+        SweepPlanner.Tally tally = inFlight.tally();
         counter.reading(tally);
         try {
-            reader.read(stream, read.window(), read.followUps());
+            reader.read(stream, inFlight);
         } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
             if (!ledger.stopped() && !(e instanceof KoreApiException.Interrupted)) {
                 status.streamFailed(stream.key(), e);

@@ -3,6 +3,7 @@ package dev.koreexporter.poll;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a bot's poller must remember across restarts, times as epoch millis: the first-start floor (older
@@ -15,7 +16,11 @@ import java.util.Map;
  * under the key {@link #SWEEP_ENDS}, not in a field of its own: 0.2.0 rejects unknown fields and would start
  * afresh, while it reads this entry as the ids of a stream it does not have and writes it back hashed in
  * {@code seenHashes}, where it is ignored (README, "How it reads Kore.ai": 0.2.0 and 0.3.0 read each other's
- * checkpoints). Files without it are read as before.
+ * checkpoints). Files without it are read as before. The reads under way ({@link #READS}) and the page hints
+ * ({@link #PAGE_HINTS}) are kept the same way, for the same reason; 0.3.0 reads such a file and resumes from the
+ * watermarks (re-reading the window under way from its start); it writes these entries back hashed in
+ * {@code seenHashes}, where this version ignores them. A further optional part can be added the same way: an entry
+ * of {@code seen} of its own, numbers by name (a double as its bits, {@link Double#doubleToLongBits}).
  */
 public record Checkpoint(int version,
                          String botId,
@@ -28,6 +33,12 @@ public record Checkpoint(int version,
     static final int VERSION = 2;
     /** Not a stream key: those are {@code sessions}, {@code conversations} and {@code messages:<channel>}. */
     static final String SWEEP_ENDS = "sweepEnds";
+    /** The reads under way and how far each got ({@link Progress}); not a stream key either. */
+    static final String READS = "readsUnderWay";
+    /** What the client learnt of where records lie in its listings (Agent AI's page cursors). */
+    static final String PAGE_HINTS = "pageHints";
+    /** The entries of {@code seen} that hold no ids: older versions read and write them back as a stream's ids. */
+    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS);
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);
@@ -41,12 +52,12 @@ public record Checkpoint(int version,
     Map<String, SeenIds> seenIds() {
         Map<String, SeenIds> ids = new HashMap<>();
         seen.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS)) {
+            if (!NOT_IDS.contains(key)) {
                 ids.put(key, SeenIds.ofIds(v));
             }
         });
         seenHashes.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS)) { // 0.2.0 writes the entry back hashed: nothing to use
+            if (!NOT_IDS.contains(key)) { // 0.2.0 and 0.3.0 write these entries back hashed: nothing to use
                 ids.put(key, SeenIds.ofPairs(v));
             }
         });
@@ -56,5 +67,15 @@ public record Checkpoint(int version,
     /** The end of each stream's last sweep, by stream key; empty in files without it. */
     Map<String, Long> sweepEnds() {
         return seen.getOrDefault(SWEEP_ENDS, Map.of());
+    }
+
+    /** The reads under way ({@link Progress}); empty in files without them. */
+    Map<String, Long> reads() {
+        return seen.getOrDefault(READS, Map.of());
+    }
+
+    /** What the client learnt of its listings' pages; empty in files without it. */
+    Map<String, Long> pageHints() {
+        return seen.getOrDefault(PAGE_HINTS, Map.of());
     }
 }
