@@ -5,7 +5,6 @@ import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.model.Containment;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +34,7 @@ final class BotLedger {
     private final ReentrantLock lock = new ReentrantLock();
     private final String bot;
     private final String botId;
-    private final CheckpointStore store;
-    private final Runnable checkpointFailed;
+    private final CheckpointWrites writes;
     private final Positions positions;
     private final Progress progress;
     private final Supplier<Map<String, Long>> pageHints;
@@ -46,7 +44,6 @@ final class BotLedger {
     /** Ids remembered or records followed since the checkpoint was written. */
     private int changes;
     private volatile boolean stopped;
-    private boolean persistFailing;
 
     /**
      * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
@@ -61,8 +58,7 @@ final class BotLedger {
               PageHints hints) {
         this.bot = bot.name();
         this.botId = bot.id();
-        this.store = store;
-        this.checkpointFailed = checkpointFailed;
+        this.writes = new CheckpointWrites(bot.name(), store, checkpointFailed);
         this.pageHints = hints.current();
         Checkpoint cp = store.restore(bot).orElse(null);
         this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
@@ -70,9 +66,7 @@ final class BotLedger {
                         now);
         this.progress = new Progress(planner, streams.stream().map(Stream::key).collect(Collectors.toSet()),
                 cp == null ? Map.of() : cp.reads());
-        if (cp != null) {
-            hints.restore().accept(cp.pageHints());
-        }
+        hints.restore().accept(cp == null ? Map.of() : cp.pageHints());
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
@@ -99,10 +93,7 @@ final class BotLedger {
         return locked(() -> positions.state(key, pageSize));
     }
 
-    /**
-     * The read a stream does now: the one it has under way (after a restart, or a failed read), else
-     * {@code planned}, begun with {@code endpoint} (see {@link Progress#begin}).
-     */
+    /** The read a stream does now: the one under way (after a restart or a failure), else {@code planned}. */
     Progress.InFlight begin(SweepPlanner.Read planned, Endpoint endpoint, Instant now) {
         return locked(() -> progress.begin(planned, endpoint, now));
     }
@@ -213,25 +204,18 @@ final class BotLedger {
         return stopped;
     }
 
-    /** Writes the checkpoint; false (logged once per failure streak, counted every time) when it could not be. */
+    /** Writes the checkpoint; false when it could not be (see {@link CheckpointWrites}). */
     private boolean commit() {
-        try {
-            store.save(bot, toCheckpoint());
-            changes = 0;
-            if (persistFailing) {
-                LOG.info("bot=" + bot + " checkpoint written again");
-                persistFailing = false;
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            if (!persistFailing) {
-                LOG.severe("bot=" + bot + " cannot write its checkpoint (" + e
-                        + "): counts stay correct while the process runs, but a restart would re-read and count again");
-                persistFailing = true;
-            }
-            checkpointFailed.run();
+        if (!writes.write(toCheckpoint())) {
             return false;
         }
+        changes = 0;
+        return true;
+    }
+
+    /** Why the last checkpoint could not be written, or null; read from any thread. */
+    String checkpointProblem() {
+        return writes.problem();
     }
 
     /**
@@ -242,24 +226,16 @@ final class BotLedger {
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
-        Map<String, Map<String, Long>> notIds = new HashMap<>();
-        Map.of(Checkpoint.SWEEP_ENDS, positions.sweepEndMillis(), Checkpoint.READS, progress.snapshot(),
-                Checkpoint.PAGE_HINTS, pageHints.get()).forEach((k, v) -> {
-                    if (!v.isEmpty()) {
-                        notIds.put(k, v);
-                    }
-                });
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
-                notIds, followed.snapshot(), containment.snapshot(), ids);
+                Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get()), followed.snapshot(),
+                containment.snapshot(), ids);
     }
 
     private void update(Runnable action) {
-        lock.lock();
-        try {
+        locked(() -> {
             action.run();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     private <T> T locked(Supplier<T> action) {

@@ -95,9 +95,17 @@ public final class BotPoller implements BotGauges, Poller {
                 caughtUp &= read(byKey.get(read.key()), read, now);
             }
         }
-        boolean ok = status.cycleOk();
+        if (ledger.stopped()) {
+            // Cut short by shutdown: what it read is in the final checkpoint, but it is no finished cycle.
+            status.cutShort((System.nanoTime() - started) / 1_000_000);
+            return true;
+        }
+        // A checkpoint that cannot be written fails the cycle (up 0, named): a restart would count it all again.
         boolean checkpointOk = ledger.checkpoint();
-        metrics.cycleFinished(bot.name(), ok);
+        if (!checkpointOk) {
+            status.checkpointFailed(ledger.checkpointProblem());
+        }
+        metrics.cycleFinished(bot.name(), status.cycleOk());
         status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;

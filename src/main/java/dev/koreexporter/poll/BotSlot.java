@@ -69,6 +69,8 @@ public final class BotSlot implements Poller {
                 try {
                     taken = store.tryLock(bot);
                 } catch (IOException e) {
+                    // Up 0, so the usual alert fires: a bot nobody polls must never look merely absent.
+                    metrics.cycleFinished(bot, false);
                     return notPolled(attempts, BotStatus.Mode.STOPPED, "cannot take the checkpoint lock: "
                             + e.getMessage() + "; retrying every cycle", false);
                 }

@@ -48,6 +48,18 @@ public record Checkpoint(int version,
         closedSessions = List.copyOf(closedSessions);
     }
 
+    /** The {@code seen} entries that hold no ids, each left out while empty. */
+    static Map<String, Map<String, Long>> notIds(Map<String, Long> sweepEnds, Map<String, Long> reads,
+                                                 Map<String, Long> pageHints) {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        Map.of(SWEEP_ENDS, sweepEnds, READS, reads, PAGE_HINTS, pageHints).forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The ids counted per stream key, from either version. */
     Map<String, SeenIds> seenIds() {
         Map<String, SeenIds> ids = new HashMap<>();
