@@ -1,6 +1,8 @@
 package dev.koreexporter;
 
+import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.StateStore;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
@@ -11,6 +13,7 @@ import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
+import dev.koreexporter.poll.StateDir;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -56,6 +59,12 @@ public final class Daemon implements AutoCloseable {
     /** @param fatal what an {@link Error} in a poller or an HTTP handler does (tests pass a fake exit) */
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer, Consumer<Error> fatal) {
         ExporterConfig.Server http = config.server();
+        // Before anything else starts: an unusable state.dir exits 2 naming it (docs/reliability.md).
+        if (config.state().store() == StateStore.FILE) {
+            StateDir.prepare(config.state().dir()).ifPresent(problem -> {
+                throw new ConfigException(List.of(problem));
+            });
+        }
         // Before anything else starts: a bad key is a config problem, reported without leaving threads behind.
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,9 +50,15 @@ class StateFailuresTest {
         final FileCheckpointStore files = new FileCheckpointStore(stateDir);
         volatile boolean locks = true;
         volatile boolean writes = true;
+        volatile int failingReads;
 
         @Override
         public Optional<Checkpoint> load(String botName) throws IOException {
+            if (failingReads > 0) {
+                failingReads--;
+                throw new FileSystemException(stateDir.resolve(botName + ".checkpoint.json").toString(), null,
+                        "Input/output error");
+            }
             return files.load(botName);
         }
 
@@ -72,10 +80,16 @@ class StateFailuresTest {
         }
     }
 
+    private final FakeKoreApi api = new FakeKoreApi(clock, 3);
+
+    {
+        for (int i = 0; i < 10; i++) {
+            Instant at = T0.minusSeconds(600 - 120L * i);
+            api.addMessage(new Message("in-" + i, "s-" + i, Direction.INCOMING, "korevg", "en", at, null, null), at);
+        }
+    }
+
     private BotSlot slot(CheckpointStore store) {
-        FakeKoreApi api = new FakeKoreApi(clock, 3);
-        api.addMessage(new Message("in-1", "s-1", Direction.INCOMING, "korevg", "en", T0.minusSeconds(600), null,
-                null), T0.minusSeconds(600));
         return new BotSlot(BOT.name(), store, metrics, () -> new BotPoller(BOT, POLL, Duration.ofHours(1), api,
                 ReadOptions.DEFAULT, metrics, TurnTracer.NONE, store, clock));
     }
@@ -119,12 +133,44 @@ class StateFailuresTest {
         assertFalse(s.lastCycleOk());
         assertTrue(s.lastError().contains("checkpoint not written") && s.lastError().contains("Read-only file system")
                 && s.lastError().contains("billing.checkpoint.json"), s.lastError());
-        assertEquals(1, MetricsText.of(registry).sum("kore_messages_total"), "counting goes on meanwhile");
+        long happened = api.messages.get("korevg").stream().filter(v -> !v.visibleAt().isAfter(clock.instant())).count();
+        assertEquals(happened, MetricsText.of(registry).sum("kore_messages_total"), "counting goes on meanwhile");
 
         store.writes = true;
         clock.advance(POLL.interval());
         slot.runCycle();
         assertEquals(1, up());
         assertTrue(slot.status().checkpointOk() && slot.status().lastCycleOk());
+    }
+
+    @Test
+    void aCheckpointThatCannotBeReadForNowIsKeptAndReadAgainNeverStartedAfresh() throws Exception {
+        BotSlot first = slot(new FileCheckpointStore(stateDir));
+        clock.advance(POLL.interval());
+        first.runCycle();
+        first.stopAndCheckpoint();
+        double counted = MetricsText.of(registry).sum("kore_messages_total");
+        Path file = stateDir.resolve("billing.checkpoint.json");
+        byte[] good = Files.readAllBytes(file);
+
+        PrometheusRegistry second = new PrometheusRegistry();
+        KoreMetrics metrics2 = new KoreMetrics(second, Map.of(), "test", clock);
+        Failing store = new Failing();
+        store.failingReads = CheckpointStore.TRANSIENT_READ_ATTEMPTS; // EIO for one cycle's attempts
+        BotSlot slot = new BotSlot(BOT.name(), store, metrics2, () -> new BotPoller(BOT, POLL, Duration.ofHours(1),
+                api, ReadOptions.DEFAULT, metrics2, TurnTracer.NONE, store, clock));
+        clock.advance(Duration.ofMinutes(10));
+        slot.runCycle();
+        assertArrayEquals(good, Files.readAllBytes(file), "the good checkpoint is neither discarded nor overwritten");
+        assertEquals(0, MetricsText.of(second).value("kore_exporter_up", "bot", "billing"));
+        assertTrue(slot.status().lastError().contains("Input/output error")
+                && slot.status().lastError().contains("read again every cycle"), slot.status().lastError());
+        assertEquals(0, MetricsText.of(second).sum("kore_messages_total"), "nothing counted afresh");
+
+        clock.advance(POLL.interval());
+        slot.runCycle();
+        assertEquals(1, MetricsText.of(second).value("kore_exporter_up", "bot", "billing"), "read the next cycle");
+        assertEquals(api.messages.get("korevg").size(), counted + MetricsText.of(second).sum("kore_messages_total"),
+                "each message counted once");
     }
 }
