@@ -6,11 +6,13 @@ import dev.koreexporter.config.StateStore;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.FileRequestLog;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.poll.StateDir;
@@ -78,7 +80,8 @@ public final class Daemon implements AutoCloseable {
         List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
-                    .includeText(config.tracing().includeText()).build();
+                    .includeText(config.tracing().includeText()).requestLog(config.state().store() == StateStore.FILE
+                            ? new FileRequestLog(config.state().dir(), bot.name()) : RequestLog.NONE).build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").

@@ -36,7 +36,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     private final Map<Endpoint, AgentAiCursor> cursors = new EnumMap<>(Endpoint.class);
 
     private KoreClient(Builder b) {
-        this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener);
+        this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener, b.requestLog);
         this.caller = new ApiCaller(transport, b.retries, b.sleeper, b.jitter, b.clock);
         this.botName = b.bot.name();
         this.botId = b.bot.id();
@@ -211,6 +211,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private RetryPolicy retries = RetryPolicy.DEFAULT;
+        private RequestLog requestLog = RequestLog.NONE;
 
         private Builder(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock) {
             this.kore = Objects.requireNonNull(kore, "kore");
@@ -239,6 +240,12 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         /** Uniform in [0, 1): the share of the backoff ceiling each wait takes. */
         public Builder jitter(DoubleSupplier jitter) {
             this.jitter = Objects.requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        /** Where the rate limiter notes its requests, so that a restart knows them (default: nowhere). */
+        public Builder requestLog(RequestLog requestLog) {
+            this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
             return this;
         }
 

@@ -55,13 +55,13 @@ final class Transport implements AutoCloseable {
     private final ServerClock serverClock = new ServerClock();
 
     Transport(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, Sleeper sleeper,
-              ApiRequestListener listener) {
+              ApiRequestListener listener, RequestLog requestLog) {
         this.client = webClient(kore);
         this.baseUrl = kore.baseUrl().toString().replaceAll("/+$", "");
         this.bot = bot.name();
         // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
         this.jwt = new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock));
-        this.limiter = new RateLimiter(kore.rateLimit(), clock, sleeper);
+        this.limiter = new RateLimiter(kore.rateLimit(), clock, Ticker.of(clock), sleeper, requestLog);
         this.listener = listener;
         this.clock = clock;
         this.deadline = kore.timeout();

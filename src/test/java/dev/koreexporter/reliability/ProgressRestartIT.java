@@ -9,13 +9,16 @@ import dev.koreexporter.kore.Listing;
 import dev.koreexporter.kore.PageAt;
 import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.ReadPosition;
+import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.FileRequestLog;
 import dev.koreexporter.poll.ReadOptions;
+import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -35,6 +38,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Progress survives restarts (README "How it reads Kore.ai", docs/reliability.md): a first backfill of many pages is
@@ -128,13 +132,18 @@ class ProgressRestartIT {
         int answered;
 
         Run(FaultHarness h, Endpoint killOn, int killAt) {
+            this(h, killOn, killAt, RequestLog.NONE);
+        }
+
+        Run(FaultHarness h, Endpoint killOn, int killAt, RequestLog requests) {
             ExporterConfig.Bot bot = h.bots.getFirst();
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", h.clock);
             ApiRequestListener counted = metrics.apiListener(bot.name());
-            client = KoreClient.builder(h.kore, bot, h.clock).sleeper(h.clockSleeper())
+            client = KoreClient.builder(h.kore, bot, h.clock).sleeper(h.clockSleeper()).requestLog(requests)
                     .listener((endpoint, code, took) -> {
                         counted.requestCompleted(endpoint, code, took);
-                        if (endpoint == killOn && code.equals("200") && ++answered == killAt) {
+                        if ((killOn == null ? killAt > 0 : endpoint == killOn) && code.equals("200")
+                                && ++answered == killAt) {
                             throw new Killed();
                         }
                     }).build();
@@ -194,6 +203,31 @@ class ProgressRestartIT {
             Instant asOf = h.clock.instant();
             last.metrics().series().forEach((k, v) -> totals.merge(k, v, Double::sum));
             GroundTruthAssert.assertExact(h.sim, FaultHarness.FLOOR, asOf, totals);
+        }
+    }
+
+    /**
+     * A crash loop: eight processes in a row, each killed after 20 answers and restarted at once, over a backfill of
+     * hundreds of one-record pages. Each paces its first requests by what the ones before sent (their request log in
+     * the state dir), so the simulator, which enforces Kore.ai's limits, never answers 429 and never sees more than
+     * 60 requests in a minute or 1,800 in an hour.
+     */
+    @Test
+    void aCrashLoopNeverExceedsKoreAisLimits() {
+        try (FaultHarness h = new FaultHarness(stateDir.resolve("loop"),
+                FaultHarness.defaultSim(1).withPageCaps(1, 1, 1, 1, 1))) {
+            String bot = h.bots.getFirst().name();
+            for (int restart = 0; restart < 8; restart++) {
+                Run run = new Run(h, null, 20, new FileRequestLog(h.stateDir, bot));
+                assertThrows(Killed.class, run.poller::runCycle);
+                run.client.close();
+            }
+            RequestStats.BotStats stats = h.sim.requestStats().bot(h.sim.bots().getFirst().botId());
+            System.out.printf("crash loop: %d requests, %d answered 429, at most %d in a minute, %d in an hour%n",
+                    stats.total(), stats.byStatus().getOrDefault(429, 0L), stats.maxPerMinute(), stats.maxPerHour());
+            assertTrue(stats.total() >= 160, "the loop sent its requests: " + stats.total());
+            assertEquals(0, stats.byStatus().getOrDefault(429, 0L), "no 429: " + stats.byStatus());
+            h.assertWithinRateLimits();
         }
     }
 
