@@ -65,6 +65,11 @@ public interface KoreApi {
     default void restorePageHints(Map<String, Long> hints) {
     }
 
+    /** Answers received from Kore.ai so far, whatever their status (a sign of progress, for liveness). */
+    default long answered() {
+        return 0;
+    }
+
     /**
      * Kore.ai's time at its latest answer, from its {@code Date} headers; empty when unknown (no answer yet,
      * or an API that does not tell).

@@ -187,6 +187,11 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     }
 
     @Override
+    public long answered() {
+        return transport.answered();
+    }
+
+    @Override
     public Optional<Instant> serverTime() {
         return transport.serverClock().latest();
     }

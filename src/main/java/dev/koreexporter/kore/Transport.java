@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds and sends one request to Kore.ai for one bot, the way every request is sent: after the bot's rate
@@ -53,6 +54,7 @@ final class Transport implements AutoCloseable {
     private final Duration deadline;
     private final long maxResponseSize;
     private final ServerClock serverClock = new ServerClock();
+    private final AtomicLong answered = new AtomicLong();
 
     Transport(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, Sleeper sleeper,
               ApiRequestListener listener, RequestLog requestLog) {
@@ -129,6 +131,7 @@ final class Transport implements AutoCloseable {
             }
             throw new KoreApiException.NoResponse(endpoint, e);
         }
+        answered.incrementAndGet();
         serverClock.observe(response.date(), response.received());
         listener.requestCompleted(endpoint, Integer.toString(response.status()),
                 Duration.between(sent, response.received()));
@@ -141,6 +144,11 @@ final class Transport implements AutoCloseable {
     /** Kore.ai's time as its {@code Date} headers tell it (README "How it reads Kore.ai"). */
     ServerClock serverClock() {
         return serverClock;
+    }
+
+    /** Answers received so far, whatever their status. */
+    long answered() {
+        return answered.get();
     }
 
     RateLimiter limiter() {

@@ -34,6 +34,7 @@ public final class BotPoller implements BotGauges, Poller {
     private final StreamReader reader;
     private final PollerStatus status;
     private final KoreMetrics metrics;
+    private final KoreApi api;
     private final CycleClock cycleClock;
     private final Duration lookback;
     /** Cycles run since this poller started; the first one is the catch-up after a start. */
@@ -51,6 +52,7 @@ public final class BotPoller implements BotGauges, Poller {
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
+        this.api = api;
         this.streams = Streams.of(bot, options.messagesApi()).all();
         this.streams.forEach(s -> byKey.put(s.key(), s));
         this.lookback = poll.lookback();
@@ -73,6 +75,12 @@ public final class BotPoller implements BotGauges, Poller {
     @Override
     public BotStatus status() {
         return status.current();
+    }
+
+    /** Answers from Kore.ai and pages counted so far: see {@link Poller#progress}. */
+    @Override
+    public long progress() {
+        return api.answered() + counter.pagesCounted();
     }
 
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */

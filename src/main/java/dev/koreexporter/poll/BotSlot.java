@@ -52,6 +52,12 @@ public final class BotSlot implements Poller {
     }
 
     @Override
+    public long progress() {
+        BotPoller p = running;
+        return p != null ? p.progress() : 0;
+    }
+
+    @Override
     public boolean runCycle() {
         BotPoller p = running != null ? running : start();
         return p == null || p.runCycle();

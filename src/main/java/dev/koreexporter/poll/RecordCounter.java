@@ -44,6 +44,8 @@ final class RecordCounter implements Meters {
     /** What the page being counted emits once its counting section has ended. */
     private final List<Consumer<TurnTracer>> spans = new ArrayList<>();
     private CycleCounts counts = new CycleCounts();
+    /** Pages counted since the start, read by the liveness check from another thread. */
+    private volatile long pagesCounted;
     /** The records of the read in progress its lookback holds (the sweep policy judges busy by them). */
     private SweepPlanner.Tally tally;
     /** Whether record delays are observed this cycle: only while the bot is caught up (README, "Metrics"). */
@@ -65,6 +67,11 @@ final class RecordCounter implements Meters {
         this.observeDelays = observeDelays;
         counts = new CycleCounts();
         return counts;
+    }
+
+    /** Pages counted since the start (see {@link Poller#progress}). */
+    long pagesCounted() {
+        return pagesCounted;
     }
 
     /** Starts a read: the records it is handed from now on are tallied into {@code tally}. */
@@ -91,6 +98,9 @@ final class RecordCounter implements Meters {
                 }
                 ledger.unfollow(page.unknownIds());
             });
+            if (counted) {
+                pagesCounted++;
+            }
             spans.forEach(s -> s.accept(tracer));
             return counted;
         } finally {
