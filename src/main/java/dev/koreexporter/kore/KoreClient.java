@@ -163,8 +163,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             return new Answer<>(0, null, e.detail(), null, null, null);
         }
         if (!r.ok()) {
-            return new Answer<>(r.status(), null, "HTTP " + r.status() + r.koreMessage(": "), r.date(), r.sent(),
-                    r.received());
+            String problem = r.redirectRefused() != null ? r.redirectRefused() : "HTTP " + r.status() + r.koreMessage(": ");
+            return new Answer<>(r.status(), null, problem, r.date(), r.sent(), r.received());
         }
         try {
             WirePage<T> page = r.read(bytes -> listing.reader().read(bytes, part.channel(), includeText));

@@ -76,9 +76,28 @@ final class Transport implements AutoCloseable {
      * {@code Date} header.
      */
     record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, Instant date,
-                    Instant sent, Instant received, String token) {
+                    Instant sent, Instant received, String token, String location) {
         boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /**
+         * For a redirect: why it is refused, naming only the {@code Location}'s host (its path and query could carry
+         * anything); null for other answers. Redirects are never followed (README "Reliability and security").
+         */
+        String redirectRefused() {
+            if (status < 300 || status >= 400) {
+                return null;
+            }
+            String host;
+            try {
+                host = location == null ? null : URI.create(location.trim()).getHost();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+            return "HTTP " + status + " redirect to " + (host == null ? "an unreadable location" : "host " + host)
+                    + " refused: the exporter never follows redirects (its token would go where kore.base-url does not"
+                    + " say); set kore.base-url to the host Kore.ai serves from";
         }
 
         /** A 2xx body as {@code reader} reads it. */
@@ -220,7 +239,8 @@ final class Transport implements AutoCloseable {
             }
             Instant date = response.headers().first(HeaderNames.DATE).map(ServerClock::parse).orElse(null);
             return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body,
-                    problem, date, sent, clock.instant(), token);
+                    problem, date, sent, clock.instant(), token,
+                    response.headers().first(HeaderNames.LOCATION).orElse(null));
         }
     }
 
@@ -260,9 +280,12 @@ final class Transport implements AutoCloseable {
         return new KoreApiException.Interrupted(endpoint, cause);
     }
 
-    /** The WebClient for Kore.ai: timeouts, no discovered decoders, the CA bundle. */
+    /** The WebClient for Kore.ai: no redirects, timeouts, no discovered decoders, the CA bundle. */
     private static WebClient webClient(ExporterConfig.Kore kore) {
         WebClientConfig.Builder builder = WebClient.builder()
+                // A redirect is an error: Helidon would follow it without the auth header (README "Reliability and
+                // security"), and following it with the header would send the token to another host.
+                .followRedirects(false)
                 .connectTimeout(kore.timeout())
                 .readTimeout(kore.timeout())
                 // No discovered decoders: Helidon would refuse "Content-Encoding: gzip" without its gzip
