@@ -49,7 +49,7 @@ class AlertRulesTest {
             });
         }
         // Four burn-rate alerts per SLO, plus the exporter-health alerts (exporter-alerts.yml).
-        assertEquals(4 * slos.size() + 8, alerts.size());
+        assertEquals(4 * slos.size() + 10, alerts.size());
         checkMetadata(alerts);
     }
 
@@ -64,7 +64,8 @@ class AlertRulesTest {
             assertFalse(ann.path("summary").asText().isBlank(), name + ": summary");
             String description = ann.path("description").asText();
             assertTrue(description.contains("$value"), name + ": description shows $value");
-            String subject = name.equals("KoreExporterDown") ? "$labels.instance" : "$labels.bot";
+            String subject = Set.of("KoreExporterDown", "KoreExporterRestarting").contains(name) ? "$labels.instance"
+                    : "$labels.bot";
             assertTrue(description.contains(subject), name + ": description names " + subject);
             String url = ann.path("runbook_url").asText();
             assertTrue(url.startsWith(RUNBOOK), name + ": runbook_url into docs/runbook.md");
