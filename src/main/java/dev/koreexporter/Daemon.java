@@ -72,7 +72,7 @@ public final class Daemon implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
-                config.metrics().maxLabelValues());
+                config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
@@ -105,7 +105,7 @@ public final class Daemon implements AutoCloseable {
             WebServerConfig.Builder builder = httpServer()
                     .host(http.host())
                     .port(http.port())
-                    .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
+                    .routing(r -> ExporterRoutes.routing(r, metrics, registry, statuses, http.basicAuthUsers(), Version.get(),
                             clock, () -> scheduler.stuck(stuckAfter), fatal));
             if (tls != null) {
                 builder.tls(tls);

@@ -16,9 +16,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HTTP basic auth for everything but {@code /health/*} (orchestrators probe without credentials), checked
@@ -56,7 +58,7 @@ public final class BasicAuthFilter implements Filter {
     private record Verified(boolean ok, Instant until) {
     }
 
-    /** Name under which {@link #failures()} is exported (README "Metrics"; {@code ExporterRoutes} registers it). */
+    /** Name under which {@link #failures()} is exported (README "Metrics"; {@code ExporterRoutes} has {@code KoreMetrics} export it). */
     public static final String FAILURES_METRIC = "kore_exporter_http_auth_failures_total";
     /** Remembered results, at most: a flood of distinct wrong passwords cannot grow the cache without bound. */
     static final int MAX_CACHED = 1024;
@@ -66,7 +68,7 @@ public final class BasicAuthFilter implements Filter {
     private final PasswordCheck check;
     private final byte[] salt = new byte[16];
     private final Map<String, Verified> cache = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     /** One bcrypt at a time: a burst of logins costs one core, not all of them. */
     private final Object bcryptLock = new Object();
 
@@ -137,7 +139,7 @@ public final class BasicAuthFilter implements Filter {
             }
             cache.put(key, new Verified(ok, now.plus(CACHE_TTL)));
         }
-        java.util.Arrays.fill(password, (byte) 0);
+        Arrays.fill(password, (byte) 0);
         if (!ok) {
             failures.incrementAndGet();
         }

@@ -49,16 +49,16 @@ final class BotLedger {
      * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
      *
      * @param now              a restored sweep counts as made now, so the next one is a sweep interval later
-     * @param checkpointFailed told of every checkpoint that could not be written
+     * @param commits          told of every checkpoint write, written or failed
      * @param hints            the client's page hints: given what the checkpoint kept, asked for each checkpoint
      * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
      */
     BotLedger(ExporterConfig.Bot bot, CheckpointStore store, List<Stream<?>> streams, SweepPlanner planner,
-              Instant newFloor, Duration containmentWindow, Instant now, Runnable checkpointFailed,
+              Instant newFloor, Duration containmentWindow, Instant now, CheckpointWrites.Commits commits,
               PageHints hints) {
         this.bot = bot.name();
         this.botId = bot.id();
-        this.writes = new CheckpointWrites(bot.name(), store, checkpointFailed);
+        this.writes = new CheckpointWrites(bot.name(), store, commits);
         this.pageHints = hints.current();
         Checkpoint cp = store.restore(bot).orElse(null);
         this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)

@@ -59,7 +59,18 @@ public final class BotPoller implements BotGauges, Poller {
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         Instant now = clock.instant();
         this.ledger = new BotLedger(bot, store, streams, planner, now.minus(poll.backfill()), containmentWindow, now,
-                () -> metrics.checkpointFailed(bot.name()), new PageHints(api::pageHints, api::restorePageHints));
+                new CheckpointWrites.Commits() {
+                    @Override
+                    public void written() {
+                        // Scrapes see counts once their checkpoint is written (README "Reliability and security").
+                        metrics.publish(bot.name());
+                    }
+
+                    @Override
+                    public void failed() {
+                        metrics.checkpointFailed(bot.name());
+                    }
+                }, new PageHints(api::pageHints, api::restorePageHints));
         this.counter = new RecordCounter(bot, metrics, tracer, ledger, clock, options.includeDeveloper());
         this.reader = new StreamReader(bot.name(), api, counter, ledger);
         this.cycleClock = new CycleClock(bot.name(), api::serverTime, () -> metrics.clockSteppedBack(bot.name()));
@@ -114,6 +125,8 @@ public final class BotPoller implements BotGauges, Poller {
             status.checkpointFailed(ledger.checkpointProblem());
         }
         metrics.cycleFinished(bot.name(), status.cycleOk());
+        // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
+        metrics.publish(bot.name());
         status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;

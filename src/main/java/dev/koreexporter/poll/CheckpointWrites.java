@@ -10,25 +10,33 @@ import java.util.logging.Logger;
  * after a restart). Part of a bot's {@link BotLedger}: guarded by the ledger's lock, except {@link #problem}.
  */
 final class CheckpointWrites {
+    /** Told how each checkpoint write went: what a written checkpoint holds may be shown to scrapes. */
+    interface Commits {
+        void written();
+
+        void failed();
+    }
+
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
 
     private final String bot;
     private final CheckpointStore store;
-    private final Runnable failed;
+    private final Commits commits;
     /** Why the last write failed; null while writes succeed. */
     private volatile String problem;
 
-    /** @param failed told of every write that failed */
-    CheckpointWrites(String bot, CheckpointStore store, Runnable failed) {
+    /** @param commits told of every write, written or failed */
+    CheckpointWrites(String bot, CheckpointStore store, Commits commits) {
         this.bot = bot;
         this.store = store;
-        this.failed = failed;
+        this.commits = commits;
     }
 
     /** Writes {@code checkpoint}; false when it could not be written. */
     boolean write(Checkpoint checkpoint) {
         try {
             store.save(bot, checkpoint);
+            commits.written();
             if (problem != null) {
                 LOG.info("bot=" + bot + " checkpoint written again");
                 problem = null;
@@ -42,7 +50,7 @@ final class CheckpointWrites {
             // The exception names the file and the file system's reason, never the checkpoint's content.
             problem = "checkpoint not written: " + e.getMessage()
                     + "; a restart now would count again what was counted since the last one written";
-            failed.run();
+            commits.failed();
             return false;
         }
     }
