@@ -90,15 +90,15 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
         }
         out.metrics().message(out.bot().name(), m);
         if (m.isTurn()) {
+            // Counted with its page (and published with its checkpoint); its span's ids, the exemplar, come after.
+            out.metrics().turn(out.bot().name(), m, null);
             out.turn();
         }
-        // The turn's observation waits for its span: the span's ids are its exemplar.
         out.afterPage(tracer -> {
             tracer.incoming(out.bot(), m);
-            if (m.isTurn()) {
-                SpanRef span = m.tracedTurn() ? tracer.turn(out.bot(), m) : null;
-                out.metrics().turn(out.bot().name(), m,
-                        span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
+            SpanRef span = m.isTurn() && m.tracedTurn() ? tracer.turn(out.bot(), m) : null;
+            if (span != null) {
+                out.metrics().turnExemplar(out.bot().name(), m, new TurnExemplar(span.traceId(), span.spanId()));
             }
         });
     }

@@ -83,8 +83,9 @@ final class RecordCounter implements Meters {
      * Counts one page of {@code stream}: its records whose time lies in {@code window}, or all of them for a lookup
      * by id ({@code window} null); the stream's read then goes on from {@code next} (of {@code endpoint}). Spans are
      * emitted after the page's counting section, outside the ledger's lock: they may wait for room in the span queue
-     * (README "Tracing"), and a slow trace backend must not hold the bot's ledger meanwhile. False, counting nothing,
-     * once stopped.
+     * (README "Tracing"), and a slow trace backend must not hold the bot's ledger meanwhile. The meters are fed within
+     * the section, so a page's counts are published with its checkpoint; a turn's exemplar (its span's ids) follows
+     * its span, shown from the next publish on. False, counting nothing, once stopped.
      */
     <T extends KoreRecord> boolean page(Stream<T> stream, Page<T> page, TimeWindow window, Endpoint endpoint,
                                         ReadPosition next) {

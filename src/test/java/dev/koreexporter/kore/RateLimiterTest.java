@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 import static dev.koreexporter.kore.FakeKore.Reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,7 +154,7 @@ class RateLimiterTest {
     }
 
     /** The wall clock, stepped at will, apart from the monotonic ticker pacing runs on ({@link #time}). */
-    private static final class SteppedWall extends java.time.Clock {
+    private static final class SteppedWall extends Clock {
         Instant now = T0;
 
         @Override
@@ -160,12 +163,12 @@ class RateLimiterTest {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,11 +86,11 @@ class FileCheckpointStoreTest {
 
         // The rename fails (a directory where the checkpoint goes): the temp file stays, as it was written.
         Files.createDirectories(dir.resolve("d.checkpoint.json").resolve("x"));
-        assertThrows(java.io.IOException.class, () -> store.save("d", cp));
+        assertThrows(IOException.class, () -> store.save("d", cp));
         assertEquals("rw-------", mode(dir.resolve("d.checkpoint.json.tmp")));
     }
 
-    private static String mode(Path file) throws java.io.IOException {
+    private static String mode(Path file) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -117,7 +118,7 @@ class PollSchedulerTest {
     void aLongCycleThatKeepsMakingProgressIsNeverStuckOneThatStopsIs() {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger cycles = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong progress = new AtomicLong();
         Poller catchingUp = new Poller() {
             @Override
             public String bot() {

@@ -2,16 +2,10 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.KoreApi;
-import dev.koreexporter.kore.Listing;
-import dev.koreexporter.kore.PageAt;
-import dev.koreexporter.kore.Query;
-import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Direction;
-import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
-import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
@@ -26,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -109,37 +102,8 @@ class PollerShutdownTest {
     void aCycleCutShortByShutdownIsNeitherLoggedOkNorMarksTheBotUp() {
         addTurns(12);
         AtomicReference<BotPoller> poller = new AtomicReference<>();
-        KoreApi stoppedMidRead = new KoreApi() {
-            @Override
-            public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
-                return api.pages(listing, query);
-            }
-
-            @Override
-            public <T extends KoreRecord> Iterable<PageAt<T>> read(Listing<T> listing, Query query,
-                                                                  ReadPosition from) {
-                Iterable<PageAt<T>> pages = api.read(listing, query, from);
-                return () -> {
-                    Iterator<PageAt<T>> it = pages.iterator();
-                    return new Iterator<>() {
-                        int handed;
-
-                        @Override
-                        public boolean hasNext() {
-                            return it.hasNext();
-                        }
-
-                        @Override
-                        public PageAt<T> next() {
-                            if (++handed == 2) {
-                                poller.get().stopAndCheckpoint(); // SIGTERM arrives while this page is read
-                            }
-                            return it.next();
-                        }
-                    };
-                };
-            }
-        };
+        // SIGTERM arrives while the second page of a read is handed out.
+        KoreApi stoppedMidRead = new InterruptingApi(api, 2, () -> poller.get().stopAndCheckpoint());
         List<String> lines = new ArrayList<>();
         Handler capture = new Handler() {
             @Override

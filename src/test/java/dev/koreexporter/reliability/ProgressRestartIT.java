@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -156,7 +157,7 @@ class ProgressRestartIT {
         }
 
         Read first(Endpoint endpoint, String channel) {
-            return reads.stream().filter(r -> r.endpoint == endpoint && java.util.Objects.equals(r.channel, channel))
+            return reads.stream().filter(r -> r.endpoint == endpoint && Objects.equals(r.channel, channel))
                     .findFirst().orElseThrow();
         }
 
