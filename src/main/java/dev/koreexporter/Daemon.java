@@ -1,17 +1,22 @@
 package dev.koreexporter;
 
+import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Shard;
+import dev.koreexporter.config.StateStore;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.FileRequestLog;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
+import dev.koreexporter.poll.StateDir;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -67,6 +72,12 @@ public final class Daemon implements AutoCloseable {
                                Consumer<Error> fatal) {
         ExporterConfig config = ShardedConfig.select(all, shard);
         ExporterConfig.Server http = config.server();
+        // Before anything else starts: an unusable state.dir exits 2 naming it (docs/reliability.md).
+        if (config.state().store() == StateStore.FILE) {
+            StateDir.prepare(config.state().dir()).ifPresent(problem -> {
+                throw new ConfigException(List.of(problem));
+            });
+        }
         // Before anything else starts: a bad key is a config problem, reported without leaving threads behind.
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -87,7 +98,8 @@ public final class Daemon implements AutoCloseable {
         List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
-                    .includeText(config.tracing().includeText()).build();
+                    .includeText(config.tracing().includeText()).requestLog(config.state().store() == StateStore.FILE
+                            ? new FileRequestLog(config.state().dir(), bot.name()) : RequestLog.NONE).build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What a bot's poller must remember across restarts, times as epoch millis: the first-start floor (older
@@ -20,7 +21,11 @@ import java.util.OptionalInt;
  * under the key {@link #SWEEP_ENDS}, not in a field of its own: 0.2.0 rejects unknown fields and would start
  * afresh, while it reads this entry as the ids of a stream it does not have and writes it back hashed in
  * {@code seenHashes}, where it is ignored (README, "How it reads Kore.ai": 0.2.0 and 0.3.0 read each other's
- * checkpoints). Files without it are read as before.
+ * checkpoints). Files without it are read as before. The reads under way ({@link #READS}) and the page hints
+ * ({@link #PAGE_HINTS}) are kept the same way, for the same reason; 0.3.0 reads such a file and resumes from the
+ * watermarks (re-reading the window under way from its start); it writes these entries back hashed in
+ * {@code seenHashes}, where this version ignores them. A further optional part can be added the same way: an entry
+ * of {@code seen} of its own, numbers by name (a double as its bits, {@link Double#doubleToLongBits}).
  *
  * <p>The shard layout the file was written under ({@code --shard index/count}, 0/1 without it) is kept the same way,
  * under {@link #SHARD_LAYOUT}, with {@code movedUnder} once the replica that wrote it no longer polls the bot
@@ -37,11 +42,17 @@ public record Checkpoint(int version,
     static final int VERSION = 2;
     /** Not a stream key: those are {@code sessions}, {@code conversations} and {@code messages:<channel>}. */
     static final String SWEEP_ENDS = "sweepEnds";
+    /** The reads under way and how far each got ({@link Progress}); not a stream key either. */
+    static final String READS = "readsUnderWay";
+    /** What the client learnt of where records lie in its listings (Agent AI's page cursors). */
+    static final String PAGE_HINTS = "pageHints";
     /** Not a stream key either. */
     static final String SHARD_LAYOUT = "shardLayout";
     private static final String INDEX = "index";
     private static final String COUNT = "count";
     private static final String MOVED_UNDER = "movedUnder";
+    /** The entries of {@code seen} that hold no ids: older versions read and write them back as a stream's ids. */
+    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS, SHARD_LAYOUT);
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);
@@ -56,16 +67,29 @@ public record Checkpoint(int version,
         }
     }
 
+    /** The {@code seen} entries that hold no ids, each left out while empty, and the shard layout. */
+    static Map<String, Map<String, Long>> notIds(Map<String, Long> sweepEnds, Map<String, Long> reads,
+                                                 Map<String, Long> pageHints, Shard layout) {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        Map.of(SWEEP_ENDS, sweepEnds, READS, reads, PAGE_HINTS, pageHints).forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.put(k, v);
+            }
+        });
+        out.put(SHARD_LAYOUT, Map.of(INDEX, (long) layout.index(), COUNT, (long) layout.count()));
+        return out;
+    }
+
     /** The ids counted per stream key, from either version. */
     Map<String, SeenIds> seenIds() {
         Map<String, SeenIds> ids = new HashMap<>();
         seen.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS) && !key.equals(SHARD_LAYOUT)) {
+            if (!NOT_IDS.contains(key)) {
                 ids.put(key, SeenIds.ofIds(v));
             }
         });
         seenHashes.forEach((key, v) -> {
-            if (!key.equals(SWEEP_ENDS) && !key.equals(SHARD_LAYOUT)) { // written back hashed by 0.2.0/0.3.0
+            if (!NOT_IDS.contains(key)) { // 0.2.0 and 0.3.0 write these entries back hashed: nothing to use
                 ids.put(key, SeenIds.ofPairs(v));
             }
         });
@@ -77,14 +101,14 @@ public record Checkpoint(int version,
         return seen.getOrDefault(SWEEP_ENDS, Map.of());
     }
 
-    /** The {@code seen} entries that are not ids: the sweep ends, when there are any, and the shard layout. */
-    static Map<String, Map<String, Long>> entries(Map<String, Long> sweepEnds, Shard layout) {
-        Map<String, Map<String, Long>> entries = new HashMap<>();
-        if (!sweepEnds.isEmpty()) {
-            entries.put(SWEEP_ENDS, sweepEnds);
-        }
-        entries.put(SHARD_LAYOUT, Map.of(INDEX, (long) layout.index(), COUNT, (long) layout.count()));
-        return entries;
+    /** The reads under way ({@link Progress}); empty in files without them. */
+    Map<String, Long> reads() {
+        return seen.getOrDefault(READS, Map.of());
+    }
+
+    /** What the client learnt of its listings' pages; empty in files without it. */
+    Map<String, Long> pageHints() {
+        return seen.getOrDefault(PAGE_HINTS, Map.of());
     }
 
     /** The layout the file was written under; empty in files of 0.3.0 and earlier. */

@@ -17,8 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
 
-/** One JSON file per bot in the state dir, replaced by write-to-temp, fsync, rename, fsync dir. */
+/**
+ * One JSON file per bot in the state dir, replaced by write-to-temp, fsync, rename, fsync dir; checkpoints, their temp
+ * files and lock files are created 0600 ({@link Modes}).
+ */
 public final class FileCheckpointStore implements CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,8 +88,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public Optional<CheckpointLock> tryLock(String botName) throws IOException {
         Files.createDirectories(dir);
-        FileChannel ch = FileChannel.open(dir.resolve(botName + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel ch = Modes.open(dir.resolve(botName + ".lock"),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -123,8 +127,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path target = file(botName);
         Path temp = dir.resolve(botName + ".checkpoint.json.tmp");
         byte[] bytes = JSON.writeValueAsBytes(checkpoint);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = Modes.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);

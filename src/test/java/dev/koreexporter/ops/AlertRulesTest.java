@@ -49,7 +49,7 @@ class AlertRulesTest {
             });
         }
         // Four burn-rate alerts per SLO, plus the exporter-health alerts (exporter-alerts.yml).
-        assertEquals(4 * slos.size() + 10, alerts.size());
+        assertEquals(4 * slos.size() + 12, alerts.size());
         checkMetadata(alerts);
     }
 
@@ -65,7 +65,7 @@ class AlertRulesTest {
             String description = ann.path("description").asText();
             assertTrue(description.contains("$value"), name + ": description shows $value");
             // An alert about the deployment's shards names its job; one about a target, the target; the rest, the bot.
-            String subject = name.equals("KoreExporterDown") ? "$labels.instance"
+            String subject = Set.of("KoreExporterDown", "KoreExporterRestarting").contains(name) ? "$labels.instance"
                     : name.startsWith("KoreExporterShard") ? "$labels.job" : "$labels.bot";
             assertTrue(description.contains(subject), name + ": description names " + subject);
             String url = ann.path("runbook_url").asText();
