@@ -8,6 +8,7 @@ import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.LabSimulator;
+import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.testing.TestConfig;
@@ -104,6 +105,23 @@ final class IngestHarness implements AutoCloseable {
         void abandon() {
             clients.forEach(KoreClient::close);
         }
+    }
+
+    /**
+     * When a reader has seen the closure of every session started by {@code startedBy}: its last closure report
+     * (Kore.ai closes sessions by an inactivity timeout long after they end) plus the sweep interval and a cycle,
+     * the delay README "How it reads Kore.ai" allows for a session active longer than the lookback. Never before
+     * {@code notBefore}.
+     */
+    Instant everyClosureRead(Instant startedBy, Instant notBefore) {
+        Instant last = notBefore;
+        for (SimBot bot : sim.bots()) {
+            for (TruthSession s : sim.groundTruth().sessions(bot.botId(), startedBy)) {
+                Instant read = s.visibleClosedAt().plus(poll.sweepInterval()).plus(poll.interval());
+                last = read.isAfter(last) ? read : last;
+            }
+        }
+        return last;
     }
 
     Run start() {
