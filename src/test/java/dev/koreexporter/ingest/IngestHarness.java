@@ -8,7 +8,6 @@ import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.LabSimulator;
-import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.testing.TestConfig;
@@ -114,14 +113,8 @@ final class IngestHarness implements AutoCloseable {
      * {@code notBefore}.
      */
     Instant everyClosureRead(Instant startedBy, Instant notBefore) {
-        Instant last = notBefore;
-        for (SimBot bot : sim.bots()) {
-            for (TruthSession s : sim.groundTruth().sessions(bot.botId(), startedBy)) {
-                Instant read = s.visibleClosedAt().plus(poll.sweepInterval()).plus(poll.interval());
-                last = read.isAfter(last) ? read : last;
-            }
-        }
-        return last;
+        Instant read = sim.groundTruth().lastClosureReported(startedBy).plus(poll.sweepInterval()).plus(poll.interval());
+        return read.isAfter(notBefore) ? read : notBefore;
     }
 
     Run start() {

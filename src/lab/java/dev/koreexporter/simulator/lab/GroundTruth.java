@@ -81,6 +81,21 @@ public final class GroundTruth {
                 .filter(s -> s.reportedClosedBy(asOf) && s.counted(includeDeveloper)).toList();
     }
 
+    /**
+     * When the API reports the last closure of the sessions of every bot started by {@code startedBy}: from then on
+     * none of them is listed active (sessions close by an inactivity timeout long after they end). Never before
+     * {@code startedBy}.
+     */
+    public Instant lastClosureReported(Instant startedBy) {
+        Instant last = startedBy;
+        for (var bot : traffic.options().bots()) {
+            for (TruthSession s : sessions(bot.botId(), startedBy)) {
+                last = s.visibleClosedAt().isAfter(last) ? s.visibleClosedAt() : last;
+            }
+        }
+        return last;
+    }
+
     /** Agent AI conversations started by now, visible or not yet, oldest first. */
     public List<TruthConversation> conversations(String botId) {
         return conversations(botId, Instant.EPOCH, now(), FOREVER);
