@@ -13,6 +13,9 @@ public interface ApiInterceptor {
     /** Serves every request as the tenant does. */
     ApiInterceptor NONE = request -> Exchange.AS_IS;
 
+    /** The status {@link Exchange#completed} reports for a request that got no answer (it hung, see {@link PageTime}). */
+    int NO_ANSWER = 0;
+
     /** Called once per request as it arrives, after it counted against the bot's rate limits. */
     Exchange arrived(ApiRequest request);
 
@@ -41,8 +44,15 @@ public interface ApiInterceptor {
             return false;
         }
 
-        /** The status the request was answered with, called before the answer leaves. */
+        /**
+         * The status the request was answered with, called before the answer leaves; {@link #NO_ANSWER} when its
+         * connection was closed without one.
+         */
         default void completed(int status) {
+        }
+
+        /** Why the request's token was refused with 401, called before {@link #completed}. */
+        default void refused(AuthFailure why) {
         }
     }
 }

@@ -33,13 +33,14 @@ final class BotTraffic {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile long nextSlice;
 
-    BotTraffic(SimBot bot, long seed, double sessionsPerMinute, long originMs, long maxLatenessMs, Quirks quirks) {
+    BotTraffic(SimBot bot, long seed, double sessionsPerMinute, long originMs, long maxLatenessMs, Quirks quirks,
+               SessionLifecycle lifecycle) {
         this.bot = bot;
         this.botHash = Ids.hash(bot.botId());
         this.seed = seed;
         this.sessionsPerSlice = sessionsPerMinute * SLICE_MS / 60_000.0;
         this.originMs = originMs;
-        this.generator = new SessionGenerator(maxLatenessMs, quirks);
+        this.generator = new SessionGenerator(maxLatenessMs, quirks, lifecycle);
         this.nextSlice = Math.floorDiv(originMs, SLICE_MS);
         for (String channel : bot.channels()) {
             messagesByChannel.put(channel, new TimeSortedList<>(m -> m.createdOn));

@@ -24,7 +24,7 @@ public final class GeneratedTraffic {
         Map<String, BotTraffic> byId = new LinkedHashMap<>();
         for (SimBot bot : options.bots()) {
             byId.put(bot.botId(), new BotTraffic(bot, options.seed(), options.sessionsPerMinutePerBot(), origin,
-                    options.maxLateness().toMillis(), options.quirks()));
+                    options.maxLateness().toMillis(), options.quirks(), options.lifecycle()));
         }
         this.bots = Map.copyOf(byId);
     }
@@ -49,7 +49,7 @@ public final class GeneratedTraffic {
         return bot(botId).allMessages(ms(from), ms(to), horizon(until, ms(to))).stream()
                 .filter(m -> m.visibleAt <= until)
                 .map(m -> new GeneratedMessage(botId, m.toModel(), m.session.userId, Instant.ofEpochMilli(m.visibleAt),
-                        m.developer(), m.segmentDefect))
+                        m.developer(), m.segmentDefect, m.createdOn > m.session.end))
                 .toList();
     }
 
@@ -60,7 +60,8 @@ public final class GeneratedTraffic {
                 .items();
         return all.reversed().stream()
                 .map(s -> new GeneratedSession(botId, s.toModel(t), s.userId, Instant.ofEpochMilli(s.visibleActiveAt),
-                        Instant.ofEpochMilli(s.visibleClosedAt), s.developer != 0, s.endBeforeStart))
+                        Instant.ofEpochMilli(s.closeAt), Instant.ofEpochMilli(s.visibleClosedAt), s.developer != 0,
+                        s.endBeforeStart))
                 .toList();
     }
 

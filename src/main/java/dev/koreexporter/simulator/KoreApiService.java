@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.koreexporter.kore.Endpoint;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,7 +25,9 @@ import java.util.logging.Logger;
 
 /**
  * The Kore.ai API routes. Every request to a known bot goes through the same steps: count it against the rate
- * limits, hand it to the interceptor, rate limit, the interceptor's replacement answer, auth, then the endpoint.
+ * limits, hand it to the interceptor, rate limit, the interceptor's replacement answer, auth, the endpoint, then
+ * the page's answer time (or its hang). The Agent AI route is served on the main listener or, when the options
+ * say so, only on a listener of its own ({@link #agentAiRoutes()}); both share one rate log per bot.
  */
 final class KoreApiService implements HttpService {
     private static final Logger LOG = Logger.getLogger(KoreApiService.class.getName());
@@ -39,7 +42,7 @@ final class KoreApiService implements HttpService {
     private final GeneratedTraffic traffic;
     private final InstantSource clock;
     private final JwtVerifier jwt;
-    private final RateWindows windows = new RateWindows();
+    private final RateWindows windows;
     private final ApiInterceptor interceptor;
 
     KoreApiService(GeneratedTraffic traffic, ApiInterceptor interceptor) {
@@ -47,6 +50,7 @@ final class KoreApiService implements HttpService {
         this.traffic = traffic;
         this.clock = options.clock();
         this.jwt = new JwtVerifier(clock);
+        this.windows = new RateWindows(options);
         this.interceptor = interceptor;
     }
 
@@ -60,7 +64,14 @@ final class KoreApiService implements HttpService {
                 (req, res) -> serve(Endpoint.GET_MESSAGES_V2, req, res, c -> MessagesEndpoint.handle(c, Endpoint.GET_MESSAGES_V2)));
         rules.post("/api/public/bot/{botId}/messages-lite",
                 (req, res) -> serve(Endpoint.MESSAGES_LITE, req, res, c -> MessagesEndpoint.handle(c, Endpoint.MESSAGES_LITE)));
-        rules.post("/agentassist/api/v1/public/{botId}/aaconversation",
+        if (!options.agentAiOnOwnListener()) {
+            agentAiRoutes().routing(rules);
+        }
+    }
+
+    /** The Agent AI conversations route, for the listener that serves it. */
+    HttpService agentAiRoutes() {
+        return rules -> rules.post("/agentassist/api/v1/public/{botId}/aaconversation",
                 (req, res) -> serve(Endpoint.AACONVERSATION, req, res, AgentAiEndpoint::handle));
     }
 
@@ -72,16 +83,16 @@ final class KoreApiService implements HttpService {
             // Kore.ai checks the token before it looks the bot up: without a token valid for one of its apps
             // an unknown bot id is a 401 like any other, so a 404 never confirms that a bot id exists.
             String token = req.headers().first(AUTH).orElse(null);
-            boolean known = options.bots().stream().anyMatch(b -> jwt.check(token, b) == null);
+            boolean known = options.bots().stream().anyMatch(b -> jwt.check(token, b).isEmpty());
             date(res, Duration.ZERO);
             ResponseSender.send(req, res, known ? Reply.error(404, "Bot not found")
                     : Reply.error(401, "Authentication failed"));
             return;
         }
         Instant at = clock.instant();
-        RateWindows.Window window = windows.arrived(botId, at);
+        RateWindows.Window window = windows.arrived(bot.bot, at);
         ApiInterceptor.Exchange exchange = interceptor.arrived(
-                new ApiRequest(bot.bot, endpoint, at, window.lastMinute(), window.lastHour()));
+                new ApiRequest(bot.bot, endpoint, at, window.ownLastMinute(), window.ownLastHour(), window.others()));
         // Reported before the response leaves, so a client that got its answer also finds it in the lab's stats.
         AtomicBoolean reported = new AtomicBoolean();
         res.beforeSend(() -> {
@@ -92,6 +103,10 @@ final class KoreApiService implements HttpService {
         int status = 500;
         try {
             status = answer(endpoint, req, res, handler, bot, raw, window, exchange);
+        } catch (CloseConnectionException e) {
+            // Nothing was sent (a hung page) or the answer's status was already reported (a dropped connection).
+            status = ApiInterceptor.NO_ANSWER;
+            throw e;
         } finally {
             if (reported.compareAndSet(false, true)) {
                 exchange.completed(status);
@@ -101,7 +116,7 @@ final class KoreApiService implements HttpService {
 
     private int answer(Endpoint endpoint, ServerRequest req, ServerResponse res, Handler handler, BotTraffic bot,
                        byte[] raw, RateWindows.Window window, ApiInterceptor.Exchange exchange) {
-        Serving serving = exchange.serving(Serving.DOCUMENTED);
+        Serving serving = exchange.serving(options.tenant());
         date(res, serving.clockOffset());
         if (options.enforceRateLimits()
                 && (window.lastMinute() > options.perMinute() || window.lastHour() > options.perHour())) {
@@ -113,9 +128,10 @@ final class KoreApiService implements HttpService {
         if (replacement.isPresent()) {
             return reply(req, res, bot, endpoint, replacement.get());
         }
-        String authError = jwt.check(req.headers().first(AUTH).orElse(null), bot.bot);
-        if (authError != null) {
-            return reply(req, res, bot, endpoint, Reply.error(401, authError));
+        Optional<AuthFailure> refused = jwt.admit(req.headers().first(AUTH).orElse(null), bot.bot);
+        if (refused.isPresent()) {
+            exchange.refused(refused.get());
+            return reply(req, res, bot, endpoint, Reply.error(401, refused.get().message()));
         }
         if (!serving.endpointExists()) {
             return reply(req, res, bot, endpoint, Reply.error(404, "Cannot POST " + req.path().path()));
@@ -130,8 +146,31 @@ final class KoreApiService implements HttpService {
             LOG.log(Level.WARNING, "bot " + bot.bot.name() + " " + endpoint.label() + ": simulator failed", e);
             return reply(req, res, bot, endpoint, Reply.error(500, "Internal error"));
         }
+        take(serving.pageTime(), answer.served().size(), bot, endpoint);
         ResponseSender.send(req, res, 200, exchange.body(answer.json(), answer.served()), exchange.dropsConnection());
         return 200;
+    }
+
+    /**
+     * Takes as long as the tenant takes to answer a page of {@code records}; a page too large to be answered hangs,
+     * then its connection is closed without an answer. Server threads are virtual: a hang costs no platform thread.
+     */
+    private static void take(PageTime pageTime, int records, BotTraffic bot, Endpoint endpoint) {
+        boolean hangs = pageTime.hangs(records);
+        Duration time = hangs ? pageTime.hang() : pageTime.answerTime(records);
+        if (time.isPositive()) {
+            try {
+                Thread.sleep(time);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CloseConnectionException("simulator stopping");
+            }
+        }
+        if (hangs) {
+            LOG.fine(() -> "bot " + bot.bot.name() + " " + endpoint.label() + ": a page of " + records
+                    + " records hung for " + time);
+            throw new CloseConnectionException("a page of " + records + " records is never answered");
+        }
     }
 
     private static int reply(ServerRequest req, ServerResponse res, BotTraffic bot, Endpoint endpoint, Reply reply) {

@@ -2,6 +2,7 @@ package dev.koreexporter.simulator;
 
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.logging.Logger;
  */
 public final class KoreSimulator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KoreSimulator.class.getName());
+    private static final String AGENT_AI_LISTENER = "agent-ai";
 
     private final SimulatorOptions options;
     private final GeneratedTraffic traffic;
@@ -25,16 +27,29 @@ public final class KoreSimulator implements AutoCloseable {
     private KoreSimulator(GeneratedTraffic traffic, ApiInterceptor interceptor, HttpService extraRoutes) {
         this.options = traffic.options();
         this.traffic = traffic;
-        this.server = WebServer.builder()
+        KoreApiService api = new KoreApiService(traffic, interceptor);
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(options.host())
                 .port(options.port())
                 .shutdownGracePeriod(Duration.ofMillis(200))
                 // Helidon 4.4.0's NIO sockets drop the tail of large responses (helidon#11340/#11635).
                 .useNio(false)
                 // Compression is done by hand (so an interceptor sees bodies before it); never twice.
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .routing(r -> r.register(new KoreApiService(traffic, interceptor)).register(extraRoutes))
-                .build();
+                .contentEncoding(plainEncoding())
+                .routing(r -> r.register(api).register(extraRoutes));
+        if (options.agentAiOnOwnListener()) {
+            builder.putSocket(AGENT_AI_LISTENER, socket -> socket
+                    .host(options.host())
+                    .port(options.agentAiPort())
+                    .useNio(false)
+                    .contentEncoding(plainEncoding())
+                    .routing(r -> r.register(api.agentAiRoutes())));
+        }
+        this.server = builder.build();
+    }
+
+    private static ContentEncodingContext plainEncoding() {
+        return ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
     }
 
     /** The simulator as {@code --demo} and the {@code simulator} command run it. */
@@ -51,7 +66,8 @@ public final class KoreSimulator implements AutoCloseable {
         KoreSimulator sim = new KoreSimulator(traffic, interceptor, extraRoutes);
         traffic.advanceTo(sim.options.clock().millis());
         sim.server.start();
-        LOG.info(() -> "Kore.ai simulator listening on " + sim.baseUrl() + " with " + sim.options.bots().size() + " bots");
+        LOG.info(() -> "Kore.ai simulator listening on " + sim.baseUrl() + " with " + sim.options.bots().size() + " bots"
+                + (sim.options.agentAiOnOwnListener() ? ", Agent AI on " + sim.agentAiBaseUrl() : ""));
         return sim;
     }
 
@@ -60,8 +76,20 @@ public final class KoreSimulator implements AutoCloseable {
     }
 
     public URI baseUrl() {
+        return url(port());
+    }
+
+    /**
+     * Where the Agent AI conversations API is served: {@link #baseUrl()}, or the listener of its own when
+     * {@link SimulatorOptions#agentAiPort()} asks for one (the exporter's {@code kore.agent-ai-base-url}).
+     */
+    public URI agentAiBaseUrl() {
+        return options.agentAiOnOwnListener() ? url(server.port(AGENT_AI_LISTENER)) : baseUrl();
+    }
+
+    private URI url(int port) {
         String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-        return URI.create("http://" + host + ":" + port());
+        return URI.create("http://" + host + ":" + port);
     }
 
     public List<SimBot> bots() {

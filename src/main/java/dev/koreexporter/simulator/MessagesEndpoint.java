@@ -27,12 +27,14 @@ final class MessagesEndpoint {
                 && !c.body().hasNonNull("includeSecureForm")) {
             throw new ApiError(400, "includeSecureForm is required");
         }
+        boolean v2 = endpoint == Endpoint.GET_MESSAGES_V2;
         String channel = c.text("channelType");
+        boolean noChannel = channel == null || channel.isBlank();
         // null: every channel, as a server that ignores channelType answers
-        String ch = !c.serving().channelTypeHonoured() ? null
-                : channel == null || channel.isBlank() ? DEFAULT_CHANNEL : channel;
+        String ch = !c.serving().channelTypeHonoured() || noChannel && v2 && c.serving().v2EveryChannel() ? null
+                : noChannel ? DEFAULT_CHANNEL : channel;
         DateWindow w = DateWindow.parse(c.body(), "dateFrom", "dateTo", Instant.ofEpochMilli(c.now()));
-        boolean forward = c.flag("forward");
+        boolean forward = c.body().hasNonNull("forward") ? c.flag("forward") : v2 && c.serving().v2OldestFirst();
         boolean includeLatency = !lite && c.flag("includeLatency");
         boolean includeTraceId = !lite && c.flag("includeTraceId");
         List<String> types = lite ? c.strings("type") : null;

@@ -18,12 +18,20 @@ final class SessionGenerator {
     private static final long BAD_SESSION_SALT = 0xbad5e55L;
     private static final long BAD_SEGMENT_SALT = 0xbad5e6L;
 
+    private static final long AFTER_END_SALT = 0xaf7e4e4dL;
+    /** Share of interactive sessions whose caller carries on after {@code end_time} (recorded: user turns, replies). */
+    private static final double DIALOGUE_AFTER_END_SHARE = 0.05;
+    /** Recorded closing messages came 15-22 min after {@code end_time} at the default 15 min timeout. */
+    private static final long CLOSE_JITTER_MS = 7 * 60_000L;
+
     private final long maxLatenessMs;
     private final Quirks quirks;
+    private final SessionLifecycle lifecycle;
 
-    SessionGenerator(long maxLatenessMs, Quirks quirks) {
+    SessionGenerator(long maxLatenessMs, Quirks quirks, SessionLifecycle lifecycle) {
         this.maxLatenessMs = maxLatenessMs;
         this.quirks = quirks;
+        this.lifecycle = lifecycle;
     }
 
     SimSession generate(SimBot bot, long botHash, long sessionSeed, long start) {
@@ -41,13 +49,13 @@ final class SessionGenerator {
         long end = start + duration;
         boolean voice = SimSession.isVoice(channel);
         String caller = voice ? String.format("+1%03d555%04d", 200 + user % 700, Math.floorMod(Ids.mix(botHash, user), 10_000)) : null;
+        long activeLateness = lateness(rnd);
+        long closeLateness = lateness(rnd);
         SimSession s = new SimSession(bot, sessionSeed, channel, userId, lang, start, end, containment, interactive,
-                start + lateness(rnd), end + lateness(rnd), caller);
+                start + activeLateness, caller);
 
-        byte asrProvider = (byte) pickIndex(rnd, new double[]{0.40, 0.25, 0.20, 0.15});
-        byte ttsProvider = (byte) pickIndex(rnd, new double[]{0.35, 0.25, 0.25, 0.15});
-        double st = rnd.nextDouble();
-        byte streaming = (byte) (st < 0.55 ? 1 : st < 0.90 ? 0 : -1);
+        Voice v = new Voice(voice, (byte) pickIndex(rnd, new double[]{0.40, 0.25, 0.20, 0.15}),
+                (byte) pickIndex(rnd, new double[]{0.35, 0.25, 0.25, 0.15}), streaming(rnd));
 
         List<SimMessage> messages = new ArrayList<>();
         int seq = 0;
@@ -63,26 +71,68 @@ final class SessionGenerator {
             for (int i = 0; i < turns; i++) {
                 long incoming = firstSlot + i * slot + (long) (rnd.nextDouble() * 0.2 * slot);
                 messages.add(message(s, seq++, false, incoming, null, rnd));
-                short botText = (short) rnd.nextInt(Texts.count(lang, true));
-                TurnLatency latency = voice ? latency(rnd, asrProvider, ttsProvider, streaming,
-                        Texts.text(lang, true, botText).length()) : null;
-                long delay = voice ? latency.totalMs() : rnd.nextLong(300, 3000);
-                messages.add(new SimMessage(s, seq++, true, incoming + delay, incoming + delay + lateness(rnd),
-                        latency, botText));
+                messages.add(reply(s, seq++, incoming, v, rnd));
             }
         } else if (rnd.nextBoolean()) {
             messages.add(message(s, seq++, true, greeting + rnd.nextLong(2000, 8000), null, rnd));
         }
-        s.messages = messages.toArray(SimMessage[]::new);
-        applyQuirks(s);
         // Drawn last from this session's own RNG: skipping the draw for every-session Agent AI changes no other record.
         if (bot.accountId() != null
                 && (quirks.agentAiEverySession() || containment == Containment.AGENT && rnd.nextDouble() < 0.7)) {
-            long last = s.messages[s.messages.length - 1].createdOn;
+            long last = messages.getLast().createdOn;
             long at = last + (end - last) / 2;
             s.conversation = new SimConversation(s, at, at + lateness(rnd));
         }
+        s.closeAt = switch (lifecycle) {
+            case CLOSED_AT_END -> end;
+            // From an RNG of its own: the session up to its end_time is the same under either life cycle.
+            case INACTIVITY_CLOSE -> afterEnd(s, messages, v, new SplittableRandom(Ids.mix(sessionSeed, AFTER_END_SALT)));
+        };
+        s.visibleClosedAt = s.closeAt + closeLateness;
+        s.messages = messages.toArray(SimMessage[]::new);
+        applyQuirks(s);
         return s;
+    }
+
+    /** A voice session's providers and TTS streaming (-1 unknown), drawn once per session. */
+    private record Voice(boolean voice, byte asrProvider, byte ttsProvider, byte streaming) {
+    }
+
+    private static byte streaming(SplittableRandom rnd) {
+        double st = rnd.nextDouble();
+        return (byte) (st < 0.55 ? 1 : st < 0.90 ? 0 : -1);
+    }
+
+    /** The bot's answer to a user message at {@code incoming}; on voice a turn with its latency. */
+    private SimMessage reply(SimSession s, int seq, long incoming, Voice v, SplittableRandom rnd) {
+        short botText = (short) rnd.nextInt(Texts.count(s.lang, true));
+        TurnLatency latency = v.voice() ? latency(rnd, v.asrProvider(), v.ttsProvider(), v.streaming(),
+                Texts.text(s.lang, true, botText).length()) : null;
+        long delay = v.voice() ? latency.totalMs() : rnd.nextLong(300, 3000);
+        return new SimMessage(s, seq, true, incoming + delay, incoming + delay + lateness(rnd), latency, botText);
+    }
+
+    /**
+     * What a session logs after its {@code end_time} until Kore.ai closes it for inactivity: sometimes a few more
+     * turns a minute or more later, then the bot's closing message, the inactivity timeout after the last activity
+     * (plus up to {@link #CLOSE_JITTER_MS}). Returns the close: the closing message's time.
+     */
+    private long afterEnd(SimSession s, List<SimMessage> messages, Voice v, SplittableRandom rnd) {
+        int seq = messages.size();
+        long last = s.end;
+        if (s.interactive && rnd.nextDouble() < DIALOGUE_AFTER_END_SHARE) {
+            long incoming = s.end + rnd.nextLong(60_000, 5 * 60_000);
+            for (int turns = 1 + rnd.nextInt(3); turns > 0; turns--) {
+                messages.add(message(s, seq++, false, incoming, null, rnd));
+                SimMessage answer = reply(s, seq++, incoming, v, rnd);
+                messages.add(answer);
+                last = answer.createdOn;
+                incoming = last + rnd.nextLong(5_000, 40_000);
+            }
+        }
+        long close = last + s.bot.inactivityTimeout().toMillis() + rnd.nextLong(CLOSE_JITTER_MS + 1);
+        messages.add(new SimMessage(s, seq, true, close, close + lateness(rnd), null, Texts.CLOSING));
+        return close;
     }
 
     /** Hashed from the session's seed, not drawn from its RNG: the rest of the session stays as it was. */

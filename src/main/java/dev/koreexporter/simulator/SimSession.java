@@ -23,7 +23,13 @@ final class SimSession {
     final Containment containment;
     final boolean interactive;
     final long visibleActiveAt;
-    final long visibleClosedAt;
+    /**
+     * When Kore.ai closes it: its {@code end_time} under {@link SessionLifecycle#CLOSED_AT_END}, its inactivity
+     * close (the closing message's time) under {@link SessionLifecycle#INACTIVITY_CLOSE}. Set once by the generator.
+     */
+    long closeAt;
+    /** When the API starts showing it closed: its close plus the lateness of the data. Set once by the generator. */
+    long visibleClosedAt;
     final String callerNumber;
     SimMessage[] messages;
     SimConversation conversation;
@@ -35,8 +41,7 @@ final class SimSession {
     final AtomicBoolean served = new AtomicBoolean();
 
     SimSession(SimBot bot, long idSeed, String channel, String userId, String lang, long start, long end,
-               Containment containment, boolean interactive, long visibleActiveAt, long visibleClosedAt,
-               String callerNumber) {
+               Containment containment, boolean interactive, long visibleActiveAt, String callerNumber) {
         this.bot = bot;
         this.idSeed = idSeed;
         this.id = Ids.objectId(idSeed, 1);
@@ -48,7 +53,6 @@ final class SimSession {
         this.containment = containment;
         this.interactive = interactive;
         this.visibleActiveAt = visibleActiveAt;
-        this.visibleClosedAt = visibleClosedAt;
         this.callerNumber = callerNumber;
     }
 
@@ -60,9 +64,9 @@ final class SimSession {
         return isVoice(channel);
     }
 
-    /** Closed at {@code t}: it ended by then (what really happened, not what is visible). */
+    /** Closed at {@code t}: Kore.ai closed it by then (what really happened, not what is visible). */
     boolean closedAt(long t) {
-        return end <= t;
+        return closeAt <= t;
     }
 
     /** What the API shows at {@code now}: 0 invisible, 1 active, 2 closed. */

@@ -25,11 +25,23 @@ final class Texts {
             "fr", new String[]{"Bien sur, quel est votre numero de compte ?", "Votre solde est de 42 euros.",
                     "Bienvenue chez Acme. Comment puis-je vous aider ?"});
 
+    /** {@link SimMessage#textIndex} of the bot's closing message after an inactivity timeout. */
+    static final short CLOSING = -1;
+
+    private static final Map<String, String> CLOSING_TEXT = Map.of(
+            "en", "I am closing our current conversation as I have not received any input from you.",
+            "es", "Cierro nuestra conversacion porque no he recibido ninguna respuesta.",
+            "de", "Ich beende unser Gespraech, da ich keine Eingabe erhalten habe.",
+            "fr", "Je ferme notre conversation car je n'ai recu aucune reponse.");
+
     static int count(String lang, boolean outgoing) {
         return (outgoing ? BOT : USER).get(lang).length;
     }
 
     static String text(String lang, boolean outgoing, int index) {
+        if (index == CLOSING) {
+            return CLOSING_TEXT.get(lang);
+        }
         String[] pool = (outgoing ? BOT : USER).get(lang);
         return pool[index % pool.length];
     }

@@ -40,7 +40,10 @@ class IngestGroundTruthIT {
     private static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
     private static final Instant FLOOR = T0.minus(IngestHarness.POLL.backfill());
     private static final Instant LIVE_END = T0.plus(Duration.ofHours(1));
-    /** After traffic stops, long enough for every late record to land and be read. */
+    /**
+     * After traffic stops, long enough for every late record to land and be read (sessions run on to their
+     * inactivity close: {@link IngestHarness#everyClosureRead} may be later).
+     */
     private static final Instant END = LIVE_END.plus(Duration.ofMinutes(20));
 
     @TempDir
@@ -62,7 +65,7 @@ class IngestGroundTruthIT {
     private static void runToEnd(IngestHarness h, IngestHarness.Run run) {
         run.cyclesUntil(LIVE_END);
         h.sim.pauseTraffic();
-        run.cyclesUntil(END);
+        run.cyclesUntil(h.everyClosureRead(LIVE_END, END));
     }
 
     @Test

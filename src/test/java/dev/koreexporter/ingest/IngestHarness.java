@@ -106,6 +106,17 @@ final class IngestHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * When a reader has seen the closure of every session started by {@code startedBy}: its last closure report
+     * (Kore.ai closes sessions by an inactivity timeout long after they end) plus the sweep interval and a cycle,
+     * the delay README "How it reads Kore.ai" allows for a session active longer than the lookback. Never before
+     * {@code notBefore}.
+     */
+    Instant everyClosureRead(Instant startedBy, Instant notBefore) {
+        Instant read = sim.groundTruth().lastClosureReported(startedBy).plus(poll.sweepInterval()).plus(poll.interval());
+        return read.isAfter(notBefore) ? read : notBefore;
+    }
+
     Run start() {
         Run run = new Run();
         runs.add(run);

@@ -209,12 +209,16 @@ final class FaultHarness implements AutoCloseable {
 
     /**
      * Stops new traffic and cycles until ground truth is still: sessions already running end (at most an
-     * hour) and their records land (at most 15 minutes late). Then one more round; ground truth as of the
-     * returned instant is what must have been exported.
+     * hour), Kore.ai closes them by its inactivity timeout and reports it (the exporter sees a session active
+     * longer than the lookback close at its next by-id lookup, within a sweep interval), and their records land
+     * (at most 15 minutes late). Then one more round; ground truth as of the returned instant is what must have
+     * been exported.
      */
     Instant finish(Run run) {
+        Instant paused = clock.instant();
         sim.pauseTraffic();
         run.cycles(Duration.ofMinutes(80));
+        run.cyclesUntil(sim.groundTruth().lastClosureReported(paused).plus(POLL.sweepInterval()).plus(INTERVAL));
         return run.round();
     }
 

@@ -139,8 +139,7 @@ class ApiInterceptorTest {
         ApiInterceptor firstOnly = request -> once.getAndSet(false) ? new ApiInterceptor.Exchange() {
             @Override
             public Serving serving(Serving tenant) {
-                return new Serving(tenant.clockOffset(), tenant.retryAfter(), tenant.endpointExists(),
-                        tenant.channelTypeHonoured(), tenant.activeSessionsListed(), 3, tenant.pagesOverlap(), true);
+                return tenant.withPageCap(3).withReversed(true);
             }
         } : ApiInterceptor.Exchange.AS_IS;
         try (KoreSimulator sim = KoreSimulator.start(GeneratedTraffic.of(options()), firstOnly, rules -> {

@@ -15,6 +15,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,13 +30,25 @@ final class SimTestClient {
 
     final HttpClient http = HttpClient.newHttpClient();
     final URI baseUrl;
+    /** How long a request may take before the client gives up (null: no limit). */
+    final Duration timeout;
 
     SimTestClient(LabSimulator sim) {
         this(sim.baseUrl());
     }
 
     SimTestClient(URI baseUrl) {
+        this(baseUrl, null);
+    }
+
+    SimTestClient(URI baseUrl, Duration timeout) {
         this.baseUrl = baseUrl;
+        this.timeout = timeout;
+    }
+
+    /** The same client, giving up on a request after {@code timeout} (an {@link UncheckedIOException} then). */
+    SimTestClient withTimeout(Duration timeout) {
+        return new SimTestClient(baseUrl, timeout);
     }
 
     record Response(int status, JsonNode json, HttpHeaders headers, byte[] raw) {
@@ -89,6 +102,9 @@ final class SimTestClient {
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body instanceof byte[] bytes ? bytes : JSON.writeValueAsBytes(body)));
             headers.forEach(b::header);
+            if (timeout != null) {
+                b.timeout(timeout);
+            }
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode json;
             try {

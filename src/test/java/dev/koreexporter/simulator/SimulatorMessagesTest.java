@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -51,7 +52,11 @@ class SimulatorMessagesTest {
     }
 
     private static List<JsonNode> messages(SimBot bot, Object... kv) {
-        var r = client.post(bot, "getMessagesV2", body(kv).put("dateFrom", FROM.toString()).put("dateTo", T0.toString())
+        return messages(client, "getMessagesV2", bot, kv);
+    }
+
+    private static List<JsonNode> messages(SimTestClient c, String endpoint, SimBot bot, Object... kv) {
+        var r = c.post(bot, endpoint, body(kv).put("dateFrom", FROM.toString()).put("dateTo", T0.toString())
                 .put("limit", 10_000));
         assertEquals(200, r.status(), r.errorMsg());
         List<JsonNode> out = new ArrayList<>();
@@ -59,35 +64,76 @@ class SimulatorMessagesTest {
         return out;
     }
 
+    private static List<String> ids(List<JsonNode> messages) {
+        return messages.stream().map(m -> m.path("_id").asText()).toList();
+    }
+
+    private static void assertOrdered(List<JsonNode> messages, boolean oldestFirst) {
+        assertTrue(messages.size() > 100);
+        for (int i = 1; i < messages.size(); i++) {
+            int c = messages.get(i - 1).path("createdOn").asText().compareTo(messages.get(i).path("createdOn").asText());
+            assertTrue(oldestFirst ? c <= 0 : c >= 0, (oldestFirst ? "oldest" : "newest") + " first at " + i);
+        }
+    }
+
     @Test
-    void newestFirstUnlessForward() {
-        List<JsonNode> backward = messages(billing, "channelType", "korevg");
+    void forwardChoosesTheOrderAndV2WithoutItIsOldestFirstAsRecorded() {
         List<JsonNode> forward = messages(billing, "channelType", "korevg", "forward", true);
         List<JsonNode> forwardText = messages(billing, "channelType", "korevg", "forward", "true");
-        assertTrue(backward.size() > 100);
-        for (int i = 1; i < backward.size(); i++) {
-            assertTrue(backward.get(i - 1).path("createdOn").asText().compareTo(backward.get(i).path("createdOn").asText()) >= 0);
-            assertTrue(forward.get(i - 1).path("createdOn").asText().compareTo(forward.get(i).path("createdOn").asText()) <= 0);
+        List<JsonNode> backward = messages(billing, "channelType", "korevg", "forward", false);
+        List<JsonNode> unsaid = messages(billing, "channelType", "korevg");
+        assertOrdered(forward, true);
+        assertOrdered(backward, false);
+        assertTrue(ids(forward).equals(ids(forwardText)));
+        assertTrue(ids(backward).reversed().equals(ids(forward)));
+        assertTrue(ids(forward).equals(ids(unsaid)), "getMessagesV2 without forward: oldest first, unlike its docs");
+        List<String> v1 = ids(messages(client, "getMessages", billing, "channelType", "korevg"));
+        assertTrue(ids(backward).subList(0, v1.size()).equals(v1),
+                "getMessages (v1) without forward: newest first, as documented");
+    }
+
+    @Test
+    void aDocumentedTenantListsV2NewestFirstWithoutForward() {
+        try (LabSimulator documented = LabSimulator.start(sim.options().withTenant(Serving.DOCUMENTED))) {
+            SimTestClient c = new SimTestClient(documented);
+            List<JsonNode> unsaid = messages(c, "getMessagesV2", billing, "channelType", "korevg");
+            assertOrdered(unsaid, false);
+            assertTrue(ids(messages(billing, "channelType", "korevg", "forward", false)).equals(ids(unsaid)));
         }
-        assertEquals(forward.stream().map(m -> m.path("_id").asText()).toList(),
-                forwardText.stream().map(m -> m.path("_id").asText()).toList());
-        assertEquals(backward.reversed().stream().map(m -> m.path("_id").asText()).toList(),
-                forward.stream().map(m -> m.path("_id").asText()).toList());
+    }
+
+    @Test
+    void v2WithoutChannelTypeServesEveryChannelAsRecorded() {
+        List<JsonNode> all = messages(billing, "includeLatency", true);
+        Set<String> expected = truth.messages(billing.botId(), FROM, T0, T0).stream().map(m -> m.message().id())
+                .collect(Collectors.toSet());
+        assertEquals(expected, Set.copyOf(ids(all)));
+        assertEquals(Set.of("korevg", "ivrVoice"), all.stream().map(m -> m.path("chnl").asText()).collect(Collectors.toSet()));
+        assertTrue(all.stream().anyMatch(m -> m.has("latency")), "a voice bot's turns, with latency");
+        assertTrue(messages(client, "getMessages", billing).isEmpty(), "v1 without channelType: rtm, as documented");
     }
 
     @Test
     void channelDefaultsToRtmAndChatNeverHasLatency() {
-        List<JsonNode> dflt = messages(web, "includeLatency", true);
+        try (LabSimulator documented = LabSimulator.start(sim.options().withTenant(Serving.DOCUMENTED))) {
+            channelDefaultsToRtmAndChatNeverHasLatency(new SimTestClient(documented), "getMessagesV2");
+        }
+        channelDefaultsToRtmAndChatNeverHasLatency(client, "getMessages");
+    }
+
+    private void channelDefaultsToRtmAndChatNeverHasLatency(SimTestClient c, String endpoint) {
+        List<JsonNode> dflt = messages(c, endpoint, web, "includeLatency", true);
         long expectedRtm = truth.messages(web.botId(), FROM, T0, T0).stream()
                 .filter(m -> m.message().channel().equals("rtm")).count();
-        assertEquals(expectedRtm, dflt.size());
+        long page = endpoint.equals("getMessages") ? Math.min(expectedRtm, sim.options().v1PageCap()) : expectedRtm;
+        assertEquals(page, dflt.size(), endpoint + ": every rtm message (v1: a page of them)");
         assertTrue(expectedRtm > 0);
         dflt.forEach(m -> {
             assertEquals("rtm", m.path("chnl").asText());
             assertFalse(m.has("latency"));
         });
-        assertTrue(messages(billing).isEmpty(), "billing-voice has no rtm traffic");
-        messages(web, "channelType", "korevg").forEach(m -> assertEquals("korevg", m.path("chnl").asText()));
+        assertTrue(messages(c, endpoint, billing).isEmpty(), "billing-voice has no rtm traffic");
+        messages(c, endpoint, web, "channelType", "korevg").forEach(m -> assertEquals("korevg", m.path("chnl").asText()));
     }
 
     @Test

@@ -147,9 +147,10 @@ class SimulatorPagingTest {
     }
 
     @Test
-    void defaultCapsAreTheDocumentedOnes() {
-        try (LabSimulator big = LabSimulator.start(SimulatorOptions.defaults().withClock(new ManualClock(T0))
-                .withHistory(Duration.ofHours(3)).withSessionsPerMinutePerBot(20).withEnforceRateLimits(false))) {
+    void defaultCapsAreTheRecordedOnes() {
+        SimulatorOptions options = SimulatorOptions.defaults().withClock(new ManualClock(T0))
+                .withHistory(Duration.ofHours(3)).withSessionsPerMinutePerBot(20).withEnforceRateLimits(false);
+        try (LabSimulator big = LabSimulator.start(options)) {
             SimTestClient c = new SimTestClient(big);
             SimBot bot = big.options().bot("billing-voice");
             var b = body("dateFrom", FROM.toString(), "dateTo", T0.toString(), "channelType", "korevg", "limit", 20_000);
@@ -160,10 +161,19 @@ class SimulatorPagingTest {
             int total = v2.json().path("total").asInt();
             assertTrue(total > 10_000, "enough traffic: " + total);
             assertEquals(10_000, v2.json().path("messages").size());
-            assertEquals(100, c.post(bot, "getSessions", b).json().path("sessions").size());
+            var sessions = c.post(bot, "getSessions", b);
+            assertTrue(sessions.json().path("total").asInt() > 1000, "enough sessions: " + sessions.json().path("total"));
+            assertEquals(1000, sessions.json().path("sessions").size(), "real tenants serve more than 100 sessions a page");
             var last = c.post(bot, "getMessagesV2", b.deepCopy().put("skip", 10_000));
             assertEquals(total - 10_000, last.json().path("messages").size());
             assertFalse(last.json().path("moreAvailable").asBoolean());
+        }
+        try (LabSimulator capped = LabSimulator.start(options.withSessionsPageCap(100))) {
+            SimBot bot = capped.options().bot("billing-voice");
+            var page = new SimTestClient(capped).post(bot, "getSessions",
+                    body("dateFrom", FROM.toString(), "dateTo", T0.toString(), "limit", 1000));
+            assertEquals(100, page.json().path("sessions").size(), "0.3.0's cap of 100 stays an option");
+            assertTrue(page.json().path("moreAvailable").asBoolean());
         }
     }
 }

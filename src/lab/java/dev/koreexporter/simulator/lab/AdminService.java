@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.simulator.SimBot;
+import dev.koreexporter.simulator.SimulatorCommand;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -68,12 +69,21 @@ final class AdminService implements HttpService {
         return Map.of("bots", out);
     }
 
+    /** {@code ?botId=} one bot; {@code ?horizon=} the session horizon of {@code countedWithinHorizon} (default 1h). */
     private void truth(ServerRequest req, ServerResponse res) {
         String botId = req.query().first("botId").orElse(null);
+        Duration horizon;
+        try {
+            horizon = req.query().first("horizon").map(h -> SimulatorCommand.duration("horizon", h))
+                    .orElse(GroundTruth.DEFAULT_HORIZON);
+        } catch (IllegalArgumentException e) {
+            json(res, 400, Map.of("errors", List.of(Map.of("msg", e.getMessage(), "code", 400))));
+            return;
+        }
         List<GroundTruth.Summary> out = new ArrayList<>();
         for (SimBot b : bots) {
             if (botId == null || botId.equals(b.botId())) {
-                out.add(truth.summary(b.botId()));
+                out.add(truth.summary(b.botId(), horizon));
             }
         }
         if (out.isEmpty()) {

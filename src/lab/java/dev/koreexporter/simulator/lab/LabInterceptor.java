@@ -3,6 +3,7 @@ package dev.koreexporter.simulator.lab;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.simulator.ApiInterceptor;
 import dev.koreexporter.simulator.ApiRequest;
+import dev.koreexporter.simulator.AuthFailure;
 import dev.koreexporter.simulator.Reply;
 import dev.koreexporter.simulator.ServedRecords;
 import dev.koreexporter.simulator.Serving;
@@ -40,15 +41,16 @@ final class LabInterceptor implements ApiInterceptor {
 
         @Override
         public Serving serving(Serving tenant) {
-            return new Serving(tenant.clockOffset().plus(applied.skew()),
-                    tenant.retryAfter() && !applied.has(FaultType.NO_RETRY_AFTER),
-                    tenant.endpointExists()
-                            && !(request.endpoint() == Endpoint.GET_MESSAGES_V2 && applied.has(FaultType.V2_MISSING)),
-                    tenant.channelTypeHonoured() && !applied.has(FaultType.IGNORE_CHANNEL_TYPE),
-                    tenant.activeSessionsListed() && !applied.has(FaultType.CLOSED_SESSIONS_ONLY),
-                    applied.has(FaultType.SMALL_PAGES) ? Math.min(tenant.pageCap(), FaultType.SMALL_PAGE) : tenant.pageCap(),
-                    tenant.pagesOverlap() || applied.has(FaultType.PAGE_SHIFT),
-                    tenant.reversed() || applied.has(FaultType.UNORDERED));
+            return tenant.withClockOffset(tenant.clockOffset().plus(applied.skew()))
+                    .withRetryAfter(tenant.retryAfter() && !applied.has(FaultType.NO_RETRY_AFTER))
+                    .withEndpointExists(tenant.endpointExists()
+                            && !(request.endpoint() == Endpoint.GET_MESSAGES_V2 && applied.has(FaultType.V2_MISSING)))
+                    .withChannelTypeHonoured(tenant.channelTypeHonoured() && !applied.has(FaultType.IGNORE_CHANNEL_TYPE))
+                    .withActiveSessionsListed(tenant.activeSessionsListed() && !applied.has(FaultType.CLOSED_SESSIONS_ONLY))
+                    .withPageCap(applied.has(FaultType.SMALL_PAGES)
+                            ? Math.min(tenant.pageCap(), FaultType.SMALL_PAGE) : tenant.pageCap())
+                    .withPagesOverlap(tenant.pagesOverlap() || applied.has(FaultType.PAGE_SHIFT))
+                    .withReversed(tenant.reversed() || applied.has(FaultType.UNORDERED));
         }
 
         @Override
@@ -93,6 +95,11 @@ final class LabInterceptor implements ApiInterceptor {
         @Override
         public void completed(int status) {
             stats.completed(request.bot().botId(), request.endpoint(), status);
+        }
+
+        @Override
+        public void refused(AuthFailure why) {
+            stats.refused(request.bot().botId(), why);
         }
     }
 

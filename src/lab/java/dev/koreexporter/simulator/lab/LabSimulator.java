@@ -61,6 +61,11 @@ public final class LabSimulator implements AutoCloseable {
         return simulator.baseUrl();
     }
 
+    /** Where the Agent AI conversations API is served: {@link #baseUrl()} unless it has a listener of its own. */
+    public URI agentAiBaseUrl() {
+        return simulator.agentAiBaseUrl();
+    }
+
     public List<SimBot> bots() {
         return simulator.bots();
     }

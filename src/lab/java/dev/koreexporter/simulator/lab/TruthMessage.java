@@ -8,11 +8,12 @@ import java.time.Instant;
 
 /**
  * A message as the simulator generated it. {@code message.latency()} is set on every voice turn (whether or
- * not a request asked for latency); {@code defect} is non-null when the bad-records fault broke it.
- * {@code toString()} leaves out the text and user id.
+ * not a request asked for latency); {@code defect} is non-null when the bad-records fault broke it;
+ * {@code afterSessionEnd}: created after its session's {@code end_time} (a closing message, dialogue after the
+ * end), counted like any other message. {@code toString()} leaves out the text and user id.
  */
 public record TruthMessage(String botId, Message message, String userId, Instant visibleAt, Defect defect,
-                           boolean developer, SegmentDefect segmentDefect) {
+                           boolean developer, SegmentDefect segmentDefect, boolean afterSessionEnd) {
     public boolean valid() {
         return defect == null;
     }
@@ -85,6 +86,7 @@ public record TruthMessage(String botId, Message message, String userId, Instant
     public String toString() {
         return "TruthMessage[" + botId + " " + message.id() + " " + message.direction() + " " + message.channel()
                 + " " + message.createdOn() + " visibleAt=" + visibleAt + " defect=" + defect
-                + (developer ? " developer" : "") + (segmentDefect == null ? "" : " segment=" + segmentDefect) + "]";
+                + (developer ? " developer" : "") + (segmentDefect == null ? "" : " segment=" + segmentDefect)
+                + (afterSessionEnd ? " afterSessionEnd" : "") + "]";
     }
 }

@@ -2,13 +2,17 @@ package dev.koreexporter.simulator.lab;
 
 import dev.koreexporter.model.Session;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A session as it stood at the time ground truth was asked about ({@code session.end()} null while it is
- * still running), with when the API starts showing it active and closed.
+ * still running), with when Kore.ai closes it ({@code closesAt}: its {@code end_time}, or its inactivity close
+ * after it) and when the API starts showing it active and closed ({@code visibleClosedAt}: when its closure is
+ * reported, with its containment). The close is known from the start, so a session still running says when it
+ * will be reported closed.
  */
-public record TruthSession(String botId, Session session, String userId, Instant visibleActiveAt,
+public record TruthSession(String botId, Session session, String userId, Instant visibleActiveAt, Instant closesAt,
                            Instant visibleClosedAt, Defect defect, boolean developer, boolean endBeforeStart) {
     public boolean valid() {
         return defect == null;
@@ -27,10 +31,26 @@ public record TruthSession(String botId, Session session, String userId, Instant
         return countable() && (includeDeveloper || !developer);
     }
 
+    /** How long after its {@code start_time} the API reports it closed. */
+    public Duration closureReportedAfterStart() {
+        return Duration.between(session.start(), visibleClosedAt);
+    }
+
+    /** Whether its closure is reported within {@code horizon} after its start (the exporter's session horizon). */
+    public boolean closureReportedWithin(Duration horizon) {
+        return closureReportedAfterStart().compareTo(horizon) <= 0;
+    }
+
+    /** Whether the API shows it closed at {@code t}. */
+    public boolean reportedClosedBy(Instant t) {
+        return !visibleClosedAt.isAfter(t);
+    }
+
     @Override
     public String toString() {
         return "TruthSession[" + botId + " " + session.id() + " " + session.channel() + " start=" + session.start()
-                + " end=" + session.end() + " " + session.containment() + " defect=" + defect
-                + (developer ? " developer" : "") + (endBeforeStart ? " endBeforeStart" : "") + "]";
+                + " end=" + session.end() + " closesAt=" + closesAt + " visibleClosedAt=" + visibleClosedAt + " "
+                + session.containment() + " defect=" + defect + (developer ? " developer" : "")
+                + (endBeforeStart ? " endBeforeStart" : "") + "]";
     }
 }
