@@ -10,7 +10,12 @@ import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.poll.BotSlot;
+import dev.koreexporter.poll.CheckpointStore;
+import dev.koreexporter.poll.LeasedSlot;
+import dev.koreexporter.poll.Poller;
+import dev.koreexporter.postgres.SharedState;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.FileRequestLog;
@@ -70,6 +75,11 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer,
                                Consumer<Error> fatal) {
+        boolean shared = all.state().store() == StateStore.POSTGRESQL;
+        if (shared && shard.sharded()) {
+            throw new ConfigException(List.of("--shard: not used with state.store: postgresql, where the replicas share"
+                    + " every bot through the database (README \"Running several replicas\"); drop --shard"));
+        }
         ExporterConfig config = ShardedConfig.select(all, shard);
         ExporterConfig.Server http = config.server();
         // Before anything else starts: an unusable state.dir exits 2 naming it (docs/reliability.md).
@@ -89,13 +99,22 @@ public final class Daemon implements AutoCloseable {
         if (shard.sharded()) {
             metrics.shard(shard.index(), shard.count());
         }
-        FileCheckpointStore files = new FileCheckpointStore(config.state().dir(), shard);
-        // Before any poller starts: a checkpoint left here by a bot that another replica now polls must never be
-        // resumed later (README "Running several replicas").
-        all.bots().stream().filter(b -> !shard.owns(b.id())).forEach(files::movedAway);
-        ServingGate store = new ServingGate(files);
+        SharedState sharedState = shared ? SharedState.open(config, Ticker.of(clock)) : null;
+        CheckpointStore checkpoints;
+        if (sharedState != null) {
+            resources.add(sharedState);
+            metrics.leased(sharedState.ownership()::holds, sharedState::owned, sharedState::up);
+            checkpoints = sharedState.store();
+        } else {
+            FileCheckpointStore files = new FileCheckpointStore(config.state().dir(), shard);
+            // Before any poller starts: a checkpoint left here by a bot that another replica now polls must never be
+            // resumed later (README "Running several replicas").
+            all.bots().stream().filter(b -> !shard.owns(b.id())).forEach(files::movedAway);
+            checkpoints = files;
+        }
+        ServingGate store = new ServingGate(checkpoints);
 
-        List<BotSlot> pollers = new ArrayList<>();
+        List<Poller> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
                     .includeText(config.tracing().includeText()).requestLog(config.state().store() == StateStore.FILE
@@ -103,19 +122,25 @@ public final class Daemon implements AutoCloseable {
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").
-            pollers.add(new BotSlot(bot.name(), store, metrics, () -> {
-                BotPoller poller = new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
+            Supplier<BotPoller> poller = () -> {
+                BotPoller p = new BotPoller(bot, config.poll(), config.metrics().containmentWindow(), client,
                         ReadOptions.of(config), metrics, tracer, store, clock);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
-                return poller;
-            }));
+                return p;
+            };
+            pollers.add(sharedState != null ? new LeasedSlot(bot.name(), sharedState.ownership(), metrics, poller)
+                    : new BotSlot(bot.name(), store, metrics, poller));
         }
         PollScheduler scheduler = new PollScheduler(pollers, config.poll().interval(), fatal, clock);
-        Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(BotSlot::status).toList();
+        Supplier<List<BotStatus>> statuses = () -> pollers.stream().map(Poller::status).toList();
+        Supplier<String> storeProblem = sharedState == null ? () -> null : sharedState::problem;
         Duration stuckAfter = stuckAfter(config);
         // Ready means every bot finished its first cycle (the backfill), the longest part of start-up: start it
         // now so the JVM meters and the server are set up meanwhile. Its checkpoint writes wait for the server.
         scheduler.start();
+        if (sharedState != null) {
+            sharedState.start(scheduler::wake);
+        }
 
         WebServer server;
         try {
@@ -124,7 +149,7 @@ public final class Daemon implements AutoCloseable {
                     .host(http.host())
                     .port(http.port())
                     .routing(r -> ExporterRoutes.routing(r, metrics, registry, statuses, http.basicAuthUsers(), Version.get(),
-                            clock, () -> scheduler.stuck(stuckAfter), fatal));
+                            clock, () -> scheduler.stuck(stuckAfter), storeProblem, fatal));
             if (tls != null) {
                 builder.tls(tls);
             }

@@ -46,6 +46,16 @@ final class ServingGate implements CheckpointStore {
     }
 
     @Override
+    public boolean mayCount(String botName) {
+        return store.mayCount(botName);
+    }
+
+    @Override
+    public boolean publishesOnlyWritten() {
+        return store.publishesOnlyWritten();
+    }
+
+    @Override
     public Optional<CheckpointLock> tryLock(String botName) throws IOException {
         return store.tryLock(botName);
     }

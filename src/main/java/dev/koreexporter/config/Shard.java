@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 
 /**
  * This replica is number {@code index} of {@code count} ({@code --shard index/count}); 0/1, the same as no
@@ -42,14 +43,40 @@ public record Shard(int index, int count) {
         int owner = 0;
         long best = 0;
         for (int i = 0; i < count; i++) {
-            sha256.update(id);
-            long weight = ByteBuffer.wrap(sha256.digest(ByteBuffer.allocate(4).putInt(i).array())).getLong();
+            long weight = weight(sha256, id, ByteBuffer.allocate(4).putInt(i).array());
             if (i == 0 || Long.compareUnsigned(weight, best) > 0) {
                 owner = i;
                 best = weight;
             }
         }
         return owner;
+    }
+
+    /**
+     * The member, of {@code members}, that polls the bot with this id: the same rendezvous rule over names instead of
+     * indexes (replicas sharing state in PostgreSQL, README "Running several replicas"). The weight of a member is the
+     * first 8 bytes, unsigned big-endian, of SHA-256 over the bot id's UTF-8 bytes followed by the member's; equal
+     * weights go to the member that sorts first. Null when there is no member.
+     */
+    public static String ownerAmong(String botId, Collection<String> members) {
+        byte[] id = botId.getBytes(StandardCharsets.UTF_8);
+        MessageDigest sha256 = sha256();
+        String owner = null;
+        long best = 0;
+        for (String m : members) {
+            long weight = weight(sha256, id, m.getBytes(StandardCharsets.UTF_8));
+            int order = Long.compareUnsigned(weight, best);
+            if (owner == null || order > 0 || order == 0 && m.compareTo(owner) < 0) {
+                owner = m;
+                best = weight;
+            }
+        }
+        return owner;
+    }
+
+    private static long weight(MessageDigest sha256, byte[] botId, byte[] member) {
+        sha256.update(botId);
+        return ByteBuffer.wrap(sha256.digest(member)).getLong();
     }
 
     private static MessageDigest sha256() {

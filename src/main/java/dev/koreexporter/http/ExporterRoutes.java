@@ -42,6 +42,17 @@ public final class ExporterRoutes {
     public static void routing(HttpRouting.Builder routing, KoreMetrics metrics, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock, Supplier<List<String>> stuck, Consumer<Error> fatal) {
+        routing(routing, metrics, registry, bots, basicAuthUsers, version, clock, stuck, () -> null, fatal);
+    }
+
+    /**
+     * @param storeProblem why the shared state store cannot be used now, or null (always null with the file store):
+     *                     {@code /health/ready} answers 503 meanwhile (README "Running several replicas")
+     */
+    public static void routing(HttpRouting.Builder routing, KoreMetrics metrics, PrometheusRegistry registry,
+                               Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
+                               Clock clock, Supplier<List<String>> stuck, Supplier<String> storeProblem,
+                               Consumer<Error> fatal) {
         // Helidon turns what a handler throws into a 500 by itself: an Error must still end the process.
         routing.error(Error.class, (req, res, e) -> {
             fatal.accept(e);
@@ -53,7 +64,7 @@ public final class ExporterRoutes {
             metrics.registerAuthFailures(auth::failures);
         }
         routing.register("/metrics", new MetricsService(metrics.store(), registry))
-                .register("/health", new HealthService(bots, stuck))
+                .register("/health", new HealthService(bots, stuck, storeProblem))
                 .register("/", new StatusPage(version, bots, metrics, clock));
     }
 }

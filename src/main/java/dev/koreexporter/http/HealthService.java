@@ -19,12 +19,15 @@ import java.util.function.Supplier;
  * {@code /health/live} (200 while serving and no poller is stuck) and {@code /health/ready}: 200 once every
  * bot has finished a cycle, successful or not, and its checkpoint can be written; the JSON body gives each
  * bot's status. A bot this process does not poll (standby, or stopped by an unreadable checkpoint) is ready
- * after its first attempt, as a bot with bad credentials is (README "Reliability and security").
+ * after its first attempt, as a bot with bad credentials is (README "Reliability and security"); so is a bot another
+ * replica polls (state shared in PostgreSQL). While the shared state store cannot be reached no replica is ready
+ * (README "Running several replicas").
  */
 public final class HealthService implements HttpService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Supplier<List<BotStatus>> bots;
     private final Supplier<List<String>> stuck;
+    private final Supplier<String> storeProblem;
 
     public HealthService(Supplier<List<BotStatus>> bots) {
         this(bots, List::of);
@@ -32,8 +35,14 @@ public final class HealthService implements HttpService {
 
     /** @param stuck the bots whose poller has not finished a cycle for too long (then live answers 503) */
     public HealthService(Supplier<List<BotStatus>> bots, Supplier<List<String>> stuck) {
+        this(bots, stuck, () -> null);
+    }
+
+    /** @param storeProblem why the shared state store cannot be used now, or null: ready answers 503 meanwhile */
+    public HealthService(Supplier<List<BotStatus>> bots, Supplier<List<String>> stuck, Supplier<String> storeProblem) {
         this.bots = bots;
         this.stuck = stuck;
+        this.storeProblem = storeProblem;
     }
 
     @Override
@@ -70,6 +79,11 @@ public final class HealthService implements HttpService {
             b.put("watermark", s.watermark() == null ? null : s.watermark().toString());
             b.put("checkpointOk", s.checkpointOk());
             b.put("lastError", s.lastError());
+        }
+        String problem = storeProblem.get();
+        if (problem != null) {
+            ready = false;
+            body.putObject("stateStore").put("up", false).put("error", problem);
         }
         body.put("status", ready ? "UP" : "DOWN");
         json(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);

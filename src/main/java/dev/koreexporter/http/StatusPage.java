@@ -114,6 +114,7 @@ public final class StatusPage implements HttpService {
         BotState state = BotState.of(s);
         String detail = s.mode() == BotStatus.Mode.STANDBY ? "standby: another process polls it"
                 : s.mode() == BotStatus.Mode.STOPPED ? "not polled: see the error"
+                : s.mode() == BotStatus.Mode.ELSEWHERE ? "polled by another replica"
                 : state == BotState.FAILING && s.lastCycleOk() ? "checkpoint not written"
                 : s.cyclesCompleted() > 0 ? s.cyclesCompleted() + (s.cyclesCompleted() == 1 ? " cycle" : " cycles")
                 : null;

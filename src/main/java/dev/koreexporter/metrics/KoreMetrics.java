@@ -25,7 +25,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -145,6 +148,17 @@ public final class KoreMetrics implements BotFigures.Source {
     public void shard(int index, int count) {
         store.set(null, KoreMeter.SHARD_ORDINAL, index);
         store.set(null, KoreMeter.SHARD_COUNT, count);
+    }
+
+    /**
+     * State shared in PostgreSQL (README "Running several replicas"): a bot's series are exported only while
+     * {@code holds} says this replica holds its lease, judged when scraped; {@code owned} and {@code storeUp} are the
+     * gauges {@code kore_exporter_owned_bots} and {@code kore_exporter_state_store_up}.
+     */
+    public void leased(Predicate<String> holds, IntSupplier owned, BooleanSupplier storeUp) {
+        store.exportOnly(holds);
+        store.callback(null, KoreMeter.OWNED_BOTS, owned::getAsInt);
+        store.callback(null, KoreMeter.STATE_STORE_UP, () -> storeUp.getAsBoolean() ? 1 : 0);
     }
 
     /** How late a record counted while its bot is caught up was counted, after its own time. */

@@ -175,6 +175,11 @@ final class BotLedger {
             if (stopped) {
                 return false;
             }
+            if (!writes.mayCount()) {
+                // Another replica polls the bot now, or is about to (README "Running several replicas").
+                stopped = true;
+                return false;
+            }
             int before = changes;
             count.run();
             if (key != null) {
@@ -200,8 +205,21 @@ final class BotLedger {
         });
     }
 
+    /**
+     * Stops counting without writing a checkpoint: this replica lost the bot's lease, so a write would be refused and
+     * what was counted since the last one written is its successor's to count.
+     */
+    void abandon() {
+        update(() -> stopped = true);
+    }
+
     boolean stopped() {
         return stopped;
+    }
+
+    /** See {@link CheckpointStore#publishesOnlyWritten}. */
+    boolean publishesOnlyWritten() {
+        return writes.publishesOnlyWritten();
     }
 
     /** Writes the checkpoint; false when it could not be (see {@link CheckpointWrites}). */

@@ -125,8 +125,11 @@ public final class BotPoller implements BotGauges, Poller {
             status.checkpointFailed(ledger.checkpointProblem());
         }
         metrics.cycleFinished(bot.name(), status.cycleOk());
-        // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
-        metrics.publish(bot.name());
+        if (checkpointOk || !ledger.publishesOnlyWritten()) {
+            // Also what a failed checkpoint write left unpublished: the file store shows every count at once. A store
+            // shared by replicas never does: those counts may be another replica's to count.
+            metrics.publish(bot.name());
+        }
         status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;
@@ -136,6 +139,16 @@ public final class BotPoller implements BotGauges, Poller {
     @Override
     public void stopAndCheckpoint() {
         ledger.stop();
+    }
+
+    /** Stops counting without a checkpoint: this replica lost the bot's lease (see {@link BotLedger#abandon}). */
+    public void abandon() {
+        ledger.abandon();
+    }
+
+    /** Whether it counts no more (shut down, or its lease was not held when a page came). */
+    public boolean stopped() {
+        return ledger.stopped();
     }
 
     /** Ids currently remembered for de-duplication (tests check it stays bounded). */

@@ -23,7 +23,13 @@ public record BotStatus(String bot,
         /** Another process holds the bot's checkpoint lock: this one stands by and retries every cycle. */
         STANDBY,
         /** The bot's checkpoint cannot be used: not polled until the file is deleted (or readable again). */
-        STOPPED
+        STOPPED,
+        /**
+         * State shared in PostgreSQL: another replica holds the bot's lease (or none does while the database cannot be
+         * reached); this one polls it once the bot is placed here and its lease is free (README "Running several
+         * replicas").
+         */
+        ELSEWHERE
     }
 
     public BotStatus(String bot, long cyclesCompleted, boolean lastCycleOk, Instant lastSuccess, Instant watermark,

@@ -39,6 +39,16 @@ final class CheckpointWrites {
         return store.layout();
     }
 
+    /** Whether this process may count the bot now (see {@link CheckpointStore#mayCount}). */
+    boolean mayCount() {
+        return store.mayCount(bot);
+    }
+
+    /** See {@link CheckpointStore#publishesOnlyWritten}. */
+    boolean publishesOnlyWritten() {
+        return store.publishesOnlyWritten();
+    }
+
     /** Writes {@code checkpoint}; false when it could not be written. */
     boolean write(Checkpoint checkpoint) {
         try {

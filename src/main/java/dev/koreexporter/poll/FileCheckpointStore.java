@@ -1,7 +1,5 @@
 package dev.koreexporter.poll;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.Shard;
 
 import java.io.IOException;
@@ -24,8 +22,6 @@ import java.util.Set;
  * files and lock files are created 0600 ({@link Modes}).
  */
 public final class FileCheckpointStore implements CheckpointStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path dir;
     private final Shard layout;
 
@@ -65,19 +61,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             // It exists: starting afresh would count the backfill again and replace it.
             throw new CorruptCheckpointException(file, "permission denied");
         }
-        Checkpoint checkpoint;
-        try {
-            checkpoint = JSON.readValue(bytes, Checkpoint.class);
-        } catch (JsonProcessingException | RuntimeException e) {
-            // Position only: the message must not quote the file's content.
-            throw new CorruptCheckpointException(file, bytes.length == 0 ? "empty" : "not valid checkpoint JSON");
-        }
-        if (checkpoint == null) {
-            throw new CorruptCheckpointException(file, "JSON null");
-        }
-        if (checkpoint.version() < 1 || checkpoint.version() > Checkpoint.VERSION) {
-            throw new CorruptCheckpointException(file, "unknown version " + checkpoint.version());
-        }
+        Checkpoint checkpoint = CheckpointJson.parse(bytes, why -> new CorruptCheckpointException(file, why));
         return Optional.of(checkpoint);
     }
 
@@ -126,7 +110,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         Files.createDirectories(dir);
         Path target = file(botName);
         Path temp = dir.resolve(botName + ".checkpoint.json.tmp");
-        byte[] bytes = JSON.writeValueAsBytes(checkpoint);
+        byte[] bytes = CheckpointJson.bytes(checkpoint);
         try (FileChannel ch = Modes.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,6 +34,8 @@ public final class PollScheduler implements AutoCloseable {
     private final Ticker ticker;
     /** Per poller: its {@link Poller#progress} count when last seen to change, and the ticker then. */
     private final Map<Poller, Seen> lastProgress = new ConcurrentHashMap<>();
+    /** Per bot: its next cycle and whether one runs now. */
+    private final Map<String, Turn> turns = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
 
@@ -57,12 +60,54 @@ public final class PollScheduler implements AutoCloseable {
     private record Seen(long count, long at) {
     }
 
+    /** A poller's turn: guarded by itself. */
+    private static final class Turn {
+        final Poller poller;
+        ScheduledFuture<?> next;
+        boolean running;
+
+        Turn(Poller poller) {
+            this.poller = poller;
+        }
+    }
+
     public void start() {
         long now = ticker.nanos();
         pollers.forEach(p -> {
             lastProgress.put(p, new Seen(p.progress(), now));
-            executor.execute(() -> cycle(p));
+            Turn t = new Turn(p);
+            turns.put(p.bot(), t);
+            schedule(t, 0);
         });
+    }
+
+    /**
+     * Runs the bot's next cycle now instead of at its time, unless one runs now: a replica that just took a bot's
+     * lease polls it at once (README "Running several replicas").
+     */
+    public void wake(String bot) {
+        Turn t = turns.get(bot);
+        if (t == null) {
+            return;
+        }
+        synchronized (t) {
+            if (!t.running && !closed) {
+                if (t.next != null) {
+                    t.next.cancel(false);
+                }
+                schedule(t, 0);
+            }
+        }
+    }
+
+    private void schedule(Turn t, long delayMillis) {
+        synchronized (t) {
+            try {
+                t.next = executor.schedule(() -> cycle(t), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
     }
 
     /**
@@ -83,7 +128,15 @@ public final class PollScheduler implements AutoCloseable {
         return out;
     }
 
-    private void cycle(Poller poller) {
+    private void cycle(Turn turn) {
+        synchronized (turn) {
+            // A cycle cancelled by wake() may have started all the same: one at a time.
+            if (turn.running) {
+                return;
+            }
+            turn.running = true;
+        }
+        Poller poller = turn.poller;
         boolean caughtUp = true;
         try {
             caughtUp = poller.runCycle();
@@ -95,11 +148,10 @@ public final class PollScheduler implements AutoCloseable {
             return;
         }
         lastProgress.put(poller, new Seen(poller.progress(), ticker.nanos()));
-        if (!closed) {
-            try {
-                executor.schedule(() -> cycle(poller), caughtUp ? interval.toMillis() : 0, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // shutting down
+        synchronized (turn) {
+            turn.running = false;
+            if (!closed) {
+                schedule(turn, caughtUp ? interval.toMillis() : 0);
             }
         }
     }

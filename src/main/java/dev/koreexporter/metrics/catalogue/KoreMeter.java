@@ -137,7 +137,13 @@ public enum KoreMeter {
             "This replica's shard I of --shard I/N; absent without --shard", names()),
     SHARD_COUNT("kore_exporter_shard_count", Type.GAUGE, Unit.NONE,
             "The shard count N of --shard I/N, the same on every replica of a deployment; absent without --shard",
-            names());
+            names()),
+    OWNED_BOTS("kore_exporter_owned_bots", Type.GAUGE, Unit.NONE,
+            "Bots whose lease this replica holds and which it polls (state.store postgresql); absent with the file store",
+            names()),
+    STATE_STORE_UP("kore_exporter_state_store_up", Type.GAUGE, Unit.NONE,
+            "1 while the shared state store (state.store postgresql) answers, 0 while it cannot be reached; absent with"
+                    + " the file store", names());
 
     /** Default {@code metrics.max-label-values}: distinct values each label of each bot keeps (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;

@@ -4,6 +4,8 @@ import static dev.koreexporter.metrics.store.Protobuf.LENGTH_DELIMITED;
 import static dev.koreexporter.metrics.store.Protobuf.tag;
 import static dev.koreexporter.metrics.store.Protobuf.varintSize;
 
+import java.util.function.Predicate;
+
 /**
  * Writes a family as one length-delimited {@code io.prometheus.client.MetricFamily}: the encoding
  * client_java's {@code PrometheusProtobufWriter} produces for the same numbers (fields in field-number order,
@@ -34,10 +36,10 @@ final class ProtobufWriter {
         this.r = new Reading(true, true, exemplarsSince);
     }
 
-    void family(Family f, Series[] series, ScrapeFilter filter) {
+    void family(Family f, Series[] series, Predicate<String> bots) {
         metrics.reset();
         for (Series s : series) {
-            if (!filter.includes(s.owner.bot()) || !s.snapshot(r)) {
+            if (!bots.test(s.owner.bot()) || !s.snapshot(r)) {
                 continue;
             }
             metrics.varint(tag(4, LENGTH_DELIMITED));

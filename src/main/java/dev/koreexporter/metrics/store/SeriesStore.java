@@ -45,6 +45,8 @@ public final class SeriesStore {
     private final SeriesOwner process;
     private final Map<String, SeriesOwner> bots = new ConcurrentHashMap<>();
     private final SnapshotCollector collector = new SnapshotCollector(this);
+    /** The bots whose series scrapes see, asked when scraped: all but with state shared by replicas. */
+    private volatile Predicate<String> exported = bot -> true;
 
     /**
      * @param buckets            histogram bucket bounds by metric name ({@code metrics.buckets}); the catalogue's
@@ -71,6 +73,19 @@ public final class SeriesStore {
         prometheusNames = Arrays.stream(byMeter).map(f -> f.prometheusName).collect(Collectors.toUnmodifiableSet());
         folded = byMeter[KoreMeter.SERIES_FOLDED.ordinal()];
         process = new SeriesOwner(null, byMeter, folded, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Scrapes show a bot's series only while {@code bots} says so, asked at each scrape (README "Running several
+     * replicas": a replica exports a bot only while it holds the bot's lease); the series of no bot always.
+     */
+    public void exportOnly(Predicate<String> bots) {
+        exported = bots;
+    }
+
+    /** Whether scrapes see the series of {@code bot} now (null: the process's own). */
+    boolean exported(String bot) {
+        return bot == null || exported.test(bot);
     }
 
     /** Adds {@code amount} to a counter. */
@@ -233,6 +248,7 @@ public final class SeriesStore {
         TextWriter text = format == ExpositionFormat.PROTOBUF ? null
                 : new TextWriter(format == ExpositionFormat.OPENMETRICS, sink, exemplarsSince);
         ProtobufWriter protobuf = format == ExpositionFormat.PROTOBUF ? new ProtobufWriter(sink, exemplarsSince) : null;
+        Predicate<String> bots = bot -> filter.includes(bot) && exported(bot);
         int other = 0;
         for (Family f : exposition) {
             while (other < others.size() && others.get(other).getMetadata().getPrometheusName()
@@ -243,9 +259,9 @@ public final class SeriesStore {
                 continue;
             }
             if (text != null) {
-                text.family(f, f.sorted(), filter);
+                text.family(f, f.sorted(), bots);
             } else {
-                protobuf.family(f, f.sorted(), filter);
+                protobuf.family(f, f.sorted(), bots);
             }
         }
         while (other < others.size()) {

@@ -1,5 +1,7 @@
 package dev.koreexporter.metrics.store;
 
+import java.util.function.Predicate;
+
 /**
  * Writes a family in the Prometheus text format 0.0.4, or in OpenMetrics 1.0 with the latest exemplar of each
  * classic bucket (while it is younger than {@link HistogramState#EXEMPLAR_RETENTION}): byte for byte what client_java's {@code PrometheusTextFormatWriter} and
@@ -23,10 +25,10 @@ final class TextWriter {
         this.r = new Reading(openMetrics, false, exemplarsSince);
     }
 
-    void family(Family f, Series[] series, ScrapeFilter filter) {
+    void family(Family f, Series[] series, Predicate<String> bots) {
         boolean header = false;
         for (Series s : series) {
-            if (!filter.includes(s.owner.bot()) || !s.snapshot(r)) {
+            if (!bots.test(s.owner.bot()) || !s.snapshot(r)) {
                 continue;
             }
             if (!header) {
