@@ -92,16 +92,21 @@ final class LeaseTable {
         });
     }
 
-    /** Takes the bot's lease if nobody holds a valid one: its new fencing token, or empty. */
+    /**
+     * Takes the bot's lease if nobody else holds a valid one: its new fencing token, or empty. A lease this replica
+     * holds in the database but no longer here (it ran out by this replica's clock first) is taken again under a new
+     * token, so that nothing written under the old one is accepted any more.
+     */
     OptionalLong acquire(Database db, String bot) throws SQLException {
         return db.run(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE kore_exporter_bots"
                     + " SET owner = ?, token = token + 1, lease_until = now() + ? * interval '1 millisecond'"
-                    + " WHERE bot = ? AND (owner IS NULL OR lease_until IS NULL OR lease_until <= now())"
+                    + " WHERE bot = ? AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until <= now())"
                     + " RETURNING token")) {
                 p.setString(1, me);
                 p.setLong(2, leaseMillis);
                 p.setString(3, bot);
+                p.setString(4, me);
                 try (ResultSet r = p.executeQuery()) {
                     return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
                 }
