@@ -125,7 +125,9 @@ final class Coordinator implements AutoCloseable {
         }
         up = true;
         book.problem(null);
-        long next = periodMillis;
+        // A replica that stopped renewing (dead, paused) leaves the live set, with its leases, at its time: the next
+        // round comes right after it, so its bots are taken over within the lease (README "Running several replicas").
+        long next = Math.min(periodMillis, round.othersExpireMillis() + 20);
         for (ExporterConfig.Bot bot : bots) {
             String name = bot.name();
             // The round made this replica live: the list holds it.

@@ -26,8 +26,11 @@ final class LeaseTable {
         }
     }
 
-    /** What one round learnt: the leases it renewed (bot to token), the live replicas, every bot's row. */
-    record Round(Map<String, Long> renewed, List<String> live, Map<String, Row> rows) {
+    /**
+     * What one round learnt: the leases it renewed (bot to token), the live replicas, every bot's row, and how long
+     * until the first other replica's time runs out (its bots are placed anew then), {@code Long.MAX_VALUE} for none.
+     */
+    record Round(Map<String, Long> renewed, List<String> live, Map<String, Row> rows, long othersExpireMillis) {
     }
 
     private final String me;
@@ -70,11 +73,16 @@ final class LeaseTable {
                 }
             }
             List<String> live = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id FROM kore_exporter_replicas WHERE alive_until > now() ORDER BY id");
+            long othersExpire = Long.MAX_VALUE;
+            try (PreparedStatement p = c.prepareStatement("SELECT id,"
+                    + " floor(extract(epoch FROM alive_until - now()) * 1000)::bigint"
+                    + " FROM kore_exporter_replicas WHERE alive_until > now() ORDER BY id");
                  ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     live.add(r.getString(1));
+                    if (!r.getString(1).equals(me)) {
+                        othersExpire = Math.min(othersExpire, r.getLong(2));
+                    }
                 }
             }
             Map<String, Row> rows = new HashMap<>();
@@ -88,7 +96,7 @@ final class LeaseTable {
                     }
                 }
             }
-            return new Round(renewed, live, rows);
+            return new Round(renewed, live, rows, othersExpire);
         });
     }
 

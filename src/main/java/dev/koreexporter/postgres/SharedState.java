@@ -33,8 +33,10 @@ public final class SharedState implements AutoCloseable {
         ExporterConfig.State state = config.state();
         Duration lease = state.leaseDuration();
         this.replica = replicaId();
-        // A statement that waits longer than this fails: a round must end well within the lease.
-        Duration timeout = lease.dividedBy(4);
+        // A statement that waits longer than this fails: a round must end within the lease (and a replica that cannot
+        // renew in time loses its leases here first anyway, LeaseBook). At least 2 s: a JVM's first login is slow.
+        Duration timeout = Duration.ofSeconds(2).compareTo(lease.dividedBy(3)) > 0 ? Duration.ofSeconds(2)
+                : lease.dividedBy(3);
         this.leases = new Database(state.postgresql(), timeout, "leases");
         this.checkpoints = new Database(state.postgresql(), timeout.multipliedBy(2), "checkpoints");
         LeaseTable table = new LeaseTable(replica, lease);

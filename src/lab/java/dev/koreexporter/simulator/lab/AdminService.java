@@ -53,6 +53,14 @@ final class AdminService implements HttpService {
                 json(res, 409, Map.of("errors", List.of(Map.of("msg", "this simulator's clock cannot be frozen", "code", 409))));
             }
         });
+        rules.post("/sim/thaw", (req, res) -> {
+            if (clock instanceof FreezableClock f) {
+                f.thaw();
+                json(res, 200, Map.of("now", f.instant().toString()));
+            } else {
+                json(res, 409, Map.of("errors", List.of(Map.of("msg", "this simulator's clock cannot be frozen", "code", 409))));
+            }
+        });
         rules.get("/sim/faults", (req, res) -> json(res, 200, faults.active().stream().map(AdminService::faultJson).toList()));
         rules.post("/sim/faults", this::addFaults);
         rules.delete("/sim/faults", (req, res) -> {

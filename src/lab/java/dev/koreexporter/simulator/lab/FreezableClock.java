@@ -23,6 +23,14 @@ public final class FreezableClock implements InstantSource {
         return frozenAt.get();
     }
 
+    /**
+     * Lets the clock run again, from the system's now: the records of the frozen stretch are created at once, at their
+     * own times (a test's next phase reads them like late data).
+     */
+    public void thaw() {
+        frozenAt.set(null);
+    }
+
     @Override
     public Instant instant() {
         Instant f = frozenAt.get();
