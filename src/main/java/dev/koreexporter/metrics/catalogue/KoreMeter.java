@@ -55,6 +55,14 @@ public enum KoreMeter {
             bounds(0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.0),
             TurnFeed.latency(l -> l.tts() == null ? null : l.tts().firstByteMs(), new SloWording(
                     "Text-to-speech of %s starts too late", "TTS requests whose first audio byte took longer than %s"))),
+    TURN_GAP("kore_turn_gap_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Part of a voice turn's latency no segment accounts for (telephony, endpointing, queuing): latency.totalMs"
+                    + " minus the asr, bot and tts durationMs, when all four are valid and the segments do not overlap",
+            names("bot", "channel", "language"),
+            bounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
+            TurnFeed.latency(Latency::gapMs, new SloWording("Voice turns of %s lose too much time outside ASR, bot"
+                    + " and TTS", "voice turns with more than %s outside ASR, bot and TTS (telephony, endpointing,"
+                    + " queuing)"))),
     ASR_CONFIDENCE("kore_asr_confidence", Type.HISTOGRAM, Unit.RATIO,
             "ASR confidence score of a voice turn, 0..1 (latency.asr.confidenceScore)",
             names("bot", "channel", "asr_provider"),
