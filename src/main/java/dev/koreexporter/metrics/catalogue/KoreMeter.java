@@ -232,6 +232,38 @@ public enum KoreMeter {
         return turnFeed != null && turnFeed.exemplar();
     }
 
+    /**
+     * The name pushed over OTLP (README "OTLP metrics"): the Prometheus name without the {@code _total} of a
+     * counter and the unit suffix ({@code _seconds}, {@code _ratio}), with dots between the words, as OpenTelemetry
+     * names metrics ({@code kore_turn_latency_seconds} is {@code kore.turn.latency}, unit {@code s}). Prometheus'
+     * OTLP translation adds the suffixes back: a backend that stores OTLP as Prometheus series names them as
+     * {@code /metrics} does.
+     */
+    public String otelName() {
+        String name = metricName;
+        if (type == Type.COUNTER) {
+            name = name.replaceFirst("_total$", "");
+        }
+        name = switch (unit) {
+            case SECONDS -> name.replaceFirst("_seconds$", "");
+            case RATIO -> name.replaceFirst("_ratio$", "");
+            case NONE -> name;
+        };
+        return name.replace('_', '.');
+    }
+
+    /**
+     * The UCUM unit pushed over OTLP: {@code s}, {@code 1} for a ratio, none for a count (a gauge with unit
+     * {@code 1} would become {@code _ratio} in Prometheus).
+     */
+    public String otelUnit() {
+        return switch (unit) {
+            case SECONDS -> "s";
+            case RATIO -> "1";
+            case NONE -> "";
+        };
+    }
+
     /** The meter exported as {@code metricName}. */
     public static Optional<KoreMeter> named(String metricName) {
         return Arrays.stream(values()).filter(m -> m.metricName.equals(metricName)).findFirst();
