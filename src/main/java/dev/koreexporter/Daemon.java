@@ -9,6 +9,7 @@ import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.OtlpPush;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.poll.BotSlot;
@@ -75,6 +76,12 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer,
                                Consumer<Error> fatal) {
+        return start(all, shard, clock, tracer, OtlpPush.NONE, fatal);
+    }
+
+    /** @param push the kore_* series pushed over OTLP too (README "OTLP metrics"), or {@link OtlpPush#NONE} */
+    public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer, OtlpPush push,
+                               Consumer<Error> fatal) {
         boolean shared = all.state().store() == StateStore.POSTGRESQL;
         if (shared && shard.sharded()) {
             throw new ConfigException(List.of("--shard: not used with state.store: postgresql, where the replicas share"
@@ -94,6 +101,8 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
                 config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
+        // Closed after the pollers' last checkpoint and publish: its last push carries the final counts.
+        resources.add(push.start(metrics.store(), Version.get(), clock));
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         if (shard.sharded()) {

@@ -10,6 +10,7 @@ import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Shard;
 import dev.koreexporter.doctor.DoctorCommand;
+import dev.koreexporter.metrics.OtlpPush;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.SimulatorCommand;
@@ -101,7 +102,7 @@ public final class Main {
         try {
             FatalErrors fatal = FatalErrors.exitingProcess();
             fatal.installAsDefaultHandler();
-            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, fatal);
+            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, OtlpPush.fromEnvironment(env), fatal);
         } catch (RuntimeException e) {
             tracing.close();
             closeQuietly(sim);
