@@ -25,6 +25,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,13 +58,13 @@ final class OtlpWriter {
         this.r = new Reading(true, exponential, exemplarsSince);
     }
 
-    /** One metric of a family with at least one series to show; null when it has none. */
-    MetricData family(Family f) {
+    /** One metric of a family with at least one series to show (of the bots {@code bots} accepts); null when none. */
+    MetricData family(Family f, Predicate<String> bots) {
         KoreMeter m = f.meter;
         boolean asExponential = exponential && f.nativeBuckets;
         List<Object> points = new ArrayList<>();
         for (Series s : f.sorted()) {
-            if (s.snapshot(r)) {
+            if (bots.test(s.owner.bot()) && s.snapshot(r)) {
                 Attributes attributes = attributes(f, s);
                 points.add(switch (m.type()) {
                     case COUNTER, GAUGE -> DoublePointData.create(startNanos, nowNanos, attributes, r.value, List.of());

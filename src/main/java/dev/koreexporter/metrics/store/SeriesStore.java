@@ -291,7 +291,7 @@ public final class SeriesStore {
                 exponential, exemplarsSince());
         List<MetricData> out = new ArrayList<>();
         for (Family f : byMeter) {
-            MetricData m = writer.family(f);
+            MetricData m = writer.family(f, this::exported);
             if (m != null) {
                 out.add(m);
             }
