@@ -13,14 +13,16 @@ import java.util.logging.Logger;
 
 /**
  * Performance benchmark: capacity per bot, API budget and freshness (simulated clock), ingest throughput, scrape
- * time, start-up time, footprint and 100 bots on one replica. Prints one table; every figure with its target and the ratio measured in the
+ * time, start-up time, footprint, 100 bots on one replica, and replicas sharing state in PostgreSQL (database load,
+ * takeover after a replica's death). Prints one table; every figure with its target and the ratio measured in the
  * same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
  *
- * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint,scale]</pre>
+ * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint,scale,replicas]</pre>
  */
 public final class Benchmark {
     /** The sections, in the order they run. */
-    public static final List<String> SECTIONS = List.of("capacity", "budget", "ingest", "scrape", "startup", "footprint", "scale");
+    public static final List<String> SECTIONS = List.of("capacity", "budget", "ingest", "scrape", "startup", "footprint", "scale",
+            "replicas");
 
     /**
      * @param tiny  smoke sizes
@@ -67,6 +69,7 @@ public final class Benchmark {
                 case "startup" -> ProcessBench.startup(o);
                 case "footprint" -> ProcessBench.footprint(o);
                 case "scale" -> ScaleBench.run(o);
+                case "replicas" -> SharedStateBench.run(o);
                 default -> throw new IllegalArgumentException("unknown section " + section);
             });
             log.printf(Locale.ROOT, "== %s done in %.1f s%n", section, (System.nanoTime() - started) / 1e9);

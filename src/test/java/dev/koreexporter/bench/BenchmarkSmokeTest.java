@@ -50,8 +50,9 @@ class BenchmarkSmokeTest {
             "scale.simulator.protobuf.p50", "scale.simulator.protobuf.bytes", "scale.simulator.protobuf.cpu",
             "scale.simulator.text.p99", "scale.simulator.text.p50", "scale.simulator.text.bytes",
             "scale.simulator.text.cpu", "scale.simulator.concurrent", "scale.simulator.clientjava.text",
-            "scale.simulator.clientjava.om", "scale.simulator.rss", "scale.simulator.alive", "api.minute", "api.hour",
-            "api.throttled");
+            "scale.simulator.clientjava.om", "scale.simulator.rss", "scale.simulator.alive", "replicas.db.writes",
+            "replicas.db.wal", "replicas.checkpoint.bytes", "replicas.checkpoint.stored", "replicas.takeover",
+            "api.minute", "api.hour", "api.throttled");
 
     @Test
     void tinyRunPrintsEveryRowWithSaneValues() throws Exception {
@@ -98,6 +99,10 @@ class BenchmarkSmokeTest {
                 "series " + byId.get("scale.metrics.series").value());
         assertTrue(byId.get("scale.scrape.p99").value() >= byId.get("scale.scrape.p50").value());
         assertEquals(0, byId.get("scale.scrape.failed").value());
+        // Replicas on PostgreSQL: the database was written, checkpoints are there, and the victim's bots came back.
+        assertTrue(byId.get("replicas.db.writes").value() > 0 && byId.get("replicas.checkpoint.bytes").value() > 0);
+        assertTrue(byId.get("replicas.checkpoint.stored").value() > 0);
+        assertTrue(byId.get("replicas.takeover").value() < 60, "takeover " + byId.get("replicas.takeover").value());
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         Benchmark.print(rows, new PrintStream(table, true, StandardCharsets.UTF_8));

@@ -52,6 +52,8 @@ public final class SharedStateLab implements AutoCloseable {
     private final Duration lease;
     private final int perMinute;
     private final int simPort;
+    private final List<String> exporterLaunch;
+    private final Duration interval;
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Replica> live = new LinkedHashMap<>();
 
@@ -63,7 +65,20 @@ public final class SharedStateLab implements AutoCloseable {
      */
     public SharedStateLab(Path dir, String dbUrl, int botCount, Duration lease, int perMinute, String... simArgs)
             throws Exception {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: build it with `mvn package` (mvn verify does) first");
+        this(dir, dbUrl, botCount, lease, Duration.ofSeconds(1), perMinute, jar(),
+                List.of("-cp", JAR + File.pathSeparator + Path.of("target", "test-classes")), simArgs);
+    }
+
+    /**
+     * @param interval        {@code poll.interval} of the replicas
+     * @param exporterLaunch  how a JVM runs the exporter ({@code -jar target/kore-exporter.jar}, or a class path and
+     *                        {@code dev.koreexporter.Main})
+     * @param simulatorLaunch the class path the simulator and its lab run from
+     */
+    public SharedStateLab(Path dir, String dbUrl, int botCount, Duration lease, Duration interval, int perMinute,
+                          List<String> exporterLaunch, List<String> simulatorLaunch, String... simArgs) throws Exception {
+        this.exporterLaunch = exporterLaunch;
+        this.interval = interval;
         this.dir = dir;
         this.dbUrl = dbUrl;
         this.bots = LabSimulatorCommand.bots(botCount);
@@ -73,9 +88,16 @@ public final class SharedStateLab implements AutoCloseable {
         Files.writeString(dir.resolve("db-password"), PostgresCluster.PASSWORD + "\n");
         List<String> args = new ArrayList<>(List.of("--bots", "" + botCount, "--port", "" + simPort));
         args.addAll(List.of(simArgs));
-        launch("simulator", List.of("-cp", JAR + File.pathSeparator + Path.of("target", "test-classes"),
-                LabSimulatorCommand.class.getName()), args);
+        List<String> sim = new ArrayList<>(simulatorLaunch);
+        sim.add(LabSimulatorCommand.class.getName());
+        launch("simulator", sim, args);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(simPort, "/sim/bots").statusCode() == 200);
+    }
+
+    /** {@code -jar target/kore-exporter.jar}, failing clearly when it was not built. */
+    public static List<String> jar() {
+        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: build it with `mvn package` (mvn verify does) first");
+        return List.of("-jar", JAR.toString());
     }
 
     public List<SimBot> bots() {
@@ -86,7 +108,7 @@ public final class SharedStateLab implements AutoCloseable {
     public Replica start(String name) throws IOException {
         int port = freePort();
         Path config = Files.writeString(dir.resolve(name + ".yaml"), config(port));
-        Process p = launch(name, List.of("-jar", JAR.toString()), List.of("--config", config.toString()));
+        Process p = launch(name, exporterLaunch, List.of("--config", config.toString()));
         Replica r = new Replica(name, port, p);
         live.put(name, r);
         return r;
@@ -229,7 +251,8 @@ public final class SharedStateLab implements AutoCloseable {
                 .append("server:\n  port: ").append(port).append("\n  host: 127.0.0.1\n")
                 .append("kore:\n  base-url: http://127.0.0.1:").append(simPort).append("\n  timeout: 30s\n")
                 .append("  rate-limit:\n    per-minute: ").append(perMinute).append("\n    per-hour: 1200\n")
-                .append("poll:\n  interval: 1s\n  lookback: 20m\n  backfill: 2h\n  sweep-interval: 5s\n")
+                .append("poll:\n  interval: ").append(interval.toMillis()).append("ms\n  lookback: 20m\n  backfill: 2h\n")
+                .append("  sweep-interval: ").append(Math.max(5, interval.toSeconds())).append("s\n")
                 .append("state:\n  store: postgresql\n  lease-duration: ").append(lease.toSeconds()).append("s\n")
                 .append("  postgresql:\n    url: ").append(dbUrl).append("\n    user: ").append(PostgresCluster.USER)
                 .append("\n    password-file: ").append(dir.resolve("db-password")).append("\n")
