@@ -202,6 +202,11 @@ public final class SharedStateLab implements AutoCloseable {
      * over the live replicas, equal ground truth; then lets the simulator run again.
      */
     public void awaitExact(String when) throws Exception {
+        awaitExact(when, true);
+    }
+
+    /** As {@link #awaitExact(String)}; the simulator stays frozen unless {@code thaw}. */
+    public void awaitExact(String when, boolean thaw) throws Exception {
         post("/sim/freeze");
         await(when + ": every bot exported by exactly one replica, counts equal to ground truth")
                 .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -210,7 +215,9 @@ public final class SharedStateLab implements AutoCloseable {
                     exporters.forEach((bot, by) -> assertEquals(1, by.size(), when + ": " + bot + " exported by " + by));
                     assertEquals(truth(), exported(live()), when);
                 });
-        post("/sim/thaw");
+        if (thaw) {
+            post("/sim/thaw");
+        }
     }
 
     public void freeze() throws Exception {

@@ -1,0 +1,154 @@
+package dev.koreexporter.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.PostgresCluster;
+import dev.koreexporter.testing.SharedStateLab;
+import dev.koreexporter.testing.SharedStateLab.Replica;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Prometheus scrapes two replicas sharing state in PostgreSQL with the README's scrape config ("Running several
+ * replicas": {@code instance} replaced by a fixed value on the series of a bot): across a takeover after a kill -9,
+ * the bot's turns stay one series that never resets, and {@code increase()} over the takeover equals what ground truth
+ * says happened, exactly.
+ */
+class SharedStatePrometheusIT {
+    @RegisterExtension
+    static final PostgresCluster PG = new PostgresCluster();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String TURNS = "kore_turn_latency_seconds_count";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void increaseOfABotsTurnsIsExactAcrossATakeover() throws Exception {
+        Path binary = PromtoolIT.executable("prometheus");
+        try (SharedStateLab lab = new SharedStateLab(tmp, PG.database("prometheus"), 3, Duration.ofSeconds(5), 20,
+                "--lateness", "0s", "--rate", "4")) {
+            Replica a = lab.start("a");
+            Replica b = lab.start("b");
+            lab.awaitReady(a);
+            lab.awaitReady(b);
+            int port = SharedStateLab.freePort();
+            String prometheus = "http://127.0.0.1:" + port;
+            Path config = Files.writeString(tmp.resolve("prometheus.yml"), prometheusConfig(List.of(a, b)));
+            Process server = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + tmp.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> get(prometheus + "/-/ready").statusCode() == 200);
+                lab.awaitExact("two replicas", false);
+                // A bot with turns, on the replica that will be killed.
+                String bot = null;
+                Replica victim = null;
+                for (Replica r : List.of(a, b)) {
+                    MetricsText m = lab.scrape(r);
+                    for (String candidate : SharedStateLab.exportedBots(m)) {
+                        if (bot == null && m.sum(TURNS, "bot", candidate) > 0) {
+                            bot = candidate;
+                            victim = r;
+                        }
+                    }
+                }
+                assertTrue(bot != null, "a bot with turns");
+                String turns = TURNS + "{bot=\"" + bot + "\"}";
+                double before = lab.truth().get(bot + " turns");
+                awaitScraped(prometheus, turns, before);
+                long start = now();
+
+                lab.thaw();
+                Replica survivor = victim == a ? b : a;
+                String moved = bot;
+                lab.kill9(victim);
+                await("taken over").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                        lab.scrape(survivor).value("kore_exporter_up", "bot", moved) == 1.0);
+                lab.awaitExact("after the takeover", false);
+                double after = lab.truth().get(bot + " turns");
+                awaitScraped(prometheus, turns, after);
+                assertTrue(after > before, "turns happened across the takeover: " + before + " -> " + after);
+
+                // The samples from the first one at or after `start` to the last: one series, across both replicas.
+                long end = now();
+                JsonNode range = query(prometheus, turns + "[" + (end - start + 1000) + "ms]", end);
+                assertEquals(1, range.size(), "one series across the move: " + range);
+                JsonNode values = range.get(0).get("values");
+                double first = values.get(0).get(1).asDouble();
+                double last = values.get(values.size() - 1).get(1).asDouble();
+                double firstTime = values.get(0).get(0).asDouble();
+                double lastTime = values.get(values.size() - 1).get(0).asDouble();
+                for (int i = 1; i < values.size(); i++) {
+                    assertTrue(values.get(i).get(1).asDouble() >= values.get(i - 1).get(1).asDouble(),
+                            "never a reset (two replicas never export the bot at once): " + values);
+                }
+                assertEquals(before, first);
+                assertEquals(after, last);
+                // increase() over exactly the sampled span (no extrapolation): what ground truth says happened.
+                long spanMillis = Math.round((lastTime - firstTime) * 1000);
+                JsonNode increase = query(prometheus, "increase(" + turns + "[" + spanMillis + "ms])",
+                        Math.round(lastTime * 1000));
+                assertEquals(after - before, increase.get(0).get("value").get(1).asDouble(), 1e-6, increase.toString());
+                assertEquals(0, query(prometheus, "resets(" + turns + "[" + spanMillis + "ms])",
+                        Math.round(lastTime * 1000)).get(0).get("value").get(1).asInt());
+            } finally {
+                server.destroy();
+                server.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The README's job, on static targets instead of Kubernetes discovery, scraped every second. */
+    private static String prometheusConfig(List<Replica> replicas) throws Exception {
+        String readme = Files.readString(OpsRepo.ROOT.resolve("README.md"));
+        int from = readme.indexOf("    metric_relabel_configs:\n", readme.indexOf("**Scraping replicas that share bots.**"));
+        String relabel = readme.substring(from, readme.indexOf("```", from));
+        StringBuilder y = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n")
+                .append("  - job_name: kore-exporter\n    static_configs:\n      - targets: [");
+        y.append(String.join(", ", replicas.stream().map(r -> "'127.0.0.1:" + r.port() + "'").toList())).append("]\n");
+        return y.append(relabel).toString();
+    }
+
+    private static void awaitScraped(String prometheus, String series, double value) {
+        await("Prometheus has " + series + " = " + value).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> query(prometheus, series, now()).get(0).get("value").get(1).asDouble() == value);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    private static JsonNode query(String prometheus, String promql, long atMillis) throws Exception {
+        String time = String.format(Locale.ROOT, "%.3f", atMillis / 1000.0);
+        HttpResponse<String> r = get(prometheus + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + time);
+        JsonNode body = OpsRepo.JSON.readTree(r.body());
+        assertEquals("success", body.path("status").asText(), promql + " -> " + r.body());
+        return body.path("data").path("result");
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
