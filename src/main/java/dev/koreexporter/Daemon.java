@@ -1,10 +1,13 @@
 package dev.koreexporter;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.http.ClientBounds;
+import dev.koreexporter.http.ConnectionGuard;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
@@ -12,6 +15,7 @@ import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.tracing.OtelTurnTracer;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -24,6 +28,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
@@ -90,7 +95,10 @@ public final class Daemon implements AutoCloseable {
         WebServer server;
         try {
             bindJvmMetrics(registry, resources);
-            WebServerConfig.Builder builder = httpServer()
+            ConnectionGuard guard = new ConnectionGuard(ClientBounds.of(http.maxConnections()));
+            resources.add(guard);
+            registerClosedConnections(registry, guard);
+            WebServerConfig.Builder builder = guard.configure(httpServer(), connectionOptions())
                     .host(http.host())
                     .port(http.port())
                     .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
@@ -122,9 +130,27 @@ public final class Daemon implements AutoCloseable {
                 // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
                 // a large /metrics would hang the scrape. Blocking sockets serve it whole.
                 .useNio(false)
-                // /metrics is streamed in chunks; with Nagle's algorithm a chunk's small trailer waits for the
-                // client's delayed ACK (~40 ms per scrape, measured).
-                .connectionOptions(socket -> socket.tcpNoDelay(true));
+                .connectionOptions(connectionOptions());
+    }
+
+    /**
+     * /metrics is streamed in chunks; with Nagle's algorithm a chunk's small trailer waits for the client's
+     * delayed ACK (~40 ms per scrape, measured).
+     */
+    private static SocketOptions connectionOptions() {
+        return SocketOptions.builder().tcpNoDelay(true).build();
+    }
+
+    private static void registerClosedConnections(PrometheusRegistry registry, ConnectionGuard guard) {
+        KoreMeter meter = KoreMeter.HTTP_CONNECTIONS_CLOSED;
+        CounterWithCallback.builder().name(meter.metricName()).help(meter.help())
+                .labelNames(meter.labels().toArray(String[]::new))
+                .callback(cb -> {
+                    for (ConnectionGuard.Reason r : ConnectionGuard.Reason.values()) {
+                        cb.call(guard.closed(r), r.label());
+                    }
+                })
+                .register(registry);
     }
 
     public int port() {
