@@ -35,7 +35,14 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        int code = run(args, System.getenv(), System.out, System.err);
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (Error e) {
+            // Before the daemon runs too: out of memory exits 3, any other Error 1 (README "Quick start").
+            FatalErrors.exitingProcess().accept(e);
+            return;
+        }
         if (code != RUNNING) {
             System.exit(code);
         }

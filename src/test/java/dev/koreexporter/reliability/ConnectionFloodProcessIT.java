@@ -70,7 +70,7 @@ class ConnectionFloodProcessIT {
         int port = freePort();
         Path log = tmp.resolve("exporter.log");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        cmd.addAll(launcherFlags());
+        cmd.addAll(LauncherFlags.read());
         cmd.addAll(List.of("-jar", JAR.toString(), "--demo"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SERVER_PORT", String.valueOf(port));
@@ -166,15 +166,6 @@ class ConnectionFloodProcessIT {
 
     private static HttpRequest request(int port, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(ANSWER_WITHIN).build();
-    }
-
-    /** The Dockerfile's recommended JVM flags, the ones every launcher uses (README "Quick start"). */
-    private static List<String> launcherFlags() throws IOException {
-        Matcher m = Pattern.compile("KORE_JVM_FLAGS=\"([^\"]+)\"").matcher(Files.readString(Path.of("Dockerfile")));
-        assertTrue(m.find(), "KORE_JVM_FLAGS in the Dockerfile");
-        List<String> flags = List.of(m.group(1).trim().split("\\s+"));
-        assertTrue(flags.contains("-Xmx64m"), flags.toString());
-        return flags;
     }
 
     private static long peakRss(long pid) throws IOException {
