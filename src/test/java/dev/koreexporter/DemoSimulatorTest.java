@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --demo}'s embedded simulator listens on the loopback address only, never on the machine's other addresses. */
 class DemoSimulatorTest {
@@ -24,7 +24,7 @@ class DemoSimulatorTest {
             assertFalse(addresses.isEmpty(), "the kernel lists the simulator's listening socket");
             // IPv4 127.0.0.1, as /proc/net/tcp writes it, or the same mapped into IPv6 (tcp6).
             for (String a : addresses) {
-                assertEquals(true, a.equals("0100007F") || a.equals("0000000000000000FFFF00000100007F"),
+                assertTrue(a.equals("0100007F") || a.equals("0000000000000000FFFF00000100007F"),
                         "listening on " + a + " (hex, as in /proc/net/tcp)");
             }
         }
