@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
@@ -53,7 +52,7 @@ public final class Daemon implements AutoCloseable {
         this.server = server;
     }
 
-    /** An {@link Error} in a poller or the server exits the process with code 1 ({@link FatalErrors}). */
+    /** An {@link Error} in a poller or the server exits the process: code 3 out of memory, else 1 ({@link FatalErrors}). */
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer) {
         return start(config, clock, tracer, FatalErrors.exitingProcess());
     }
@@ -66,15 +65,15 @@ public final class Daemon implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
-                config.metrics().maxLabelValues());
+                config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
 
         List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
-            KoreClient client = KoreClient.create(config.kore(), bot, clock, metrics.apiListener(bot.name()),
-                    config.tracing().includeText());
+            KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
+                    .includeText(config.tracing().includeText()).build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").
@@ -97,11 +96,11 @@ public final class Daemon implements AutoCloseable {
             bindJvmMetrics(registry, resources);
             ConnectionGuard guard = new ConnectionGuard(ClientBounds.of(http.maxConnections()));
             resources.add(guard);
-            registerClosedConnections(registry, guard);
+            registerClosedConnections(metrics, guard);
             WebServerConfig.Builder builder = guard.configure(httpServer(), connectionOptions())
                     .host(http.host())
                     .port(http.port())
-                    .routing(r -> ExporterRoutes.routing(r, registry, statuses, http.basicAuthUsers(), Version.get(),
+                    .routing(r -> ExporterRoutes.routing(r, metrics, registry, statuses, http.basicAuthUsers(), Version.get(),
                             clock, () -> scheduler.stuck(stuckAfter), fatal));
             if (tls != null) {
                 builder.tls(tls);
@@ -141,16 +140,11 @@ public final class Daemon implements AutoCloseable {
         return SocketOptions.builder().tcpNoDelay(true).build();
     }
 
-    private static void registerClosedConnections(PrometheusRegistry registry, ConnectionGuard guard) {
-        KoreMeter meter = KoreMeter.HTTP_CONNECTIONS_CLOSED;
-        CounterWithCallback.builder().name(meter.metricName()).help(meter.help())
-                .labelNames(meter.labels().toArray(String[]::new))
-                .callback(cb -> {
-                    for (ConnectionGuard.Reason r : ConnectionGuard.Reason.values()) {
-                        cb.call(guard.closed(r), r.label());
-                    }
-                })
-                .register(registry);
+    /** Exports what the HTTP server closed on its own, read at scrape time (README "Metrics"). */
+    private static void registerClosedConnections(KoreMetrics metrics, ConnectionGuard guard) {
+        for (ConnectionGuard.Reason r : ConnectionGuard.Reason.values()) {
+            metrics.store().callback(null, KoreMeter.HTTP_CONNECTIONS_CLOSED, () -> guard.closed(r), r.label());
+        }
     }
 
     public int port() {

@@ -21,10 +21,6 @@ final class Budget {
     private final Duration sweepInterval;
     private final List<Double> streams = new ArrayList<>();
 
-    Budget(Duration interval, Duration lookback, Duration backfill) {
-        this(interval, lookback, backfill, lookback.dividedBy(8));
-    }
-
     Budget(Duration interval, Duration lookback, Duration backfill, Duration sweepInterval) {
         this.interval = interval;
         this.lookback = lookback;
@@ -44,5 +40,21 @@ final class Budget {
 
     long perHour() {
         return Math.round(streams.stream().mapToDouble(Double::doubleValue).sum());
+    }
+
+    /** The {@code budget} check: the requests per hour against {@code kore.rate-limit.per-hour}. */
+    CheckResult check(int limit) {
+        long perHour = perHour();
+        long percent = Math.round(100.0 * perHour / limit);
+        String detail = "about " + perHour + " requests/h for the traffic seen at poll.interval "
+                + BotDoctor.duration(Duration.ZERO, interval) + ": " + percent + " % of kore.rate-limit.per-hour ("
+                + limit + ")";
+        if (perHour > limit) {
+            return CheckResult.fail("budget", detail + ": the exporter would fall behind; raise poll.interval");
+        }
+        if (perHour * 2 > limit) {
+            return CheckResult.warn("budget", detail + ": little is left for other integrations of this bot");
+        }
+        return CheckResult.ok("budget", detail);
     }
 }

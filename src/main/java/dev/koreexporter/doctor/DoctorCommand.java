@@ -3,7 +3,6 @@ package dev.koreexporter.doctor;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.kore.KoreProbe;
 import dev.koreexporter.kore.Sleeper;
 
 import java.io.PrintStream;
@@ -63,8 +62,8 @@ public final class DoctorCommand {
     public static DoctorReport check(ExporterConfig config, Clock clock, Sleeper sleeper) throws InterruptedException {
         List<BotReport> bots = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
-            try (KoreProbe probe = new KoreProbe(config.kore(), bot, clock, sleeper)) {
-                BotReport report = new BotDoctor(config, bot, probe, clock).run();
+            try (BotDoctor doctor = new BotDoctor(config, bot, clock, sleeper)) {
+                BotReport report = doctor.run();
                 LOG.fine(() -> "bot " + bot.name() + ": doctor sent " + report.requests() + " request(s)");
                 bots.add(report);
             }

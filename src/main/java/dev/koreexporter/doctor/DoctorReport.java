@@ -1,5 +1,6 @@
 package dev.koreexporter.doctor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +53,7 @@ public record DoctorReport(List<BotReport> bots) {
         }
         try {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the report", e);
         }
     }

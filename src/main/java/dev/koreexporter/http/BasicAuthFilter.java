@@ -77,7 +77,7 @@ public final class BasicAuthFilter implements Filter {
     private record Good(String digest, Instant until) {
     }
 
-    /** Name under which {@link #failures()} is exported (README "Metrics"; {@code ExporterRoutes} registers it). */
+    /** Name under which {@link #failures()} is exported (README "Metrics"; {@code ExporterRoutes} has {@code KoreMetrics} export it). */
     public static final String FAILURES_METRIC = "kore_exporter_http_auth_failures_total";
     /** Refused digests remembered, at most: a flood of distinct wrong passwords cannot grow them without bound. */
     static final int MAX_CACHED = 1024;

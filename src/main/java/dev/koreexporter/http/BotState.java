@@ -23,8 +23,8 @@ enum BotState {
         this.background = background;
     }
 
-    static BotState of(BotStatus s, boolean standby) {
-        if (standby || s.mode() != BotStatus.Mode.POLLED) {
+    static BotState of(BotStatus s) {
+        if (s.mode() != BotStatus.Mode.POLLED) {
             return STOPPED;
         }
         if (s.cyclesCompleted() == 0) {

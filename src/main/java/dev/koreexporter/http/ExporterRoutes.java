@@ -1,10 +1,9 @@
 package dev.koreexporter.http;
 
-import dev.koreexporter.metrics.catalogue.KoreMeter;
+import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.poll.BotStatus;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
@@ -23,13 +22,15 @@ public final class ExporterRoutes {
     }
 
     /**
+     * @param metrics        the kore_* series ({@code /metrics}) and each bot's figures (the status page)
+     * @param registry       the JVM and process metrics
      * @param basicAuthUsers user name to bcrypt hash; empty for no authentication
      * @param bots           each bot's status, read per request
      */
-    public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
+    public static void routing(HttpRouting.Builder routing, KoreMetrics metrics, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock) {
-        routing(routing, registry, bots, basicAuthUsers, version, clock, List::of, e -> {
+        routing(routing, metrics, registry, bots, basicAuthUsers, version, clock, List::of, e -> {
         });
     }
 
@@ -38,7 +39,7 @@ public final class ExporterRoutes {
      * @param fatal called with an {@link Error} thrown by a handler (the daemon exits, README "Reliability and
      *              security"); the request gets a 500
      */
-    public static void routing(HttpRouting.Builder routing, PrometheusRegistry registry,
+    public static void routing(HttpRouting.Builder routing, KoreMetrics metrics, PrometheusRegistry registry,
                                Supplier<List<BotStatus>> bots, Map<String, String> basicAuthUsers, String version,
                                Clock clock, Supplier<List<String>> stuck, Consumer<Error> fatal) {
         // Helidon turns what a handler throws into a 500 by itself: an Error must still end the process.
@@ -49,13 +50,10 @@ public final class ExporterRoutes {
         if (!basicAuthUsers.isEmpty()) {
             BasicAuthFilter auth = new BasicAuthFilter(basicAuthUsers, clock);
             routing.addFilter(auth);
-            KoreMeter meter = KoreMeter.HTTP_AUTH_FAILURES;
-            CounterWithCallback.builder().name(meter.metricName()).help(meter.help())
-                    .callback(cb -> cb.call(auth.failures()))
-                    .register(registry);
+            metrics.registerAuthFailures(auth::failures);
         }
-        routing.register("/metrics", new MetricsService(registry))
+        routing.register("/metrics", new MetricsService(metrics.store(), registry))
                 .register("/health", new HealthService(bots, stuck))
-                .register("/", new StatusPage(version, bots, registry, clock));
+                .register("/", new StatusPage(version, bots, metrics, clock));
     }
 }

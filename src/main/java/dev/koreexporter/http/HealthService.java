@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -61,7 +62,7 @@ public final class HealthService implements HttpService {
             ready &= botReady;
             ObjectNode b = list.addObject();
             b.put("bot", s.bot());
-            b.put("polling", s.mode().name().toLowerCase(java.util.Locale.ROOT));
+            b.put("polling", s.mode().name().toLowerCase(Locale.ROOT));
             b.put("ready", botReady);
             b.put("cycles", s.cyclesCompleted());
             b.put("lastCycleOk", s.lastCycleOk());

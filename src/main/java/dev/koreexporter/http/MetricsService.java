@@ -1,53 +1,59 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.store.ExpositionFormat;
+import dev.koreexporter.metrics.store.ScrapeFilter;
+import dev.koreexporter.metrics.store.SeriesStore;
+import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /**
- * {@code /metrics}: reads the meters, never calls Kore.ai. The format follows the {@code Accept} header: the
- * Prometheus protobuf format when asked for (the only one carrying native histograms, README "Native
- * histograms"; its writer comes from prometheus-metrics-exposition-formats, which must be on the class path),
- * OpenMetrics with exemplars when asked for, else Prometheus text 0.0.4. The exposition is streamed to the
- * response, not buffered whole.
+ * {@code /metrics}: the kore_* series from the {@link SeriesStore} and the JVM and process metrics from the
+ * registry, never a call to Kore.ai (README "Endpoints"). The format follows the {@code Accept} header as
+ * client_java's exporters choose it: the Prometheus protobuf format when asked for (the only one carrying native
+ * histograms, README "Native histograms"), OpenMetrics with exemplars when asked for, else Prometheus text
+ * 0.0.4. {@code ?bot=NAME} (repeatable) and {@code ?name[]=METRIC} (repeatable) narrow the answer, for split
+ * scrapes. The answer is gzip-compressed when the client accepts it, as Prometheus always does.
+ *
+ * <p>A render produces the compressed answer in memory ({@link SharedRenders}): concurrent scrapes of the same
+ * format and filter share it, and no render slot is held while the answer is written, so a client that never
+ * reads holds only its copy of the compressed bytes (README "Performance and sizing").
  */
 public final class MetricsService implements HttpService {
+    /** Renders at once; more scrapers than this wait up to {@link #QUEUE_WAIT}, then get 503. */
+    static final int MAX_CONCURRENT_RENDERS = SharedRenders.MAX_CONCURRENT;
+    static final Duration QUEUE_WAIT = SharedRenders.QUEUE_WAIT;
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    /** Renders at once; more scrapers than this wait up to {@link #QUEUE_WAIT}, then get 503. */
-    static final int MAX_CONCURRENT_RENDERS = 2;
-    static final java.time.Duration QUEUE_WAIT = java.time.Duration.ofSeconds(2);
+    private final SharedRenders renders;
 
-    private final PrometheusRegistry registry;
-    private final ExpositionFormats formats = ExpositionFormats.init();
-    private final java.util.concurrent.Semaphore renders;
-
-    public MetricsService(PrometheusRegistry registry) {
-        this(registry, MAX_CONCURRENT_RENDERS);
+    public MetricsService(SeriesStore store, PrometheusRegistry registry) {
+        this(store, registry, MAX_CONCURRENT_RENDERS);
     }
 
-    /** @param maxConcurrent renders allowed at once: each holds a snapshot of every series in memory */
-    MetricsService(PrometheusRegistry registry, int maxConcurrent) {
-        this.registry = registry;
-        this.renders = new java.util.concurrent.Semaphore(maxConcurrent, true);
+    /** @param maxConcurrent renders allowed at once */
+    MetricsService(SeriesStore store, PrometheusRegistry registry, int maxConcurrent) {
+        this.renders = new SharedRenders(maxConcurrent,
+                (key, out) -> store.write(key.format(), key.filter(), registry, out));
     }
 
     /** Scrapes waiting for a render slot now (tests). */
     int waiting() {
-        return renders.getQueueLength();
+        return renders.waiting();
     }
 
     @Override
@@ -56,52 +62,56 @@ public final class MetricsService implements HttpService {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
-        if (!renders.tryAcquire(QUEUE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            res.status(io.helidon.http.Status.SERVICE_UNAVAILABLE_503);
+        ExpositionFormat format = ExpositionFormat.of(req.headers().first(HeaderNames.ACCEPT).orElse(null));
+        SharedRenders.Rendered answer;
+        try {
+            answer = renders.render(new SharedRenders.Key(format, filter(req.query())));
+        } catch (SharedRenders.BusyException e) {
+            res.status(Status.SERVICE_UNAVAILABLE_503);
             res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             res.send("too many concurrent scrapes\n");
             return;
         }
-        try {
-            render(req, res);
-        } finally {
-            renders.release();
+        res.header(HeaderNames.CONTENT_TYPE, format.contentType());
+        res.header(HeaderNames.VARY, "Accept, Accept-Encoding");
+        if (acceptsGzip(req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(null))) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(answer.gzipLength()));
+            try (OutputStream out = res.outputStream()) {
+                answer.writeGzip(out);
+            }
+            return;
+        }
+        res.header(HeaderNames.CONTENT_LENGTH, Long.toString(answer.length()));
+        try (InputStream in = new GZIPInputStream(answer.gzip(), BUFFER_BYTES); OutputStream out = res.outputStream()) {
+            in.transferTo(out);
         }
     }
 
-    private void render(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
-        String accept = req.headers().first(HeaderNames.ACCEPT).orElse(null);
-        ExpositionFormatWriter writer = formats.findWriter(accept);
-        MetricSnapshots snapshots = registry.scrape();
-        res.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
-        try (OutputStream out = new BufferedOutputStream(res.outputStream(), BUFFER_BYTES)) {
-            render(writer, snapshots, out);
-        }
+    /** {@code bot} and client_java's {@code name[]} parameters; absent ones select everything. */
+    static ScrapeFilter filter(UriQuery query) {
+        return new ScrapeFilter(Set.copyOf(query.all("bot", List::of)), query.all("name[]", List::of));
     }
 
-    /**
-     * Writes on a platform thread. Why: the text writers wrap the stream in a {@code BufferedWriter}, which on a
-     * virtual thread (Helidon's request threads) starts at 512 chars and grows by each write's length up to 8k,
-     * copying itself every time: ~20 MB of garbage and most of the CPU per 5k-series scrape (JFR). On a
-     * platform thread it starts at 8k.
-     */
-    private static void render(ExpositionFormatWriter writer, MetricSnapshots snapshots, OutputStream out)
-            throws IOException, InterruptedException {
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            writer.write(out, snapshots);
-            return null;
-        });
-        Thread.ofPlatform().name("metrics-render").daemon().start(task);
-        try {
-            task.get();
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case IOException io -> throw io;
-                case UncheckedIOException io -> throw io.getCause();
-                case RuntimeException r -> throw r;
-                case Error err -> throw err;
-                default -> throw new IllegalStateException(e.getCause());
+    /** Whether {@code Accept-Encoding} allows gzip (a q of 0 refuses it). */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) {
+                boolean refused = false;
+                for (int i = 1; i < parts.length; i++) {
+                    String p = parts[i].trim().toLowerCase(Locale.ROOT).replace(" ", "");
+                    refused |= p.startsWith("q=") && p.substring(2).matches("0(\\.0*)?");
+                }
+                if (!refused) {
+                    return true;
+                }
             }
         }
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.BotFigures;
 import dev.koreexporter.poll.BotStatus;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -7,7 +8,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -25,8 +25,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code /}: what a person needs to see whether the exporter works, per bot (README, "Status page"). Figures
- * come from the registry by metric name, state and last error from the pollers' {@link BotStatus}.
+ * {@code /}: what a person needs to see whether the exporter works, per bot (README, "Status page"). State,
+ * last success and last error come from the pollers' {@link BotStatus}, the figures from where they live (the
+ * poller, its rate limiter, the bot's series: {@link BotFigures}), each by one route.
  */
 public final class StatusPage implements HttpService {
     private static final Logger LOG = Logger.getLogger(StatusPage.class.getName());
@@ -34,15 +35,15 @@ public final class StatusPage implements HttpService {
 
     private final String version;
     private final Supplier<List<BotStatus>> bots;
-    private final PrometheusRegistry registry;
+    private final BotFigures.Source figures;
     private final Clock clock;
     private final TurnHistory history = new TurnHistory();
     private ScheduledExecutorService sampler;
 
-    public StatusPage(String version, Supplier<List<BotStatus>> bots, PrometheusRegistry registry, Clock clock) {
+    public StatusPage(String version, Supplier<List<BotStatus>> bots, BotFigures.Source figures, Clock clock) {
         this.version = version;
         this.bots = bots;
-        this.registry = registry;
+        this.figures = figures;
         this.clock = clock;
     }
 
@@ -53,8 +54,8 @@ public final class StatusPage implements HttpService {
 
     /**
      * Samples once a minute while serving, not only when the page is viewed: the first look after an hour
-     * of running then shows a full 15-minute window. A sample reads two histogram families, so this costs
-     * next to nothing. The clock still decides what is due, so tests can drive it.
+     * of running then shows a full 15-minute window. A sample sums two histograms per bot, so this costs next
+     * to nothing. The clock still decides what is due, so tests can drive it.
      */
     @Override
     public void beforeStart() {
@@ -83,10 +84,9 @@ public final class StatusPage implements HttpService {
     }
 
     List<BotRow> rows(Instant now) {
-        RegistryView view = RegistryView.of(registry);
         List<BotRow> rows = new ArrayList<>();
         for (BotStatus s : bots.get()) {
-            RegistryView.BotFigures f = view.figures(s.bot());
+            BotFigures f = figures.figures(s.bot());
             TurnHistory.Sample current = new TurnHistory.Sample(now, f.turns(), f.recordDelay());
             offer(s, current);
             rows.add(row(s, f, history.window(s.bot(), current)));
@@ -110,15 +110,14 @@ public final class StatusPage implements HttpService {
         }
     }
 
-    private static BotRow row(BotStatus s, RegistryView.BotFigures f, Optional<TurnHistory.Window> window) {
-        BotState state = BotState.of(s, f.standby());
-        String detail = f.standby() || s.mode() == BotStatus.Mode.STANDBY ? "standby: another process polls it"
+    private static BotRow row(BotStatus s, BotFigures f, Optional<TurnHistory.Window> window) {
+        BotState state = BotState.of(s);
+        String detail = s.mode() == BotStatus.Mode.STANDBY ? "standby: another process polls it"
                 : s.mode() == BotStatus.Mode.STOPPED ? "not polled: see the error"
                 : state == BotState.FAILING && s.lastCycleOk() ? "checkpoint not written"
                 : s.cyclesCompleted() > 0 ? s.cyclesCompleted() + (s.cyclesCompleted() == 1 ? " cycle" : " cycles")
                 : null;
-        Instant lastSuccess = f.lastSuccessSeconds().isPresent()
-                ? Instant.ofEpochMilli(Math.round(f.lastSuccessSeconds().getAsDouble() * 1000)) : s.lastSuccess();
+        Instant lastSuccess = s.lastSuccess();
         OptionalDouble turnsPerMinute = OptionalDouble.empty();
         OptionalDouble p50 = OptionalDouble.empty();
         OptionalDouble p90 = OptionalDouble.empty();

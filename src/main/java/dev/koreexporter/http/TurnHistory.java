@@ -1,5 +1,6 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.BucketCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

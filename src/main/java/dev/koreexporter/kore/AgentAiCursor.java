@@ -1,7 +1,7 @@
 package dev.koreexporter.kore;
 
 import dev.koreexporter.kore.WindowSplitter.DayRange;
-import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Page;
 
 import java.time.Instant;
@@ -28,6 +28,7 @@ final class AgentAiCursor {
     private static final Logger LOG = Logger.getLogger(AgentAiCursor.class.getName());
 
     private final String botName;
+    private final Endpoint endpoint;
     /** Per first day of a range: start time of the last record of each full page read, page 1 first. */
     private final Map<LocalDate, List<Instant>> lastOfPage = new HashMap<>();
     private boolean ordered = true;
@@ -36,8 +37,9 @@ final class AgentAiCursor {
     private int passPage;
     private Instant passFirst;
 
-    AgentAiCursor(String botName) {
+    AgentAiCursor(String botName, Endpoint endpoint) {
         this.botName = botName;
+        this.endpoint = endpoint;
     }
 
     /** Page to start {@code range} at when only records from {@code from} on are wanted. */
@@ -51,22 +53,22 @@ final class AgentAiCursor {
     }
 
     /** Remembers one page of {@code range} as read. */
-    void observe(DayRange range, int page, Page<AgentAiConversation> read, boolean more) {
+    void observe(DayRange range, int page, Page<? extends KoreRecord> read, boolean more) {
         // Records must be in start-time order within a page, and a page must not start before the page read just
         // before it started. Not before it ended: records landing late between two requests (a long sweep waits
         // for the rate limit) push that page's last records on to this one.
         Instant previous = range.from().equals(passDay) && page == passPage + 1 ? passFirst : null;
         passDay = range.from();
         passPage = page;
-        passFirst = read.records().isEmpty() ? null : read.records().getFirst().startTime();
-        for (AgentAiConversation c : read.records()) {
-            if (previous != null && c.startTime().isBefore(previous) && ordered) {
+        passFirst = read.records().isEmpty() ? null : read.records().getFirst().time();
+        for (KoreRecord c : read.records()) {
+            if (previous != null && c.time().isBefore(previous) && ordered) {
                 ordered = false;
                 lastOfPage.clear();
-                LOG.info(() -> "bot=" + botName + " endpoint=aaconversation returned records out of start-time order:"
-                        + " reading every day from page 1 from now on");
+                LOG.info(() -> "bot=" + botName + " endpoint=" + endpoint.label() + " returned records out of"
+                        + " start-time order: reading every day from page 1 from now on");
             }
-            previous = c.startTime();
+            previous = c.time();
         }
         if (!ordered) {
             return;

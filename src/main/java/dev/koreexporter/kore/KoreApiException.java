@@ -1,17 +1,20 @@
 package dev.koreexporter.kore;
 
 /**
- * A Kore.ai call that failed for good (after the retries the failure allows). Messages name the endpoint
- * and never carry a secret or a token.
+ * A Kore.ai call that failed for good (after the retries the failure allows). Messages are the endpoint's label
+ * and a detail, and never carry a secret or a token.
  */
 public class KoreApiException extends RuntimeException {
     private final Endpoint endpoint;
     private final int status;
+    private final String detail;
 
-    public KoreApiException(Endpoint endpoint, int status, String message, Throwable cause) {
-        super(message, cause);
+    /** @param detail what went wrong, without the endpoint (the message is {@code "<endpoint>: <detail>"}) */
+    public KoreApiException(Endpoint endpoint, int status, String detail, Throwable cause) {
+        super(endpoint.label() + ": " + detail, cause);
         this.endpoint = endpoint;
         this.status = status;
+        this.detail = detail;
     }
 
     public Endpoint endpoint() {
@@ -23,17 +26,29 @@ public class KoreApiException extends RuntimeException {
         return status;
     }
 
+    /** The message without the endpoint. */
+    public String detail() {
+        return detail;
+    }
+
     /** 401: the bot's credentials were refused. */
     public static final class Auth extends KoreApiException {
         public Auth(Endpoint endpoint, String koreMessage) {
-            super(endpoint, 401, endpoint.label() + ": authentication refused by Kore.ai: " + koreMessage, null);
+            super(endpoint, 401, "authentication refused by Kore.ai: " + koreMessage, null);
         }
     }
 
     /** A body that is not the JSON the endpoint documents (malformed, truncated, wrong shape). */
     public static final class BadResponse extends KoreApiException {
         public BadResponse(Endpoint endpoint, int status, String detail, Throwable cause) {
-            super(endpoint, status, endpoint.label() + ": unreadable response: " + detail, cause);
+            super(endpoint, status, "unreadable response: " + detail, cause);
+        }
+    }
+
+    /** No answer arrived (timeout, refused or reset connection): worth another attempt. */
+    public static final class NoResponse extends KoreApiException {
+        public NoResponse(Endpoint endpoint, Throwable cause) {
+            super(endpoint, 0, "no response (" + cause.getClass().getSimpleName() + ")", cause);
         }
     }
 
@@ -43,7 +58,7 @@ public class KoreApiException extends RuntimeException {
      */
     public static final class Interrupted extends KoreApiException {
         public Interrupted(Endpoint endpoint, Throwable cause) {
-            super(endpoint, 0, endpoint.label() + ": interrupted", cause);
+            super(endpoint, 0, "interrupted", cause);
         }
     }
 
@@ -55,8 +70,7 @@ public class KoreApiException extends RuntimeException {
         private final long maxBytes;
 
         public TooLarge(Endpoint endpoint, long maxBytes) {
-            super(endpoint, 0, endpoint.label() + ": response body larger than kore.max-response-size ("
-                    + maxBytes + " bytes)", null);
+            super(endpoint, 0, "response body larger than kore.max-response-size (" + maxBytes + " bytes)", null);
             this.maxBytes = maxBytes;
         }
 

@@ -1,35 +1,16 @@
 package dev.koreexporter.kore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.config.ExporterConfig;
-import dev.koreexporter.kore.dto.Requests;
 import dev.koreexporter.kore.dto.WireFormatException;
+import dev.koreexporter.kore.dto.WireJson;
 import dev.koreexporter.kore.dto.WirePage;
-import dev.koreexporter.kore.dto.WirePages;
-import dev.koreexporter.model.AgentAiConversation;
-import dev.koreexporter.model.Message;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Page;
-import dev.koreexporter.model.Session;
-import dev.koreexporter.model.TimeWindow;
-import io.helidon.common.tls.Tls;
-import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.api.WebClientConfig;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,134 +19,144 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * {@link KoreApi} over Helidon's WebClient, for one bot. All endpoints of the bot share one
- * {@link RateLimiter}, so create exactly one client per bot. Records are mapped but not filtered by the
- * requested window (Kore.ai may return records outside it; the caller decides).
+ * {@link KoreApi} over Helidon's WebClient, for one bot: reads any {@link Listing} by its description. All
+ * endpoints of the bot share one {@link RateLimiter}, so create exactly one client per bot. Records are mapped but
+ * not filtered by the requested window (Kore.ai may return records outside it; the caller decides).
  */
 public final class KoreClient implements KoreApi, AutoCloseable {
-    /** getSessions takes at most 50 session ids a call (README, "How it reads Kore.ai"). */
-    static final int SESSION_IDS_PER_CALL = 50;
-    private static final DateTimeFormatter WIRE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
-    private final WebClient webClient;
+    private final Transport transport;
     private final ApiCaller caller;
     private final String botName;
-    private final String botPath;
-    private final String agentAiPath;
+    private final String botId;
     private final String accountId;
     private final boolean includeText;
-    private final AgentAiCursor agentAiCursor;
-    private final RateLimiter limiter;
+    private final Map<Endpoint, AgentAiCursor> cursors = new EnumMap<>(Endpoint.class);
 
-    /** A client that leaves message text out of {@link Message#text()}. */
-    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
-                                    ApiRequestListener listener) {
-        return create(kore, bot, clock, listener, false);
+    private KoreClient(Builder b) {
+        this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener);
+        this.caller = new ApiCaller(transport, b.retries, b.sleeper, b.jitter, b.clock);
+        this.botName = b.bot.name();
+        this.botId = b.bot.id();
+        this.accountId = b.bot.accountId();
+        this.includeText = b.includeText;
     }
 
-    /** @param includeText copy message text into {@link Message#text()} (the user opted in) */
-    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
-                                    ApiRequestListener listener, boolean includeText) {
-        return create(kore, bot, clock, listener, includeText, Sleeper.SYSTEM);
+    /** A client for {@code bot}; by default it reports to no listener and leaves message text out. */
+    public static Builder builder(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock) {
+        return new Builder(kore, bot, clock);
     }
 
     /**
-     * @param sleeper how backoff and rate-limit waits are spent; tests on a manual clock pass one that
-     *                advances that clock instead of sleeping
+     * One request's answer, as {@code doctor} reads it: the HTTP status (0 when none arrived), the page (null
+     * unless a readable 2xx), one line saying what went wrong (null when nothing did: Kore.ai's own message when it
+     * sent one, never the token), Kore.ai's {@code Date} header (null without a readable one), and when the request
+     * was sent and answered (null when no answer arrived).
      */
-    public static KoreClient create(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock,
-                                    ApiRequestListener listener, boolean includeText, Sleeper sleeper) {
-        return new KoreClient(kore, bot, clock, listener, includeText, sleeper,
-                () -> ThreadLocalRandom.current().nextDouble(), RetryPolicy.DEFAULT);
-    }
-
-    KoreClient(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, ApiRequestListener listener,
-               boolean includeText, Sleeper sleeper, DoubleSupplier jitter, RetryPolicy policy) {
-        this.webClient = webClient(kore);
-        this.botName = bot.name();
-        this.botPath = "/api/public/bot/" + bot.id();
-        this.accountId = bot.accountId();
-        this.includeText = includeText;
-        ServerClock serverClock = new ServerClock();
-        this.limiter = new RateLimiter(kore.rateLimit(), clock, sleeper);
-        // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
-        this.caller = new ApiCaller(webClient, kore.baseUrl(), bot.name(),
-                new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock)), limiter,
-                Objects.requireNonNull(listener, "listener"), clock, sleeper, jitter, policy,
-                kore.timeout(), kore.maxResponseSize(), serverClock);
-        this.agentAiPath = "/agentassist/api/v1/public/" + bot.id() + "/aaconversation";
-        this.agentAiCursor = new AgentAiCursor(bot.name());
+    public record Answer<T>(int status, WirePage<T> page, String problem, Instant date, Instant sent,
+                            Instant received) {
+        public boolean ok() {
+            return problem == null;
+        }
     }
 
     /** The share of the bot's rate limit for {@code window} its requests in that window take, now. */
     public double budgetUsed(BudgetWindow window) {
-        return limiter.usedRatio(window);
+        return transport.limiter().usedRatio(window);
     }
 
     @Override
-    public Iterable<Page<Session>> sessions(TimeWindow window) {
-        String path = botPath + "/getSessions";
-        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), Endpoint.GET_SESSIONS.pageSize(),
-                (w, skip, limit) -> {
-            JsonNode root = caller.post(Endpoint.GET_SESSIONS, path, Map.of(),
-                    new Requests.Sessions(wireTime(w.from()), wireTime(w.to()), skip, limit));
-            return read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
-        });
+    public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
+        return switch (listing.paging()) {
+            case SKIP -> PagedListing.shrinkingOnTooLarge(WindowSplitter.split(query.window()), listing.pageSize(),
+                    (w, skip, limit) -> fetch(listing, query.in(w), skip, limit));
+            case DAYS -> days(listing, query);
+            case IDS -> byIds(listing, query);
+        };
     }
 
-    @Override
-    public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
-        List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
-        List<List<String>> chunks = new ArrayList<>();
-        for (int i = 0; i < unique.size(); i += SESSION_IDS_PER_CALL) {
-            chunks.add(unique.subList(i, Math.min(i + SESSION_IDS_PER_CALL, unique.size())));
+    /** Whole UTC days, each read from the first page that can hold a record of the window ({@link AgentAiCursor}). */
+    private <T extends KoreRecord> Iterable<Page<T>> days(Listing<T> listing, Query query) {
+        AgentAiCursor cursor = cursors.computeIfAbsent(listing.endpoint(), e -> new AgentAiCursor(botName, e));
+        return new PagedListing<>(WindowSplitter.splitDays(query.window()), PagedListing.Paging.PAGE_NUMBER,
+                (days, page) -> {
+                    WirePage<T> fetched = fetch(listing, query.in(days.window()), page, listing.pageSize());
+                    cursor.observe(days, page, fetched.page(), fetched.more());
+                    return fetched;
+                }, days -> cursor.firstPage(days, query.window().from()));
+    }
+
+    /** Lazy: each call is made when the iterator reaches it, so the caller counts one before the next is sent. */
+    private <T extends KoreRecord> Iterable<Page<T>> byIds(Listing<T> listing, Query query) {
+        List<Query> parts = new ArrayList<>();
+        for (int i = 0; i < query.ids().size(); i += Listing.IDS_PER_REQUEST) {
+            parts.add(query.slice(i, Math.min(i + Listing.IDS_PER_REQUEST, query.ids().size())));
         }
-        // Lazy: each call is made when the iterator reaches it, so the caller counts one before the next is sent.
-        return () -> chunks.stream().map(this::lookUp).iterator();
+        return () -> parts.stream().map(part -> fetch(listing, part, 0, part.ids().size()).page()).iterator();
     }
 
-    private SessionLookup lookUp(List<String> chunk) {
-        JsonNode root = caller.post(Endpoint.GET_SESSIONS, botPath + "/getSessions", Map.of(),
-                new Requests.SessionIds(chunk));
-        WirePage<Session> page = read(Endpoint.GET_SESSIONS, () -> WirePages.sessions(root));
-        return new SessionLookup(page.page().records(), page.invalidIds(), page.page().rejections());
-    }
-
-    @Override
-    public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-        return messageListing(Endpoint.GET_MESSAGES_V2, "/getMessagesV2", channel, window, (w, skip, limit) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
-                        List.of(), null));
+    private <T extends KoreRecord> WirePage<T> fetch(Listing<T> listing, Query part, int position, int limit) {
+        Endpoint endpoint = listing.endpoint();
+        // Read inside the caller's retry loop: the reader is what notices a body cut short.
+        return caller.post(endpoint, endpoint.path(botId), headers(endpoint), listing.body().at(part, position, limit),
+                body -> listing.reader().read(body, part.channel(), includeText));
     }
 
     /**
-     * Agent AI conversations of whole UTC days; needs the bot's {@code account-id}. Each day is read from the
-     * first page that can hold a record of the window ({@link AgentAiCursor}), not from page 1.
+     * The first page of a read, asked for once, with no retries, as the tenant answers it: for {@code doctor}, which
+     * must see what Kore.ai really says (a 404, a 400, a page size) and stay within a fixed number of requests.
      */
-    @Override
-    public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+    public <T extends KoreRecord> Answer<T> first(Listing<T> listing, Query query) throws InterruptedException {
+        Query part = switch (listing.paging()) {
+            case SKIP -> query.in(WindowSplitter.split(query.window()).getFirst());
+            case DAYS -> query.in(WindowSplitter.splitDays(query.window()).getFirst().window());
+            case IDS -> query.slice(0, Math.min(query.ids().size(), Listing.IDS_PER_REQUEST));
+        };
+        Endpoint endpoint = listing.endpoint();
+        Object body = listing.body().at(part, listing.paging() == Listing.Paging.DAYS ? 1 : 0, listing.pageSize());
+        Transport.Response r;
+        try {
+            r = transport.send(endpoint, endpoint.path(botId), headers(endpoint), WireJson.write(body));
+        } catch (KoreApiException.Interrupted e) {
+            throw new InterruptedException("interrupted");
+        } catch (KoreApiException.NoResponse e) {
+            // The exception's own message may quote the URL, never the token; its class says enough.
+            return new Answer<>(0, null, "no response from " + transport.host() + " ("
+                    + e.getCause().getClass().getSimpleName() + ")", null, null, null);
+        } catch (KoreApiException e) {
+            return new Answer<>(0, null, e.detail(), null, null, null);
+        }
+        if (!r.ok()) {
+            return new Answer<>(r.status(), null, "HTTP " + r.status() + r.koreMessage(": "), r.date(), r.sent(),
+                    r.received());
+        }
+        try {
+            WirePage<T> page = r.read(bytes -> listing.reader().read(bytes, part.channel(), includeText));
+            return new Answer<>(r.status(), page, null, r.date(), r.sent(), r.received());
+        } catch (WireFormatException e) {
+            return new Answer<>(r.status(), null, "HTTP " + r.status() + " but the body is unreadable ("
+                    + e.getMessage() + ")", r.date(), r.sent(), r.received());
+        }
+    }
+
+    /** Agent AI APIs are asked with the bot's account id. */
+    private Map<String, String> headers(Endpoint endpoint) {
+        if (!endpoint.agentAi()) {
+            return Map.of();
+        }
         if (accountId == null) {
             throw new IllegalStateException("bot " + botName + " has no account-id: Agent AI conversations need one");
         }
-        return new PagedListing<>(WindowSplitter.splitDays(window), PagedListing.Paging.PAGE_NUMBER, (days, page) -> {
-            JsonNode root = caller.post(Endpoint.AACONVERSATION, agentAiPath, Map.of("accountId", accountId),
-                    new Requests.Conversations(days.from().toString(), days.to().toString(), page,
-                            Endpoint.AACONVERSATION.pageSize(), false));
-            WirePage<AgentAiConversation> fetched = read(Endpoint.AACONVERSATION, () -> WirePages.conversations(root));
-            agentAiCursor.observe(days, page, fetched.page(), fetched.more());
-            return fetched;
-        }, days -> agentAiCursor.firstPage(days, window.from()));
+        return Map.of("accountId", accountId);
     }
 
     @Override
     public Optional<Instant> serverTime() {
-        return caller.serverClock().latest();
+        return transport.serverClock().latest();
     }
 
     @Override
     public void close() {
-        webClient.closeResource();
+        transport.close();
     }
 
     @Override
@@ -173,68 +164,54 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         return "KoreClient[bot=" + botName + "]";
     }
 
-    @Override
-    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
-        return messageListing(Endpoint.GET_MESSAGES, "/getMessages", channel, window, (w, skip, limit) ->
-                new Requests.Messages(wireTime(w.from()), wireTime(w.to()), channel, true, true, skip, limit,
-                        List.of(), null));
-    }
+    /** How a client is made; only the config, the bot and the clock are required. */
+    public static final class Builder {
+        private final ExporterConfig.Kore kore;
+        private final ExporterConfig.Bot bot;
+        private final Clock clock;
+        private ApiRequestListener listener = ApiRequestListener.NONE;
+        private boolean includeText;
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+        private RetryPolicy retries = RetryPolicy.DEFAULT;
 
-    private interface RequestBody {
-        Requests.Messages at(TimeWindow window, int skip, int limit);
-    }
-
-    /** A message listing whose page limit halves after a page too large to read (README "Reliability"). */
-    private Iterable<Page<Message>> messageListing(Endpoint endpoint, String suffix, String channel,
-                                                   TimeWindow window, RequestBody body) {
-        String path = botPath + suffix;
-        return PagedListing.shrinkingOnTooLarge(WindowSplitter.split(window), endpoint.pageSize(), (w, skip, limit) ->
-                // Parsed inside the caller's retry loop: the streaming reader sees a cut-off body only there.
-                caller.post(endpoint, path, Map.of(), body.at(w, skip, limit),
-                        bytes -> WirePages.messages(bytes, channel, includeText)));
-    }
-
-    private interface PageRead<T> {
-        WirePage<T> read() throws WireFormatException;
-    }
-
-    private static <T> WirePage<T> read(Endpoint endpoint, PageRead<T> read) {
-        try {
-            return read.read();
-        } catch (WireFormatException e) {
-            throw new KoreApiException.BadResponse(endpoint, 200, e.getMessage(), null);
+        private Builder(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock) {
+            this.kore = Objects.requireNonNull(kore, "kore");
+            this.bot = Objects.requireNonNull(bot, "bot");
+            this.clock = Objects.requireNonNull(clock, "clock");
         }
-    }
 
-    static String wireTime(Instant instant) {
-        return WIRE_TIME.format(instant);
-    }
-
-    /** The WebClient for Kore.ai: timeouts, no discovered decoders, the CA bundle (also used by doctor). */
-    static WebClient webClient(ExporterConfig.Kore kore) {
-        WebClientConfig.Builder builder = WebClient.builder()
-                .connectTimeout(kore.timeout())
-                .readTimeout(kore.timeout())
-                // No discovered decoders: Helidon would refuse "Content-Encoding: gzip" without its gzip
-                // module (not on our class path), so the body is un-gzipped by ApiCaller instead.
-                .contentEncoding(ContentEncodingContext.create(c -> c.contentEncodingsDiscoverServices(false)));
-        if (kore.caBundle() != null) {
-            builder.tls(Tls.builder().trust(certificates(kore.caBundle())).build());
+        /** Told about every request sent (the metrics count them). */
+        public Builder listener(ApiRequestListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
         }
-        return builder.build();
-    }
 
-    private static List<X509Certificate> certificates(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
-            if (certs.isEmpty()) {
-                throw new IllegalArgumentException("kore.ca-bundle: no certificate in " + pem);
-            }
-            return certs;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("kore.ca-bundle: cannot read PEM certificates from " + pem
-                    + " (" + e.getClass().getSimpleName() + ")", e);
+        /** Copy message text into the model (the user opted in to text in spans). */
+        public Builder includeText(boolean includeText) {
+            this.includeText = includeText;
+            return this;
+        }
+
+        /** How backoff and rate-limit waits are spent: tests on a manual clock advance that clock instead. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** Uniform in [0, 1): the share of the backoff ceiling each wait takes. */
+        public Builder jitter(DoubleSupplier jitter) {
+            this.jitter = Objects.requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        public Builder retries(RetryPolicy retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
+            return this;
+        }
+
+        public KoreClient build() {
+            return new KoreClient(this);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.ToIntFunction;
+import java.util.logging.Logger;
 
 /**
  * A lazy listing over consecutive windows: a page is fetched only when the iterator reaches it. Within a
@@ -16,7 +17,7 @@ import java.util.function.ToIntFunction;
  * @param <W> the window type the fetcher understands
  */
 final class PagedListing<W, T> implements Iterable<Page<T>> {
-    private static final System.Logger LOG = System.getLogger(PagedListing.class.getName());
+    private static final Logger LOG = Logger.getLogger(PagedListing.class.getName());
 
     /** Fetches one page of one window; {@code position} is the skip, or the page number. */
     @FunctionalInterface
@@ -113,8 +114,9 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
                             throw e;
                         }
                         int smaller = Math.max(MIN_LIMIT, pageSize / 2);
-                        LOG.log(System.Logger.Level.INFO, "{0}: page of {1} records over kore.max-response-size,"
-                                + " asking again for {2}", e.endpoint().label(), pageSize, smaller);
+                        int asked = pageSize;
+                        LOG.info(() -> e.endpoint().label() + ": page of " + asked + " records over"
+                                + " kore.max-response-size, asking again for " + smaller);
                         pageSize = smaller;
                     }
                 }

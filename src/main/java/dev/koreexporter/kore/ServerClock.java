@@ -42,7 +42,8 @@ public final class ServerClock {
         return Optional.ofNullable(latest);
     }
 
-    private static Instant parse(String header) {
+    /** A {@code Date} header (RFC 1123) as an instant; null when unreadable. */
+    static Instant parse(String header) {
         try {
             return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {

@@ -53,5 +53,11 @@ final class WindowSplitter {
         long days() {
             return ChronoUnit.DAYS.between(from, to) + 1;
         }
+
+        /** From the start of the first day to the start of the last (both UTC): what a request for the range names. */
+        TimeWindow window() {
+            return new TimeWindow(from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    to.atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
     }
 }

@@ -14,9 +14,4 @@ public final class Buckets {
 
     private Buckets() {
     }
-
-    static double[] bounds(KoreMeter meter, Map<String, List<Double>> overrides) {
-        List<Double> bounds = overrides.getOrDefault(meter.metricName(), meter.buckets());
-        return bounds.stream().mapToDouble(Double::doubleValue).toArray();
-    }
 }

@@ -4,50 +4,41 @@ import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.BudgetWindow;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.metrics.catalogue.KoreMeter;
+import dev.koreexporter.metrics.store.BotSeriesState;
+import dev.koreexporter.metrics.store.Exemplar;
+import dev.koreexporter.metrics.store.SeriesStore;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
-import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.ExclusionReason;
 import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.Session;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Registers the meters of the catalogue ({@link KoreMeter}) and observes domain records into them (README,
- * "Metrics"). Callers hand it domain records; it knows nothing of HTTP or polling.
+ * Observes domain records into the kore_* series of the catalogue ({@link KoreMeter}; README, "Metrics"), held
+ * by the {@link SeriesStore}. Callers hand it domain records; it knows nothing of HTTP or polling. A bot's
+ * counters and histograms reach scrapes when the bot's poller {@link #publish}es them.
  */
-public final class KoreMetrics {
+public final class KoreMetrics implements BotFigures.Source {
     static final int LABEL_VALUE_LIMIT = KoreMeter.LABEL_VALUE_LIMIT;
 
     private final Clock clock;
-    private final int labelValueLimit;
-    private final Map<String, List<Double>> buckets;
-    private final PrometheusRegistry registry;
-    private final List<BotGauges> bots = new CopyOnWriteArrayList<>();
-    private final Counter folded;
+    private final SeriesStore store;
+    private final Map<String, LabelGuard> guards = new TreeMap<>();
     private final LabelGuard channel;
     private final LabelGuard language;
     private final LabelGuard asrProvider;
@@ -55,30 +46,9 @@ public final class KoreMetrics {
     private final LabelGuard sessionType;
     private final LabelGuard channelType;
     private final LabelGuard experience;
-
-    private final Counter messages;
-    private final Counter sessions;
-    private final Histogram sessionDuration;
-    private final Histogram sessionMessages;
-    private final Counter conversations;
-    private final TurnSeries.Cache turnSeries;
-    private final ConcurrentHashMap<MessageKey, CounterDataPoint> messageSeries = new ConcurrentHashMap<>();
-
-    private final Gauge up;
-    private final Counter apiRequests;
-    private final Histogram apiDuration;
-    private final Counter apiThrottled;
-    private final Gauge lastSuccess;
-    private final Counter duplicates;
-    private final Counter rejected;
-    private final Counter excluded;
-    private final Counter checkpointErrors;
-    private final Histogram recordDelay;
-    private final Gauge lookback;
-    /** By bot: registering a bot again (a poller rebuilt after its checkpoint was repaired) replaces it. */
-    private final Map<String, ToDoubleFunction<BudgetWindow>> budgets = new ConcurrentSkipListMap<>();
-    private final Counter clockStepsBack;
-    private final Gauge standby;
+    /** By bot: what a scrape and the status page read from the bot's poller and rate limiter. */
+    private final Map<String, BotGauges> gauges = new ConcurrentHashMap<>();
+    private final Map<String, ToDoubleFunction<BudgetWindow>> budgets = new ConcurrentHashMap<>();
 
     /** With the default {@code metrics.max-label-values} ({@link KoreMeter#LABEL_VALUE_LIMIT}). */
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock) {
@@ -88,55 +58,71 @@ public final class KoreMetrics {
     /** @param labelValueLimit {@code metrics.max-label-values}: distinct values each label of each bot keeps */
     public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock,
                        int labelValueLimit) {
+        this(registry, buckets, version, clock, labelValueLimit, KoreMeter.SERIES_PER_METRIC_LIMIT);
+    }
+
+    /**
+     * @param registry           where client_java readers find the kore_* families too (tests; {@code /metrics}
+     *                           writes them from the store directly)
+     * @param maxSeriesPerMetric {@code metrics.max-series-per-metric}: series each bot keeps per metric
+     */
+    public KoreMetrics(PrometheusRegistry registry, Map<String, List<Double>> buckets, String version, Clock clock,
+                       int labelValueLimit, int maxSeriesPerMetric) {
         this.clock = clock;
-        this.labelValueLimit = labelValueLimit;
-        this.registry = registry;
-        this.buckets = Map.copyOf(buckets);
-        folded = counter(KoreMeter.LABEL_VALUES_FOLDED);
-        channel = guard("channel");
-        language = guard("language");
-        asrProvider = guard("asr_provider");
-        ttsProvider = guard("tts_provider");
-        sessionType = guard("session_type");
-        channelType = guard("channel_type");
-        experience = guard("experience");
+        this.store = new SeriesStore(buckets, maxSeriesPerMetric, clock);
+        registry.register(store.collector());
+        channel = guard("channel", labelValueLimit);
+        language = guard("language", labelValueLimit);
+        asrProvider = guard("asr_provider", labelValueLimit);
+        ttsProvider = guard("tts_provider", labelValueLimit);
+        sessionType = guard("session_type", labelValueLimit);
+        channelType = guard("channel_type", labelValueLimit);
+        experience = guard("experience", labelValueLimit);
+        store.set(null, KoreMeter.BUILD_INFO, 1, version);
+    }
 
-        List<StatefulMetric<?, ?>> turnMeters = new ArrayList<>();
-        for (KoreMeter meter : TurnSeries.METERS) {
-            turnMeters.add(meter.type() == KoreMeter.Type.HISTOGRAM ? histogram(meter) : counter(meter));
-        }
-        turnSeries = new TurnSeries.Cache(turnMeters);
-        messages = counter(KoreMeter.MESSAGES);
-        sessions = counter(KoreMeter.SESSIONS);
-        sessionDuration = histogram(KoreMeter.SESSION_DURATION);
-        sessionMessages = histogram(KoreMeter.SESSION_MESSAGES);
-        perBotGauge(KoreMeter.CONTAINMENT_RATIO, (bot, now, cb) ->
-                bot.containmentRatios(now).forEach((c, ratio) -> cb.call(ratio, bot.bot(), c.wireName())));
-        conversations = counter(KoreMeter.AGENTAI_CONVERSATIONS);
+    /** The series, for {@code /metrics}. */
+    public SeriesStore store() {
+        return store;
+    }
 
-        up = gauge(KoreMeter.UP);
-        apiRequests = counter(KoreMeter.API_REQUESTS);
-        apiDuration = histogram(KoreMeter.API_REQUEST_DURATION);
-        apiThrottled = counter(KoreMeter.API_THROTTLED);
-        lastSuccess = gauge(KoreMeter.LAST_SUCCESS);
-        perBotGauge(KoreMeter.WATERMARK_LAG, (bot, now, cb) ->
-                bot.watermarkLagSeconds(now).ifPresent(lag -> cb.call(lag, bot.bot())));
-        duplicates = counter(KoreMeter.DUPLICATES_DROPPED);
-        rejected = counter(KoreMeter.RECORDS_REJECTED);
-        excluded = counter(KoreMeter.RECORDS_EXCLUDED);
-        checkpointErrors = counter(KoreMeter.CHECKPOINT_ERRORS);
-        clockStepsBack = counter(KoreMeter.CLOCK_STEPS_BACK);
-        standby = gauge(KoreMeter.STANDBY);
-        gauge(KoreMeter.BUILD_INFO).labelValues(version).set(1);
-        recordDelay = histogram(KoreMeter.RECORD_DELAY);
-        lookback = gauge(KoreMeter.LOOKBACK);
-        GaugeWithCallback.builder().name(KoreMeter.API_BUDGET_USED.metricName()).help(KoreMeter.API_BUDGET_USED.help())
-                .labelNames(labels(KoreMeter.API_BUDGET_USED))
-                .callback(cb -> budgets.forEach((bot, used) -> {
-                    for (BudgetWindow w : BudgetWindow.values()) {
-                        cb.call(used.applyAsDouble(w), bot, w.label());
+    /**
+     * Scrapes see the bot's counters and histograms as they are now. The poller calls it once what it counted
+     * is checkpointed (README "Reliability and security"): today after each checkpoint write and at each
+     * cycle's end.
+     */
+    public void publish(String bot) {
+        store.publish(bot);
+    }
+
+    /** The bot's cumulative counter and histogram values, for its checkpoint. */
+    public BotSeriesState export(String bot) {
+        return store.export(bot);
+    }
+
+    /** Continues the bot's counters and histograms from a checkpoint's values (published at once). */
+    public void restore(String bot, BotSeriesState state) {
+        store.restore(bot, state);
+        for (BotSeriesState.Metric m : state.metrics()) {
+            List<String> labels = KoreMeter.named(m.name()).map(KoreMeter::labels).orElse(List.of()).stream()
+                    .filter(l -> !l.equals("bot")).toList();
+            for (BotSeriesState.Series s : m.series()) {
+                for (int i = 0; i < Math.min(labels.size(), s.labels().size()); i++) {
+                    LabelGuard g = guards.get(labels.get(i));
+                    if (g != null) {
+                        g.remember(bot, s.labels().get(i));
                     }
-                })).register(registry);
+                }
+            }
+        }
+    }
+
+    /** Removes every series of the bot (this process no longer polls it) and forgets its label values. */
+    public void drop(String bot) {
+        gauges.remove(bot);
+        budgets.remove(bot);
+        store.drop(bot);
+        guards.values().forEach(g -> g.forget(bot));
     }
 
     /**
@@ -145,110 +131,121 @@ public final class KoreMetrics {
      */
     public void registerApiBudget(String bot, ToDoubleFunction<BudgetWindow> used) {
         budgets.put(bot, used);
+        for (BudgetWindow w : BudgetWindow.values()) {
+            store.callback(bot, KoreMeter.API_BUDGET_USED, () -> used.applyAsDouble(w), w.label());
+        }
     }
 
     /** Exports poll.lookback, so alerts compare record delays with it without repeating the config. */
     public void lookback(Duration poll) {
-        lookback.set(poll.toMillis() / 1000.0);
+        store.set(null, KoreMeter.LOOKBACK, poll.toMillis() / 1000.0);
     }
 
     /** How late a record counted while its bot is caught up was counted, after its own time. */
     public void recordDelay(String bot, RecordKind kind, Duration delay) {
-        recordDelay.labelValues(bot, kind.label()).observe(delay.toNanos() / 1e9);
+        store.observe(bot, KoreMeter.RECORD_DELAY, delay.toNanos() / 1e9, null, kind.label());
     }
 
     /** Exports the count of spans the tracing pipeline dropped (queue full), read at scrape time. */
     public void registerSpanDrops(LongSupplier dropped) {
-        KoreMeter meter = KoreMeter.SPANS_DROPPED;
-        CounterWithCallback.builder().name(meter.metricName()).help(meter.help())
-                .labelNames(meter.labels().toArray(String[]::new))
-                .callback(cb -> cb.call(dropped.getAsLong()))
-                .register(registry);
+        store.callback(null, KoreMeter.SPANS_DROPPED, dropped::getAsLong);
+    }
+
+    /** Exports the logins basic auth refused, read at scrape time. */
+    public void registerAuthFailures(LongSupplier failures) {
+        store.callback(null, KoreMeter.HTTP_AUTH_FAILURES, failures::getAsLong);
     }
 
     /** Registers a bot so its gauges (up, lag, containment ratio) are exported. */
     public void register(BotGauges bot) {
-        bots.add(bot);
-        up.labelValues(bot.bot()).set(0);
+        String name = bot.bot();
+        gauges.put(name, bot);
+        store.set(name, KoreMeter.UP, 0);
         // From 0, so that increase() sees the first step back too.
-        clockStepsBack.labelValues(bot.bot());
+        store.create(name, KoreMeter.CLOCK_STEPS_BACK);
+        store.callback(name, KoreMeter.WATERMARK_LAG, () -> bot.watermarkLagSeconds(clock.instant()).orElse(Double.NaN));
+        for (Containment c : Containment.values()) {
+            store.callback(name, KoreMeter.CONTAINMENT_RATIO,
+                    () -> bot.containmentRatios(clock.instant()).getOrDefault(c, Double.NaN), c.wireName());
+        }
+        store.publish(name);
     }
 
     /** The local clock was behind the bot's previous cycle start when a cycle started. */
     public void clockSteppedBack(String bot) {
-        clockStepsBack.labelValues(bot).inc();
+        store.add(bot, KoreMeter.CLOCK_STEPS_BACK, 1);
     }
 
     public void turn(String bot, Message m, TurnExemplar exemplar) {
         Latency l = m.latency();
         Latency.Asr asr = l.asr();
         Latency.Tts tts = l.tts();
-        TurnSeries series = turnSeries.of(new TurnSeries.Key(bot, channel.value(bot, m.channel()),
-                language.value(bot, m.language()), asr == null ? null : asrProvider.value(bot, asr.provider()),
+        TurnLabels labels = new TurnLabels(channel.value(bot, m.channel()), language.value(bot, m.language()),
+                asr == null ? null : asrProvider.value(bot, asr.provider()),
                 tts == null ? null : ttsProvider.value(bot, tts.provider()),
-                tts == null ? null : tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString()));
-        series.observe(l, exemplar == null ? null
-                : Labels.of("trace_id", exemplar.traceId(), "span_id", exemplar.spanId()));
+                tts == null ? null : tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString());
+        Exemplar span = exemplar == null ? null : Exemplar.of(exemplar.traceId(), exemplar.spanId());
+        for (KoreMeter meter : TurnLabels.METERS) {
+            Double value = meter.turnFeed().read(l);
+            if (value == null) {
+                continue;
+            }
+            if (meter.type() == KoreMeter.Type.HISTOGRAM) {
+                store.observe(bot, meter, value, meter.turnFeed().exemplar() ? span : null, labels.of(meter));
+            } else {
+                store.add(bot, meter, value, labels.of(meter));
+            }
+        }
     }
 
     public void message(String bot, Message m) {
-        MessageKey key = new MessageKey(bot, channel.value(bot, m.channel()), m.direction());
-        CounterDataPoint counter = messageSeries.get(key);
-        if (counter == null) {
-            counter = messageSeries.computeIfAbsent(key,
-                    k -> messages.labelValues(k.bot(), k.channel(), k.direction().label()));
-        }
-        counter.inc();
-    }
-
-    /** Label values of kore_messages_total; its data points are cached like {@link TurnSeries}. */
-    private record MessageKey(String bot, String channel, Direction direction) {
+        store.add(bot, KoreMeter.MESSAGES, 1, channel.value(bot, m.channel()), m.direction().label());
     }
 
     public void sessionClosed(String bot, Session s) {
         String ch = channel.value(bot, s.channel());
         String containment = s.containment() == null ? LabelGuard.UNKNOWN : s.containment().wireName();
-        sessions.labelValues(bot, ch, containment, sessionType.value(bot, s.sessionType())).inc();
+        store.add(bot, KoreMeter.SESSIONS, 1, ch, containment, sessionType.value(bot, s.sessionType()));
         if (s.end() != null) {
-            sessionDuration.labelValues(bot, ch, containment)
-                    .observe(Duration.between(s.start(), s.end()).toMillis() / 1000.0);
+            store.observe(bot, KoreMeter.SESSION_DURATION, Duration.between(s.start(), s.end()).toMillis() / 1000.0,
+                    null, ch, containment);
         }
         if (s.messages() != null) {
-            sessionMessages.labelValues(bot, ch, containment).observe(s.messages());
+            store.observe(bot, KoreMeter.SESSION_MESSAGES, s.messages(), null, ch, containment);
         }
     }
 
     public void conversation(String bot, AgentAiConversation c) {
-        conversations.labelValues(bot, channelType.value(bot, c.channelType()), experience.value(bot, c.experience()))
-                .inc();
+        store.add(bot, KoreMeter.AGENTAI_CONVERSATIONS, 1, channelType.value(bot, c.channelType()),
+                experience.value(bot, c.experience()));
     }
 
     public void cycleFinished(String bot, boolean success) {
-        up.labelValues(bot).set(success ? 1 : 0);
+        store.set(bot, KoreMeter.UP, success ? 1 : 0);
         if (success) {
-            lastSuccess.labelValues(bot).set(clock.millis() / 1000.0);
+            store.set(bot, KoreMeter.LAST_SUCCESS, clock.millis() / 1000.0);
         }
     }
 
     public void duplicate(String bot, RecordKind kind) {
-        duplicates.labelValues(bot, kind.label()).inc();
+        store.add(bot, KoreMeter.DUPLICATES_DROPPED, 1, kind.label());
     }
 
     public void rejected(String bot, Rejection r) {
-        rejected.labelValues(bot, r.kind().label(), r.reason().label()).inc();
+        store.add(bot, KoreMeter.RECORDS_REJECTED, 1, r.kind().label(), r.reason().label());
     }
 
     public void excluded(String bot, RecordKind kind, ExclusionReason reason) {
-        excluded.labelValues(bot, kind.label(), reason.label()).inc();
+        store.add(bot, KoreMeter.RECORDS_EXCLUDED, 1, kind.label(), reason.label());
     }
 
     /** Whether another process polls the bot (this one stands by) or this one does (README "Reliability and security"). */
     public void standby(String bot, boolean standingBy) {
-        standby.labelValues(bot).set(standingBy ? 1 : 0);
+        store.set(bot, KoreMeter.STANDBY, standingBy ? 1 : 0);
     }
 
     public void checkpointFailed(String bot) {
-        checkpointErrors.labelValues(bot).inc();
+        store.add(bot, KoreMeter.CHECKPOINT_ERRORS, 1);
     }
 
     /** Counts one bot's Kore.ai requests. */
@@ -256,53 +253,44 @@ public final class KoreMetrics {
         return new ApiRequestListener() {
             @Override
             public void requestCompleted(Endpoint endpoint, String code, Duration duration) {
-                apiRequests.labelValues(bot, endpoint.label(), code).inc();
-                apiDuration.labelValues(endpoint.label()).observe(duration.toNanos() / 1e9);
+                store.add(bot, KoreMeter.API_REQUESTS, 1, endpoint.label(), code);
+                store.observe(null, KoreMeter.API_REQUEST_DURATION, duration.toNanos() / 1e9, null, endpoint.label());
             }
 
             @Override
             public void throttled(Endpoint endpoint) {
-                apiThrottled.labelValues(bot, endpoint.label()).inc();
+                store.add(bot, KoreMeter.API_THROTTLED, 1, endpoint.label());
             }
         };
     }
 
-    private LabelGuard guard(String label) {
-        return new LabelGuard(label, labelValueLimit, l -> folded.labelValues(l).inc());
+    @Override
+    public BotFigures figures(String bot) {
+        Instant now = clock.instant();
+        BotGauges g = gauges.get(bot);
+        ToDoubleFunction<BudgetWindow> budget = budgets.get(bot);
+        Map<String, Double> containment = new TreeMap<>();
+        if (g != null) {
+            g.containmentRatios(now).forEach((c, ratio) -> containment.put(c.wireName(), ratio));
+        }
+        return new BotFigures(g == null ? OptionalDouble.empty() : g.watermarkLagSeconds(now),
+                budget == null ? OptionalDouble.empty() : present(budget.applyAsDouble(BudgetWindow.MINUTE)),
+                budget == null ? OptionalDouble.empty() : present(budget.applyAsDouble(BudgetWindow.HOUR)),
+                containment, buckets(bot, KoreMeter.TURN_LATENCY), buckets(bot, KoreMeter.RECORD_DELAY));
     }
 
-    private Counter counter(KoreMeter meter) {
-        return Counter.builder().name(meter.metricName()).help(meter.help()).labelNames(labels(meter))
-                .register(registry);
+    private BucketCounts buckets(String bot, KoreMeter histogram) {
+        long[] counts = store.bucketCounts(bot, histogram);
+        return counts == null ? BucketCounts.EMPTY : new BucketCounts(store.bounds(histogram), counts);
     }
 
-    private Gauge gauge(KoreMeter meter) {
-        return Gauge.builder().name(meter.metricName()).help(meter.help()).labelNames(labels(meter))
-                .register(registry);
+    private static OptionalDouble present(double v) {
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    /** A gauge read at scrape time from every registered bot. */
-    @FunctionalInterface
-    private interface PerBot {
-        void read(BotGauges bot, Instant now, GaugeWithCallback.Callback callback);
-    }
-
-    private void perBotGauge(KoreMeter meter, PerBot values) {
-        GaugeWithCallback.builder().name(meter.metricName()).help(meter.help()).labelNames(labels(meter))
-                .callback(cb -> {
-                    Instant now = clock.instant();
-                    for (BotGauges bot : bots) {
-                        values.read(bot, now, cb);
-                    }
-                }).register(registry);
-    }
-
-    private Histogram histogram(KoreMeter meter) {
-        HistogramShape shape = meter.latency() ? HistogramShape.CLASSIC_AND_NATIVE : HistogramShape.CLASSIC;
-        return shape.register(registry, meter.metricName(), meter.help(), Buckets.bounds(meter, buckets), labels(meter));
-    }
-
-    private static String[] labels(KoreMeter meter) {
-        return meter.labels().toArray(String[]::new);
+    private LabelGuard guard(String label, int limit) {
+        LabelGuard g = new LabelGuard(label, limit, l -> store.add(null, KoreMeter.LABEL_VALUES_FOLDED, 1, l));
+        guards.put(label, g);
+        return g;
     }
 }

@@ -46,6 +46,21 @@ final class LabelGuard {
         return raw.length() <= MAX_LENGTH && admit(values, raw) ? raw : fold();
     }
 
+    /**
+     * Takes a slot for a value the bot's restored series already carry (README "Reliability and security"), so
+     * the bot keeps its first values across a restart; nothing is counted as folded.
+     */
+    void remember(String bot, String value) {
+        if (value != null && !value.equals(OTHER) && !value.equals(UNKNOWN) && value.length() <= MAX_LENGTH) {
+            admit(admitted.computeIfAbsent(bot, b -> ConcurrentHashMap.newKeySet()), value);
+        }
+    }
+
+    /** Forgets the bot's values: it is no longer polled here. */
+    void forget(String bot) {
+        admitted.remove(bot);
+    }
+
     /** Locked (only new values get here) so that racing pollers never admit past the limit. */
     private boolean admit(Set<String> values, String raw) {
         synchronized (values) {

@@ -21,7 +21,7 @@ public record Message(String id,
                       String text,
                       String traceId,
                       boolean developer,
-                      Set<LatencyField> droppedLatency) {
+                      Set<LatencyField> droppedLatency) implements KoreRecord {
     public Message {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(direction, "direction");
@@ -38,6 +38,12 @@ public record Message(String id,
     public Message(String id, String sessionId, Direction direction, String channel, String language,
                    Instant createdOn, Latency latency, String text) {
         this(id, sessionId, direction, channel, language, createdOn, latency, text, null);
+    }
+
+    /** Listed by {@code createdOn}. */
+    @Override
+    public Instant time() {
+        return createdOn;
     }
 
     /** A bot turn is an outgoing message that carries latency. */

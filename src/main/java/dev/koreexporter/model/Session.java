@@ -19,7 +19,7 @@ public record Session(String id,
                       Integer messages,
                       List<String> languages,
                       boolean developer,
-                      boolean badTimes) {
+                      boolean badTimes) implements KoreRecord {
     public Session {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(start, "start");
@@ -30,6 +30,12 @@ public record Session(String id,
     public Session(String id, String channel, Instant start, Instant end, boolean active, Containment containment,
                    String sessionType, Integer messages, List<String> languages) {
         this(id, channel, start, end, active, containment, sessionType, messages, languages, false, false);
+    }
+
+    /** getSessions lists sessions by their {@code start_time}. */
+    @Override
+    public Instant time() {
+        return start;
     }
 
     public boolean closed() {

@@ -14,81 +14,65 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.function.Supplier;
 
 /**
- * Polls one bot. Each cycle asks the {@link SweepPlanner} which window each of the bot's {@link Stream}s
- * reads, has each stream read its window into the {@link RecordCounter}, and records how the cycle went in
- * the {@link PollerStatus}. Streams fail independently: a failing one marks the cycle failed while the others
- * still run, and its watermark stays, so its window is read again next cycle.
+ * Polls one bot. Each cycle asks the {@link SweepPlanner} which window each of the bot's {@link Stream}s reads,
+ * has the {@link StreamReader} read and count it, moves the stream's position in the {@link BotLedger}, and
+ * records how the cycle went in the {@link PollerStatus}. It knows no stream by name. Streams fail independently:
+ * a failing one marks the cycle failed while the others still run, and its watermark stays, so its window is read
+ * again next cycle.
  */
 public final class BotPoller implements BotGauges, Poller {
-
-    /** What a stream's earlier reads left for the planner. */
-    private record History(SweepPlanner.Sweep lastSweep, Instant lastFollowUp) {
-        /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
-        History notAfter(Instant now) {
-            return lastSweep == null || !lastSweep.at().isAfter(now) ? this
-                    : new History(new SweepPlanner.Sweep(now, lastSweep.end(), lastSweep.records()), lastFollowUp);
-        }
-    }
-
     private final ExporterConfig.Bot bot;
     private final Clock clock;
-    private final PollState state;
-    private final List<Stream> streams;
+    private final List<Stream<?>> streams;
+    private final Map<String, Stream<?>> byKey = new HashMap<>();
     private final SweepPlanner planner;
+    private final BotLedger ledger;
     private final RecordCounter counter;
+    private final StreamReader reader;
     private final PollerStatus status;
     private final KoreMetrics metrics;
-    private final Map<String, History> history = new HashMap<>();
+    private final CycleClock cycleClock;
     private final Duration lookback;
     /** Cycles run since this poller started; the first one is the catch-up after a start. */
     private long cycles;
-    private final CycleClock cycleClock;
 
-    public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
-                     KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, api, ReadOptions.DEFAULT, metrics, tracer, store, clock);
-    }
-
+    /**
+     * Reads the bot's checkpoint (so build it holding the bot's checkpoint lock, as {@link BotSlot} does).
+     *
+     * @param containmentWindow the trailing window of kore_containment_ratio
+     * @throws java.io.UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
+     */
     public BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, KoreApi api,
                      ReadOptions options, KoreMetrics metrics, TurnTracer tracer, CheckpointStore store,
                      Clock clock) {
-        this(bot, poll, containmentWindow, Stream.of(bot, api, options.messagesApi()), options.includeDeveloper(),
-                metrics, tracer, store, clock, api::serverTime);
-    }
-
-    BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
-              KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock) {
-        this(bot, poll, containmentWindow, streams, false, metrics, tracer, store, clock, Optional::empty);
-    }
-
-    /** @param serverTime Kore.ai's time at its latest answer (its {@code Date} headers), empty when unknown */
-    BotPoller(ExporterConfig.Bot bot, ExporterConfig.Poll poll, Duration containmentWindow, List<Stream> streams,
-              boolean includeDeveloper, KoreMetrics metrics, TurnTracer tracer, CheckpointStore store, Clock clock,
-              Supplier<Optional<Instant>> serverTime) {
-        this.cycleClock = new CycleClock(bot.name(), serverTime, () -> metrics.clockSteppedBack(bot.name()));
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
-        this.streams = List.copyOf(streams);
+        this.streams = Streams.of(bot, options.messagesApi()).all();
+        this.streams.forEach(s -> byKey.put(s.key(), s));
         this.lookback = poll.lookback();
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
-        this.state = PollState.restore(bot, store, clock.instant().minus(poll.backfill()), containmentWindow);
-        // The previous run's last sweeps: a first read reaches back a lookback before them, or what landed late
-        // after them would never be read (README, "How it reads Kore.ai"). What they held is not known, so each
-        // stream's first read is a sweep, as without a checkpoint.
-        for (Stream s : this.streams) {
-            Instant end = state.lastSweepEnd(s.key());
-            if (end != null) {
-                history.put(s.key(), new History(new SweepPlanner.Sweep(clock.instant(), end, 0), null));
-            }
-        }
-        this.counter = new RecordCounter(bot, metrics, tracer, state, clock, includeDeveloper);
-        this.status = new PollerStatus(bot.name(), clock, state.oldestWatermark());
+        Instant now = clock.instant();
+        this.ledger = new BotLedger(bot, store, streams, planner, now.minus(poll.backfill()), containmentWindow, now,
+                new BotLedger.Commits() {
+                    @Override
+                    public void written() {
+                        // Scrapes see counts once their checkpoint is written (README "Reliability and security").
+                        metrics.publish(bot.name());
+                    }
+
+                    @Override
+                    public void failed() {
+                        metrics.checkpointFailed(bot.name());
+                    }
+                });
+        this.counter = new RecordCounter(bot, metrics, tracer, ledger, clock, options.includeDeveloper());
+        this.reader = new StreamReader(bot.name(), api, counter, ledger);
+        this.cycleClock = new CycleClock(bot.name(), api::serverTime, () -> metrics.clockSteppedBack(bot.name()));
+        this.status = new PollerStatus(bot.name(), clock, ledger.oldestWatermark());
         metrics.register(this);
     }
 
@@ -97,112 +81,82 @@ public final class BotPoller implements BotGauges, Poller {
         return bot.name();
     }
 
+    @Override
     public BotStatus status() {
         return status.current();
     }
 
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
+    @Override
     public boolean runCycle() {
         long started = System.nanoTime();
         Instant now = cycleClock.cycleStart(clock.instant());
         if (cycleClock.steppedBack()) {
-            history.replaceAll((key, h) -> h.notAfter(now));
+            ledger.notAfter(now);
         }
-        CycleCounts counts = counter.newCycle();
         // Record delays only while caught up (README, "Metrics"): a start or a catch-up counts old records late.
-        Instant oldest = state.oldestWatermark();
-        counter.observeDelays(cycles++ > 0 && oldest != null && !Duration.between(oldest, now).minus(lookback).isPositive());
+        Instant oldest = ledger.oldestWatermark();
+        CycleCounts counts = counter.newCycle(cycles++ > 0 && oldest != null
+                && !Duration.between(oldest, now).minus(lookback).isPositive());
+        List<SweepPlanner.StreamState> states = streams.stream()
+                .map(s -> ledger.state(s.key(), reader.listing(s).pageSize())).toList();
         boolean caughtUp = true;
-        Map<String, Stream> byKey = new HashMap<>();
-        List<SweepPlanner.StreamState> states = streams.stream().map(s -> {
-            byKey.put(s.key(), s);
-            History h = history.getOrDefault(s.key(), new History(null, null));
-            Instant watermark = counter.locked(() -> state.watermark(s.key()));
-            return new SweepPlanner.StreamState(s.key(), s.pageSize(), watermark, h.lastSweep(), h.lastFollowUp());
-        }).toList();
-        for (SweepPlanner.Read read : planner.plan(now, state.floor(), states)) {
-            if (!counter.stopped()) {
+        for (SweepPlanner.Read read : planner.plan(now, ledger.floor(), states)) {
+            if (!ledger.stopped()) {
                 caughtUp &= read(byKey.get(read.key()), read, now);
             }
         }
-
         boolean ok = status.cycleOk();
-        boolean checkpointOk = counter.checkpoint();
+        boolean checkpointOk = ledger.checkpoint();
         metrics.cycleFinished(bot.name(), ok);
-        status.cycleFinished(state.oldestWatermark(), checkpointOk, counts, caughtUp,
+        // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
+        metrics.publish(bot.name());
+        status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;
     }
 
     /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
+    @Override
     public void stopAndCheckpoint() {
-        counter.stop();
+        ledger.stop();
     }
 
     /** Ids currently remembered for de-duplication (tests check it stays bounded). */
     int seenIds() {
-        return counter.locked(state::seenCount);
+        return ledger.seenCount();
     }
 
     @Override
     public OptionalDouble watermarkLagSeconds(Instant now) {
-        Instant wm = state.oldestWatermark();
+        Instant wm = ledger.oldestWatermark();
         return wm == null ? OptionalDouble.empty() : OptionalDouble.of(Duration.between(wm, now).toMillis() / 1000.0);
     }
 
     @Override
     public Map<Containment, Double> containmentRatios(Instant now) {
-        return state.containment().ratios(now);
-    }
-
-    /**
-     * Message ids are looked for across all the bot's message streams (README, "How it reads Kore.ai"), so each
-     * stream's ids stay until no message stream can read them again: the earliest of their horizons (a stream
-     * not read yet in this process would start a lookback before its watermark). Under the lock.
-     */
-    private Instant messageIdsFrom() {
-        Instant from = null;
-        for (Stream s : streams) {
-            if (s instanceof MessageStream) {
-                History h = history.get(s.key());
-                Instant next = h != null && h.lastSweep() != null ? planner.keepIdsFrom(h.lastSweep())
-                        : planner.keepIdsFrom(new SweepPlanner.Sweep(null, state.watermark(s.key()), 0));
-                from = from == null || next.isBefore(from) ? next : from;
-            }
-        }
-        return from;
+        return ledger.containmentRatios(now);
     }
 
     /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
-    private boolean read(Stream stream, SweepPlanner.Read read, Instant now) {
+    private boolean read(Stream<?> stream, SweepPlanner.Read read, Instant now) {
         SweepPlanner.Tally tally = planner.tally(read);
         counter.reading(tally);
         try {
-            stream.read(read.window(), read.followUps(), counter);
+            reader.read(stream, read.window(), read.followUps());
         } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
-            if (!counter.stopped() && !(e instanceof KoreApiException.Interrupted)) {
+            if (!ledger.stopped() && !(e instanceof KoreApiException.Interrupted)) {
                 status.streamFailed(stream.key(), e);
             }
             return true;
         }
-        if (counter.stopped()) {
+        if (ledger.stopped()) {
             return true;
         }
         // Read up to Kore.ai's time at most: a local clock running fast must not move the watermark (nor the
         // sweep, which decides which ids are kept) past what Kore.ai had.
-        Instant end = cycleClock.readUpTo(read.window().to(), counter.locked(() -> state.watermark(stream.key())));
-        History last = history.getOrDefault(stream.key(), new History(null, null));
-        History next = new History(read.sweep() ? tally.sweep(now, end)
-                : last.lastSweep(), read.followUps() ? end : last.lastFollowUp());
-        history.put(stream.key(), next);
-        counter.locked(() -> {
-            if (read.sweep()) {
-                state.swept(stream.key(), next.lastSweep().end());
-            }
-            Instant keepFrom = stream instanceof MessageStream ? messageIdsFrom() : planner.keepIdsFrom(next.lastSweep());
-            state.completed(stream.key(), end, keepFrom);
-            return null;
-        });
+        Instant end = cycleClock.readUpTo(read.window().to(), ledger.watermark(stream.key()));
+        ledger.completed(stream.key(), read, tally, now, end);
         status.streamOk(stream.key());
         return !read.window().to().isBefore(now);
     }

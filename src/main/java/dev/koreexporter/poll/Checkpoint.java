@@ -1,5 +1,6 @@
 package dev.koreexporter.poll;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,5 +35,26 @@ public record Checkpoint(int version,
         seenHashes = seenHashes == null ? Map.of() : Map.copyOf(seenHashes);
         activeSessions = Map.copyOf(activeSessions);
         closedSessions = List.copyOf(closedSessions);
+    }
+
+    /** The ids counted per stream key, from either version. */
+    Map<String, SeenIds> seenIds() {
+        Map<String, SeenIds> ids = new HashMap<>();
+        seen.forEach((key, v) -> {
+            if (!key.equals(SWEEP_ENDS)) {
+                ids.put(key, SeenIds.ofIds(v));
+            }
+        });
+        seenHashes.forEach((key, v) -> {
+            if (!key.equals(SWEEP_ENDS)) { // 0.2.0 writes the entry back hashed: nothing to use
+                ids.put(key, SeenIds.ofPairs(v));
+            }
+        });
+        return ids;
+    }
+
+    /** The end of each stream's last sweep, by stream key; empty in files without it. */
+    Map<String, Long> sweepEnds() {
+        return seen.getOrDefault(SWEEP_ENDS, Map.of());
     }
 }

@@ -44,6 +44,11 @@ final class SeenIds {
         return put(hash(id), recordTime.toEpochMilli());
     }
 
+    /** {@link #add} for an id already hashed with {@link #hash}, its record's time in epoch millis. */
+    boolean addHash(long hash, long recordTime) {
+        return put(hash, recordTime);
+    }
+
     boolean contains(String id) {
         return containsHash(hash(id));
     }

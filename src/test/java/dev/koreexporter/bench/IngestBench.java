@@ -4,17 +4,23 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.JwtTokenSource;
+import dev.koreexporter.kore.KoreApi;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.dto.Requests;
+import dev.koreexporter.kore.dto.WireFormatException;
 import dev.koreexporter.kore.dto.WireJson;
 import dev.koreexporter.kore.dto.WirePages;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
-import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.CheckpointStore;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.simulator.lab.LabSimulator;
@@ -58,8 +64,8 @@ final class IngestBench {
 
     /** A captured response page and what it holds. */
     record Capture(byte[] body, String channel, int messages, int turns) {
-        List<Message> messagesOf() throws dev.koreexporter.kore.dto.WireFormatException {
-            return WirePages.messages(WireJson.parse(body), channel, false).page().records();
+        List<Message> messagesOf() throws WireFormatException {
+            return WirePages.MESSAGES.read(body, channel, false).page().records();
         }
     }
 
@@ -183,8 +189,8 @@ final class IngestBench {
                     .set("bots[0].channels", List.of(page.channel())).bot();
             ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", Duration.ofSeconds(30))
                     .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(6)).poll();
-            BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), metrics, tracer,
-                    store, clock);
+            BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), new CapturedApi(page), ReadOptions.DEFAULT,
+                    metrics, tracer, store, clock);
             poller.runCycle();
             return poller.status().cyclesCompleted();
         };
@@ -216,47 +222,29 @@ final class IngestBench {
             byte[] body = response.headers().firstValue("content-encoding").orElse("").contains("gzip")
                     ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes()
                     : response.body();
-            Page<Message> mapped = WirePages.messages(WireJson.parse(body), channel, false).page();
+            Page<Message> mapped = WirePages.MESSAGES.read(body, channel, false).page();
             int turns = (int) mapped.records().stream().filter(Message::isTurn).count();
             return new Capture(body, channel, mapped.records().size(), turns);
         }
     }
 
     /** Serves the captured bytes for its channel (mapped through the client's own wire mapping), nothing else. */
-    private record CapturedApi(Capture page) implements dev.koreexporter.kore.KoreApi {
+    private record CapturedApi(Capture page) implements KoreApi {
         @Override
-        public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-            return () -> List.of(map()).iterator();
-        }
-
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
-            return messages(channel, window);
+        @SuppressWarnings("unchecked")
+        public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
+            if (listing.endpoint() != Endpoint.GET_MESSAGES_V2 && listing.endpoint() != Endpoint.GET_MESSAGES) {
+                return List.of();
+            }
+            return () -> List.of((Page<T>) map()).iterator();
         }
 
         private Page<Message> map() {
             try {
-                return WirePages.messages(page.body(), page.channel(), false).page();
-            } catch (dev.koreexporter.kore.dto.WireFormatException e) {
+                return WirePages.MESSAGES.read(page.body(), page.channel(), false).page();
+            } catch (WireFormatException e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        @Override
-        public Iterable<Page<dev.koreexporter.model.Session>> sessions(TimeWindow w) {
-            return List.of();
-        }
-
-        @Override
-        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
-            return List.of();
-        }
-
-
-
-        @Override
-        public Iterable<Page<dev.koreexporter.model.AgentAiConversation>> agentAiConversations(TimeWindow window) {
-            return List.of();
         }
     }
 

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,21 +22,27 @@ import java.util.UUID;
  * Many bots on one replica: a separate exporter JVM (recommended flags) polling 100 simulated bots at ordinary
  * traffic (3 sessions/min each) at Kore.ai's real rate limits on the system clock. Warm-up lasts until every
  * bot finished its first cycle (the 1 h backfill); then its CPU time is read over a measured period without
- * scrapes, and /metrics is scraped while the pollers go on. RSS is sampled every second throughout.
+ * scrapes, and /metrics is scraped while the pollers go on, in every format with and without gzip, and two
+ * scrapes at once. RSS is sampled every second throughout. Then {@link ScaleScrapeBench}: the scrape path alone.
  */
 final class ScaleBench {
     /** Voice channels; a bot reads one or two of them. */
     private static final String[] CHANNELS = {"korevg", "ivrVoice", "twiliovoice", "audiocodes"};
-    /** The scrapes stop after this long even when fewer than asked for were done (slow scrapes). */
-    private static final Duration SCRAPE_TIME = Duration.ofSeconds(150);
 
     private ScaleBench() {
     }
 
+    /** The exporter polling 100 simulated bots, then the scrape path alone in both label mixes. */
     static List<Row> run(Benchmark.Options o) throws Exception {
+        List<Row> rows = new ArrayList<>(polling(o));
+        rows.addAll(ScaleScrapeBench.run(o));
+        return rows;
+    }
+
+    private static List<Row> polling(Benchmark.Options o) throws Exception {
         int botCount = o.tiny() ? 4 : 100;
         Duration measured = o.tiny() ? Duration.ofSeconds(5) : Duration.ofSeconds(90);
-        int scrapes = o.tiny() ? 20 : 200;
+        int scrapes = o.tiny() ? 3 : 50;
         Path dir = Files.createTempDirectory("kore-bench-scale");
         try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withBots(bots(botCount)));
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
@@ -52,32 +59,26 @@ final class ScaleBench {
                 double cpu = exporter.cpuSeconds() - warmUpCpu;
                 double hours = (System.nanoTime() - start) / 3.6e12;
 
-                HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
-                        .build();
+                String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
+                HttpRequest get = HttpRequest.newBuilder(URI.create(url)).build();
                 String body = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
                 Files.writeString(dir.resolve("metrics.txt"), body);
-                List<Double> times = new ArrayList<>();
-                int failed = 0;
-                long scrapeDeadline = System.nanoTime() + SCRAPE_TIME.toNanos();
-                while (times.size() + failed < scrapes && System.nanoTime() < scrapeDeadline) {
-                    long t = System.nanoTime();
-                    if (scrape(http, get)) {
-                        times.add((System.nanoTime() - t) / 1e6);
-                    } else {
-                        failed++;
-                    }
-                    // About one scrape every 100 ms plus its own time: the pollers, not the scrapes, should keep
-                    // the exporter busy.
-                    Thread.sleep(100);
+                // Every way Prometheus and people scrape, while the pollers go on; about one scrape every 100 ms
+                // plus its own time: the pollers, not the scrapes, should keep the exporter busy.
+                List<ScrapeRuns.Result> results = new ArrayList<>();
+                for (ScrapeRuns.Variant v : ScrapeRuns.ALL) {
+                    results.add(ScrapeRuns.measure(http, url, v, scrapes, Duration.ofMillis(100)));
                 }
-                double[] ms = times.stream().mapToDouble(Double::doubleValue).toArray();
-                Arrays.sort(ms);
+                int pairs = o.tiny() ? 2 : 10;
+                int pairsOk = ScrapeRuns.concurrentPairs(http, url, pairs);
+                ScrapeRuns.Result text = results.get(ScrapeRuns.ALL.size() - 1);
+                int failed = results.stream().mapToInt(ScrapeRuns.Result::failed).sum();
                 rss.stop();
                 sampler.join();
                 long series = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
                 System.out.printf(Locale.ROOT, "scale: %d bots, ready after %.1f s, in %s, exporter JVM flags %s%n",
                         botCount, warmUpSeconds, dir, String.join(" ", ProcessBench.JVM_FLAGS));
-                return List.of(
+                List<Row> rows = new ArrayList<>(List.of(
                         Row.info("scale.bots", "scale: bots on one replica (3 sessions/min each)", botCount, "bots"),
                         Row.atMost("scale.rss", "scale: RSS after warm-up, max (recommended flags)", rss.maxAfterWarmUp(),
                                 "MiB", 192),
@@ -86,14 +87,22 @@ final class ScaleBench {
                                 cpu / botCount / hours, "s"),
                         Row.info("scale.cpu.warmup", "scale: CPU of start-up and first backfill, all bots", warmUpCpu, "s"),
                         Row.info("scale.metrics.bytes", "/metrics at " + botCount + " bots: size",
-                                body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, "bytes"),
+                                body.getBytes(StandardCharsets.UTF_8).length, "bytes"),
                         Row.info("scale.metrics.series", "/metrics at " + botCount + " bots: series", series, "series"),
-                        Row.info("scale.scrape.p50", "/metrics at " + botCount + " bots: scrape p50 (" + ms.length
-                                + " scrapes, pollers running)", percentile(ms, 0.50), "ms"),
-                        Row.atMost("scale.scrape.p99", "/metrics at " + botCount + " bots: scrape p99",
-                                percentile(ms, 0.99), "ms", 100),
+                        Row.info("scale.scrape.p50", "/metrics at " + botCount + " bots: scrape p50, plain text ("
+                                + text.scrapes() + " scrapes, pollers running)", text.p50(), "ms"),
+                        Row.atMost("scale.scrape.p99", "/metrics at " + botCount + " bots: scrape p99, plain text",
+                                text.p99(), "ms", 100),
                         Row.atMost("scale.scrape.failed", "/metrics at " + botCount + " bots: failed scrapes"
-                                + (exporter.process().isAlive() ? "" : " (exporter exited)"), failed, "scrapes", 0));
+                                + (exporter.process().isAlive() ? "" : " (exporter exited)"), failed, "scrapes", 0)));
+                for (ScrapeRuns.Result r : results.subList(0, results.size() - 1)) {
+                    rows.addAll(ScrapeRuns.rows("scale.polling", "/metrics at " + botCount + " bots, pollers running",
+                            r, 100));
+                }
+                rows.add(Row.atLeast("scale.polling.concurrent", "/metrics at " + botCount + " bots: two concurrent"
+                        + " uncompressed scrapes, rounds answered (" + pairs + " rounds" + (exporter.process().isAlive()
+                        ? "" : ", exporter EXITED") + ")", pairsOk, "rounds", pairs));
+                return rows;
             } finally {
                 exporter.stop();
             }
@@ -120,20 +129,6 @@ final class ScaleBench {
 
     private static UUID uuid(String seed) {
         return UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    /** NaN when no scrape succeeded (the row then says so instead of the section failing). */
-    private static double percentile(double[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN : ScrapeBench.percentile(sorted, p);
-    }
-
-    /** One scrape, the body read and dropped; false when it failed (no answer, or not 200). */
-    private static boolean scrape(HttpClient http, HttpRequest get) throws InterruptedException {
-        try {
-            return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     /** VmRSS every second, split at the end of the warm-up. */

@@ -31,7 +31,7 @@ final class ScrapeBench {
         List<Message> turns = IngestBench.capture(200).messagesOf();
         int series = fill(metrics, registry, turns, tiny ? 500 : TARGET_SERIES);
         WebServer server = Daemon.httpServer().host("127.0.0.1").port(0)
-                .routing(r -> r.register("/metrics", new MetricsService(registry))).build().start();
+                .routing(r -> r.register("/metrics", new MetricsService(metrics.store(), registry))).build().start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build();
             int scrapes = tiny ? 20 : 200;
@@ -95,6 +95,7 @@ final class ScrapeBench {
                         }
                     }
                 }
+                metrics.publish("bot-" + b);
                 series = registry.scrape().stream().mapToInt(ScrapeBench::seriesOf).sum();
             }
         }

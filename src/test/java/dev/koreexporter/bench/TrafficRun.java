@@ -6,6 +6,7 @@ import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.Quirks;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
@@ -121,10 +122,10 @@ final class TrafficRun {
             Instant steadyFrom = null;
             long cycles = 0;
             double maxLag = 0;
-            try (KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()), false,
-                    clock::advance)) {
-                BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), client, metrics, recorder,
-                        new MemoryCheckpointStore(), clock);
+            try (KoreClient client = KoreClient.builder(kore, bot, clock).listener(metrics.apiListener(bot.name()))
+                    .sleeper(clock::advance).build()) {
+                BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), client, ReadOptions.DEFAULT, metrics,
+                        recorder, new MemoryCheckpointStore(), clock);
                 boolean caughtUp = true;
                 while (clock.instant().isBefore(end)) {
                     if (caughtUp) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,7 @@ class DoctorTest {
 
     /** Requests doctor sent per bot, as the simulator saw them; also checks the per-bot bound. */
     private static Map<String, Long> requests(DoctorHarness h, DoctorReport report) {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         for (SimBot b : h.sim.bots()) {
             long seen = h.sim.requestStats().bot(b.botId()).total();
             assertTrue(seen <= BotDoctor.MAX_REQUESTS, b.name() + " got " + seen + " requests");

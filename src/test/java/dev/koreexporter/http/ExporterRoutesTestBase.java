@@ -59,7 +59,7 @@ abstract class ExporterRoutesTestBase {
     static void routing(HttpRouting.Builder routing) {
         PrometheusRegistry registry = new PrometheusRegistry();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        new KoreMetrics(registry, Map.of(), "9.9.9", clock);
+        KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "9.9.9", clock);
         registry.register(() -> {
             if (THROW_ERROR.get()) {
                 throw new StackOverflowError("test: a scrape that overflows the stack");
@@ -68,7 +68,7 @@ abstract class ExporterRoutesTestBase {
                     new io.prometheus.metrics.model.snapshots.MetricMetadata("test_flag"), List.of());
         });
         String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
-        ExporterRoutes.routing(routing, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock, STUCK::get,
+        ExporterRoutes.routing(routing, metrics, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock, STUCK::get,
                 FATAL::add);
     }
 

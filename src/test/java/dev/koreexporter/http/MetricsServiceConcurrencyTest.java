@@ -1,5 +1,6 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.store.SeriesStore;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * At most {@link MetricsService#MAX_CONCURRENT_RENDERS} renders of /metrics at once: a further scrape waits
- * up to {@link MetricsService#QUEUE_WAIT} for a slot, then gets 503. Renders are held inside the registry by a
+ * At most {@link MetricsService#MAX_CONCURRENT_RENDERS} renders of /metrics at once (scrapes of one format
+ * share a render, so these scrape in different formats): a further scrape waits up to
+ * {@link MetricsService#QUEUE_WAIT} for a slot, then gets 503. Renders are held inside the registry by a
  * gauge whose callback waits on a latch, so "in progress" is a fact the test controls, not a timing guess.
  */
 class MetricsServiceConcurrencyTest {
@@ -45,7 +49,7 @@ class MetricsServiceConcurrencyTest {
                     }
                     cb.call(1);
                 }).register(registry);
-        service = new MetricsService(registry);
+        service = new MetricsService(new SeriesStore(Map.of(), 500, Clock.systemUTC()), registry);
         server = WebServer.builder().host("127.0.0.1").port(0).useNio(false)
                 .routing(r -> r.register("/metrics", service)).build().start();
     }
@@ -59,20 +63,26 @@ class MetricsServiceConcurrencyTest {
         http.close();
     }
 
-    private CompletableFuture<HttpResponse<String>> scrape() {
+    /** Scrapes in each format share a render; these are three different ones. */
+    private static final String TEXT = "text/plain;version=0.0.4";
+    private static final String OPENMETRICS = "application/openmetrics-text;version=1.0.0";
+    private static final String PROTOBUF = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+            + "encoding=delimited";
+
+    private CompletableFuture<HttpResponse<String>> scrape(String accept) {
         return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", accept).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aThirdScrapeWaitsThenGets503WhileTwoRender() throws Exception {
         start();
-        var first = scrape();
-        var second = scrape();
+        var first = scrape(TEXT);
+        var second = scrape(OPENMETRICS);
         await().atMost(Duration.ofSeconds(10)).until(() -> rendering.get() == MetricsService.MAX_CONCURRENT_RENDERS);
 
         long started = System.nanoTime();
-        HttpResponse<String> third = scrape().get(20, TimeUnit.SECONDS);
+        HttpResponse<String> third = scrape(PROTOBUF).get(20, TimeUnit.SECONDS);
         long waitedMs = (System.nanoTime() - started) / 1_000_000;
 
         assertEquals(503, third.statusCode());
@@ -90,10 +100,10 @@ class MetricsServiceConcurrencyTest {
     @Test
     void aWaitingScrapeRendersOnceASlotFreesInTime() throws Exception {
         start();
-        var first = scrape();
-        var second = scrape();
+        var first = scrape(TEXT);
+        var second = scrape(OPENMETRICS);
         await().atMost(Duration.ofSeconds(10)).until(() -> rendering.get() == MetricsService.MAX_CONCURRENT_RENDERS);
-        var third = scrape();
+        var third = scrape(PROTOBUF);
         await().atMost(Duration.ofSeconds(1)).until(() -> service.waiting() == 1);
 
         release.countDown();

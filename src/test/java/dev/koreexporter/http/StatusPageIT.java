@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.Daemon;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.metrics.BotFigures;
+import dev.koreexporter.metrics.BucketCounts;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
@@ -17,8 +19,6 @@ import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -225,16 +226,17 @@ class StatusPageIT {
 
     @Test
     void hostileErrorsAndLabelsStayTextInTheBrowser() throws Exception {
-        PrometheusRegistry registry = new PrometheusRegistry();
         String bot = "billing-voice";
-        Gauge.builder().name("kore_containment_ratio").help("h").labelNames("bot", "containment").register(registry)
-                .labelValues(bot, "<img src=x onerror=document.title='pwned'>").set(1);
+        // Hostile strings where the page shows figures (containment types are a closed set today: the page must
+        // not rely on that).
+        BotFigures hostile = new BotFigures(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                Map.of("<img src=x onerror=document.title='pwned'>", 1.0), BucketCounts.EMPTY, BucketCounts.EMPTY);
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJhcHBJZCI6ImNzLTEifQ.c2lnbmF0dXJl";
         List<BotStatus> statuses = List.of(new BotStatus(bot, 2, false, null, null,
                 "getSessions: HTTP 400 <script>document.title='pwned'</script>\"><b onmouseover=x>bold</b> auth: " + jwt,
                 true));
         WebServer server = Daemon.httpServer().host("127.0.0.1").port(0)
-                .routing(rt -> rt.register("/", new StatusPage("0.3.0", () -> statuses, registry, new ManualClock(T0))))
+                .routing(rt -> rt.register("/", new StatusPage("0.3.0", () -> statuses, b -> hostile, new ManualClock(T0))))
                 .build().start();
         try {
             String dom = chromium.dumpDom("http://127.0.0.1:" + server.port() + "/");

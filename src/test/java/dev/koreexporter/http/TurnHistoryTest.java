@@ -1,5 +1,6 @@
 package dev.koreexporter.http;
 
+import dev.koreexporter.metrics.BucketCounts;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -75,7 +75,8 @@ final class IngestHarness implements AutoCloseable {
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", clock);
             FileCheckpointStore store = new FileCheckpointStore(stateDir);
             for (ExporterConfig.Bot bot : bots) {
-                KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()));
+                KoreClient client = KoreClient.builder(kore, bot, clock).listener(metrics.apiListener(bot.name()))
+                        .build();
                 clients.add(client);
                 metrics.registerApiBudget(bot.name(), client::budgetUsed);
                 pollers.add(new BotPoller(bot, poll, Duration.ofHours(1), client, options, metrics, TurnTracer.NONE,

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ class AgentAiCursorTest {
         for (int m : minutes) {
             records.add(new AgentAiConversation("c" + m + "-" + records.size(), "voice", "voice", MIDNIGHT.plusSeconds(60L * m)));
         }
-        return new Page<>(records, List.of(), records.size());
+        return new Page<>(records, List.of(), records.size(), List.of());
     }
 
     private static int[] minutes(int from, int to) {
@@ -36,7 +37,7 @@ class AgentAiCursorTest {
 
     @Test
     void lateRecordsPushingRecordsOnToTheNextPageKeepPagesSkipped() {
-        AgentAiCursor cursor = new AgentAiCursor("bot");
+        AgentAiCursor cursor = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
         cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
         cursor.observe(RANGE, 2, page(minutes(20, 30)), false);
         Instant from = MIDNIGHT.plusSeconds(60 * 25);
@@ -48,14 +49,14 @@ class AgentAiCursorTest {
         shifted[0] = 18;
         shifted[1] = 19;
         System.arraycopy(minutes(20, 40), 0, shifted, 2, 20);
-        cursor.observe(RANGE, 2, page(java.util.Arrays.copyOf(shifted, 20)), true);
+        cursor.observe(RANGE, 2, page(Arrays.copyOf(shifted, 20)), true);
         cursor.observe(RANGE, 3, page(38, 39), false);
         assertEquals(3, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 38)), "pages 1 and 2 skipped");
     }
 
     @Test
     void aPageOutOfStartTimeOrderStartsEveryReadAtPageOne() {
-        AgentAiCursor cursor = new AgentAiCursor("bot");
+        AgentAiCursor cursor = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
         cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
         // Late records landed between the two requests: page 2 starts before page 1 ended. Still in order.
         cursor.observe(RANGE, 2, page(minutes(17, 37)), true);

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +53,7 @@ final class FakeKore implements AutoCloseable {
         }
 
         Reply with(String header, String value) {
-            var h = new java.util.HashMap<>(headers);
+            var h = new HashMap<>(headers);
             h.put(header, value);
             return new Reply(status, h, body);
         }
@@ -64,7 +65,7 @@ final class FakeKore implements AutoCloseable {
     FakeKore(Clock clock, Function<Request, Reply> answer) {
         server = WebServer.builder().port(0).host("127.0.0.1").useNio(false).routing(r -> r.any((req, res) -> {
             byte[] raw = req.content().hasEntity() ? req.content().inputStream().readAllBytes() : new byte[0];
-            var headers = new java.util.HashMap<String, String>();
+            var headers = new HashMap<String, String>();
             req.headers().forEach(h -> headers.put(h.name().toLowerCase(), h.get()));
             Request request = new Request(req.path().path(), req.query().rawValue(), headers,
                     raw.length == 0 ? null : JSON.readTree(raw), clock.instant());

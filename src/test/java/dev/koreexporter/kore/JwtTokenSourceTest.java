@@ -2,8 +2,10 @@ package dev.koreexporter.kore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Secret;
 import dev.koreexporter.testing.TestConfig;
+import dev.koreexporter.model.TimeWindow;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -11,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -20,6 +24,8 @@ import java.util.Date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JwtTokenSourceTest {
     private static final Instant T0 = Instant.parse("2026-11-21T18:00:00Z");
@@ -98,7 +104,8 @@ class JwtTokenSourceTest {
     void clientSendsTheTokenInTheAuthHeader() {
         try (var fake = new FakeKore(time, r -> FakeKore.Reply.ok(FakeKore.messagesPage(0, 1, false)));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            client.messages("korevg", new dev.koreexporter.model.TimeWindow(T0.minusSeconds(60), T0)).forEach(p -> { });
+            client.pages(Listing.MESSAGES_V2, Query.of(new TimeWindow(T0.minusSeconds(60), T0), "korevg"))
+                    .forEach(p -> { });
             var request = fake.requests.getFirst();
             assertEquals(TestClients.CLIENT_ID, verify(request.header("auth"), TestClients.SECRET).get("appId"));
             assertEquals(null, request.header("Authorization"));
@@ -107,17 +114,17 @@ class JwtTokenSourceTest {
 
     @Test
     void unreadableCaBundleIsRefusedNamingTheKey() throws Exception {
-        var pem = java.nio.file.Files.createTempFile("ca", ".pem");
-        java.nio.file.Files.writeString(pem, "not a certificate");
+        var pem = Files.createTempFile("ca", ".pem");
+        Files.writeString(pem, "not a certificate");
         try {
-            var kore = TestConfig.builder().set("kore.base-url", java.net.URI.create("https://kore.invalid"))
+            var kore = TestConfig.builder().set("kore.base-url", URI.create("https://kore.invalid"))
                     .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 60)
                     .set("kore.rate-limit.per-hour", 1800).set("kore.ca-bundle", pem).kore();
-            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> KoreClient.create(kore, TestClients.bot(TestClients.SECRET), time, ApiRequestListener.NONE));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("kore.ca-bundle"), e.getMessage());
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> KoreClient.builder(kore, TestClients.bot(TestClients.SECRET), time).build());
+            assertTrue(e.getMessage().startsWith("kore.ca-bundle"), e.getMessage());
         } finally {
-            java.nio.file.Files.delete(pem);
+            Files.delete(pem);
         }
     }
 }

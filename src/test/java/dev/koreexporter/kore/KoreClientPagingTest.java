@@ -37,7 +37,7 @@ class KoreClientPagingTest {
             int n = Math.min(40, 250 - skip);
             return Reply.ok(FakeKore.messagesPage(skip, n, skip + n < 250));
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            List<Message> messages = all(client.messages("korevg", hour));
+            List<Message> messages = all(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg")));
 
             assertEquals(IntStream.range(0, 250).mapToObj(i -> "ms-" + i).toList(),
                     messages.stream().map(Message::id).toList());
@@ -60,7 +60,7 @@ class KoreClientPagingTest {
     void pagesAreFetchedOnlyWhenTheIteratorReachesThem() {
         try (var fake = new FakeKore(time, r -> Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 10, true)));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            Iterator<Page<Message>> it = client.messages("korevg", hour).iterator();
+            Iterator<Page<Message>> it = client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg")).iterator();
             assertEquals(0, fake.requests.size());
             it.next();
             it.next();
@@ -77,7 +77,7 @@ class KoreClientPagingTest {
             return Reply.ok(FakeKore.messagesPage(skip, skip < 20 ? 10 : 0, true));
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             List<Page<Message>> pages = new ArrayList<>();
-            client.messages("korevg", hour).forEach(pages::add);
+            client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg")).forEach(pages::add);
 
             assertEquals(2, pages.size());
             assertEquals(3, fake.requests.size());
@@ -90,7 +90,7 @@ class KoreClientPagingTest {
                 + r.body().get("dateFrom").asText() + "\",\"start_time\":\"2026-11-01T00:00:00.000Z\"}]}"));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             var window = new TimeWindow(T0.minus(Duration.ofDays(15)), T0);
-            List<Session> sessions = all(client.sessions(window));
+            List<Session> sessions = all(client.pages(Listing.SESSIONS, Query.of(window)));
 
             assertEquals(3, sessions.size());
             assertEquals(3, fake.requests.size());
@@ -119,7 +119,7 @@ class KoreClientPagingTest {
             }
             return Reply.ok(sb.append("]}").toString());
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            List<Session> sessions = all(client.sessions(hour));
+            List<Session> sessions = all(client.pages(Listing.SESSIONS, Query.of(hour)));
 
             assertEquals(105, sessions.size());
             assertTrue(sessions.stream().allMatch(Session::active));
@@ -142,13 +142,13 @@ class KoreClientPagingTest {
                     .append("\"]}").toString());
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             List<String> ids = IntStream.range(0, 120).mapToObj(i -> "id" + i).toList();
-            var lookups = client.sessionsById(ids);
+            var lookups = client.pages(Listing.SESSIONS_BY_ID, Query.ids(ids));
             assertEquals(0, fake.requests.size(), "lazy: no call before the iterator asks");
             List<String> invalid = new ArrayList<>();
             List<Session> found = new ArrayList<>();
             for (var lookup : lookups) {
-                invalid.addAll(lookup.invalidIds());
-                found.addAll(lookup.sessions());
+                invalid.addAll(lookup.unknownIds());
+                found.addAll(lookup.records());
             }
 
             assertEquals(List.of(50, 50, 20), fake.requests.stream().map(r -> r.body().get("sessionId").size()).toList());
@@ -171,7 +171,7 @@ class KoreClientPagingTest {
             return Reply.ok(sb.append("]}").toString());
         }); var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             var window = new TimeWindow(Instant.parse("2026-11-01T10:00:00Z"), Instant.parse("2026-11-10T10:00:00Z"));
-            var conversations = all(client.agentAiConversations(window));
+            var conversations = all(client.pages(Listing.CONVERSATIONS, Query.of(window)));
 
             // Two day ranges (Nov 1-7, Nov 8-10), three pages each.
             assertEquals(2 * 47, conversations.size());
@@ -212,13 +212,13 @@ class KoreClientPagingTest {
         try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             // Window from 00:50: positions 0-49 are older, so pages 1 and 2 (0-39) hold nothing of it.
-            assertEquals(65, all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(50 * 60),
-                    midnight.plusSeconds(65 * 60)))).size());
+            assertEquals(65, all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.plusSeconds(50 * 60),
+                    midnight.plusSeconds(65 * 60))))).size());
             day.addAll(minutes(midnight, 65, 75));
             fake.requests.clear();
 
-            var again = all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(55 * 60),
-                    midnight.plusSeconds(75 * 60))));
+            var again = all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.plusSeconds(55 * 60),
+                    midnight.plusSeconds(75 * 60)))));
 
             assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
             assertTrue(again.stream().map(c -> c.startTime()).toList().containsAll(minutes(midnight, 55, 75)));
@@ -232,10 +232,10 @@ class KoreClientPagingTest {
         try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             var window = new TimeWindow(midnight.plusSeconds(50 * 60), midnight.plusSeconds(65 * 60));
-            all(client.agentAiConversations(window));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(window)));
             fake.requests.clear();
 
-            assertEquals(65, all(client.agentAiConversations(window)).size());
+            assertEquals(65, all(client.pages(Listing.CONVERSATIONS, Query.of(window))).size());
 
             assertEquals(List.of(1, 2, 3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }
@@ -249,26 +249,26 @@ class KoreClientPagingTest {
         try (var fake = new FakeKore(time, r -> conversationsPage(days, r.body().get("page").asInt()));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
             // Nov 20 alone, window from 23:45: pages 1 and 2 (23:55 - 23:34) are older.
-            all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(15)),
-                    midnight.minusSeconds(1))));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.minus(Duration.ofMinutes(15)),
+                    midnight.minusSeconds(1)))));
             assertEquals("2026-11-20", fake.requests.getFirst().body().get("to").asText());
             days.addAll(minutes(midnight, 0, 10));
             fake.requests.clear();
 
             // Nov 20 - 21 in one request range: its listing starts with Nov 20's records, same pages.
-            var again = all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(10)),
-                    midnight.plus(Duration.ofMinutes(10)))));
+            var again = all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.minus(Duration.ofMinutes(10)),
+                    midnight.plus(Duration.ofMinutes(10))))));
 
             assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
             assertEquals("2026-11-21", fake.requests.getFirst().body().get("to").asText());
             assertTrue(again.stream().map(c -> c.startTime()).toList().containsAll(minutes(midnight, 0, 10)));
 
             // A read of Nov 21 alone (between sweeps) must not make the next sweep forget Nov 20's pages.
-            all(client.agentAiConversations(new TimeWindow(midnight.plus(Duration.ofMinutes(9)),
-                    midnight.plus(Duration.ofMinutes(10)))));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.plus(Duration.ofMinutes(9)),
+                    midnight.plus(Duration.ofMinutes(10))))));
             fake.requests.clear();
-            all(client.agentAiConversations(new TimeWindow(midnight.minus(Duration.ofMinutes(8)),
-                    midnight.plus(Duration.ofMinutes(10)))));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.minus(Duration.ofMinutes(8)),
+                    midnight.plus(Duration.ofMinutes(10))))));
             assertEquals(List.of(3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }
     }
@@ -283,13 +283,13 @@ class KoreClientPagingTest {
         }
         try (var fake = new FakeKore(time, r -> conversationsPage(day, r.body().get("page").asInt()));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE)) {
-            all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(50 * 60),
-                    midnight.plusSeconds(80 * 60))));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.plusSeconds(50 * 60),
+                    midnight.plusSeconds(80 * 60)))));
             fake.requests.clear();
 
             // Every full page's last record is older than 85 min: only the order check keeps page 1 in play.
-            all(client.agentAiConversations(new TimeWindow(midnight.plusSeconds(85 * 60),
-                    midnight.plusSeconds(90 * 60))));
+            all(client.pages(Listing.CONVERSATIONS, Query.of(new TimeWindow(midnight.plusSeconds(85 * 60),
+                    midnight.plusSeconds(90 * 60)))));
 
             assertEquals(List.of(1, 2, 3, 4), fake.requests.stream().map(r -> r.body().get("page").asInt()).toList());
         }

@@ -1,5 +1,6 @@
 package dev.koreexporter.kore;
 
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,8 @@ class KoreClientRetryTest {
     }
 
     private List<Message> readAll(KoreClient client) {
-        var out = new java.util.ArrayList<Message>();
-        for (Page<Message> p : client.messages("korevg", hour)) {
+        var out = new ArrayList<Message>();
+        for (Page<Message> p : client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))) {
             out.addAll(p.records());
         }
         return out;
@@ -225,8 +227,8 @@ class KoreClientRetryTest {
             var kore = TestConfig.builder().set("kore.base-url", fake.baseUrl())
                     .set("kore.timeout", Duration.ofSeconds(5)).set("kore.rate-limit.per-minute", 60)
                     .set("kore.rate-limit.per-hour", 1800).kore();
-            try (var client = new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false,
-                    interrupting, () -> 0.5, RetryPolicy.DEFAULT)) {
+            try (var client = KoreClient.builder(kore, TestClients.bot(TestClients.SECRET), time).listener(listener)
+                    .sleeper(interrupting).jitter(() -> 0.5).build()) {
                 assertThrows(KoreApiException.Interrupted.class, () -> readAll(client));
                 assertTrue(Thread.interrupted(), "interrupt flag restored (and cleared here)");
                 assertEquals(1, fake.requests.size());

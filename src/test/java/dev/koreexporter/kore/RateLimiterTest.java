@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.koreexporter.kore.FakeKore.Reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,13 +133,13 @@ class RateLimiterTest {
     @Test
     void requestsThroughTheClientIncluding429sNeverExceedTheLimits() {
         // Every 4th answer is a 429 (counted like any request); the server logs arrival on the fake clock.
-        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var calls = new AtomicInteger();
         try (var fake = new FakeKore(time, r -> calls.incrementAndGet() % 4 == 0
                 ? Reply.json(429, "{}").with("Retry-After", "0")
                 : Reply.ok(FakeKore.messagesPage(r.body().get("skip").asInt(), 1, r.body().get("skip").asInt() < 39)));
              var client = TestClients.client(fake, time, ApiRequestListener.NONE, 5, 20, Duration.ofSeconds(5))) {
             int read = 0;
-            for (var page : client.messages("korevg", new TimeWindow(T0.minusSeconds(3600), T0))) {
+            for (var page : client.pages(Listing.MESSAGES_V2, Query.of(new TimeWindow(T0.minusSeconds(3600), T0), "korevg"))) {
                 read += page.records().size();
             }
             assertEquals(40, read);

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,8 +46,8 @@ class ResponseBoundsTest {
         var kore = TestConfig.builder().set("kore.base-url", baseUrl).set("kore.timeout", timeout)
                 .set("kore.rate-limit.per-minute", 10_000).set("kore.rate-limit.per-hour", 1_000_000)
                 .set("kore.messages-api", MessagesApi.AUTO).set("kore.max-response-size", MAX).kore();
-        return new KoreClient(kore, TestClients.bot(TestClients.SECRET), time, listener, false, time, () -> 0.5,
-                RetryPolicy.DEFAULT);
+        return KoreClient.builder(kore, TestClients.bot(TestClients.SECRET), time).listener(listener).sleeper(time)
+                .jitter(() -> 0.5).build();
     }
 
     private static List<String> ids(Iterable<Page<Message>> pages) {
@@ -63,7 +64,8 @@ class ResponseBoundsTest {
             int n = Math.min(r.body().get("limit").asInt(), 1000 - skip);
             return Reply.ok(FakeKore.messagesPage(skip, n, skip + n < 1000));
         }); var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            assertEquals(IntStream.range(0, 1000).mapToObj(i -> "ms-" + i).toList(), ids(client.messages("korevg", hour)));
+            assertEquals(IntStream.range(0, 1000).mapToObj(i -> "ms-" + i).toList(),
+                    ids(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))));
 
             // Expected: halve from 10,000 while a page of that many is over the bound, then page at that size.
             List<Integer> limits = new ArrayList<>();
@@ -100,7 +102,7 @@ class ResponseBoundsTest {
             return Reply.ok(FakeKore.messagesPage(skip, Math.min(limit, 500), true)
                     .replace("\"type\":\"incoming\"", "\"type\":\"incoming\",\"pad\":\"" + padding + "\""));
         }); var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            Iterator<Page<Message>> it = client.messagesV1("korevg", hour).iterator();
+            Iterator<Page<Message>> it = client.pages(Listing.MESSAGES_V1, Query.of(hour, "korevg")).iterator();
             assertEquals(50, it.next().records().size());
 
             KoreApiException e = assertThrows(KoreApiException.class, it::hasNext);
@@ -120,7 +122,8 @@ class ResponseBoundsTest {
         try (var fake = new FakeKore(time, r -> new Reply(200,
                 Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"), bomb));
              var client = client(fake.baseUrl(), Duration.ofSeconds(5))) {
-            KoreApiException e = assertThrows(KoreApiException.class, () -> ids2(client.sessions(hour)));
+            KoreApiException e = assertThrows(KoreApiException.class,
+                    () -> ids2(client.pages(Listing.SESSIONS, Query.of(hour))));
 
             assertInstanceOf(KoreApiException.TooLarge.class, e);
             assertEquals(List.of("getSessions error"), listener.events);
@@ -131,7 +134,8 @@ class ResponseBoundsTest {
     void aBodyTrickledByteByByteIsCutOffWithinTheTimeoutPlusASecond() throws Exception {
         Duration timeout = Duration.ofSeconds(2);
         try (var trickle = new TrickleServer(); var client = client(trickle.baseUrl(), timeout)) {
-            KoreApiException e = assertThrows(KoreApiException.class, () -> ids(client.messages("korevg", hour)));
+            KoreApiException e = assertThrows(KoreApiException.class,
+                    () -> ids(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))));
 
             assertTrue(e.getMessage().startsWith("getMessagesV2: no response"), e.getMessage());
             // 1 attempt + 3 retries, each cut off (backoff waits run on the fake clock). The deadline also covers
@@ -213,7 +217,7 @@ class ResponseBoundsTest {
                         if (in.read() < 0) {
                             break;
                         }
-                    } catch (java.net.SocketTimeoutException ignored) {
+                    } catch (SocketTimeoutException ignored) {
                         // nothing from the client: as expected
                     }
                     out.write(' ');

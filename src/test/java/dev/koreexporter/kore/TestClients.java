@@ -26,7 +26,7 @@ final class TestClients {
                              Duration timeout) {
         var kore = TestConfig.builder().set("kore.base-url", fake.baseUrl()).set("kore.timeout", timeout)
                 .set("kore.rate-limit.per-minute", perMinute).set("kore.rate-limit.per-hour", perHour).kore();
-        return new KoreClient(kore, bot(SECRET), time, listener, false, time, () -> 0.5, RetryPolicy.DEFAULT);
+        return KoreClient.builder(kore, bot(SECRET), time).listener(listener).sleeper(time).jitter(() -> 0.5).build();
     }
 
     static KoreClient client(FakeKore fake, FakeTime time, ApiRequestListener listener) {

@@ -12,8 +12,8 @@ import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
 import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import dev.koreexporter.metrics.store.ExpositionFormat;
+import dev.koreexporter.metrics.store.ScrapeFilter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -49,19 +49,21 @@ class MetricsGoldenTest {
         return render(false);
     }
 
+    /** Rendered as /metrics renders it, by the series store's own writers. */
     static String render(boolean openMetrics) throws IOException {
-        PrometheusRegistry registry = fixedDataset();
+        Dataset d = fixedDataset();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (openMetrics) {
-            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
-        } else {
-            PrometheusTextFormatWriter.create().write(out, registry.scrape());
-        }
+        d.metrics().store().write(openMetrics ? ExpositionFormat.OPENMETRICS : ExpositionFormat.TEXT, ScrapeFilter.ALL,
+                d.registry(), out);
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Every kore_* meter fed a fixed dataset (two voice turns, one with an exemplar). */
-    static PrometheusRegistry fixedDataset() {
+    /** The metrics and the registry they are registered with (where client_java's writers find them too). */
+    record Dataset(PrometheusRegistry registry, KoreMetrics metrics) {
+    }
+
+    /** Every kore_* meter fed a fixed dataset (two voice turns, one with an exemplar), published. */
+    static Dataset fixedDataset() {
         PrometheusRegistry registry = new PrometheusRegistry();
         KoreMetrics m = new KoreMetrics(registry, Map.of("kore_tts_audio_seconds", List.of(1.0, 5.0)), "1.2.3",
                 Clock.fixed(NOW, ZoneOffset.UTC));
@@ -110,7 +112,8 @@ class MetricsGoldenTest {
         m.lookback(Duration.ofMinutes(20));
         m.registerApiBudget("billing", w -> w == dev.koreexporter.kore.BudgetWindow.MINUTE ? 0.25 : 0.125);
         m.standby("billing", false);
-        return registry;
+        m.publish("billing");
+        return new Dataset(registry, m);
     }
 
     @Test

@@ -52,9 +52,11 @@ class NativeHistogramExpositionTest {
 
     @BeforeAll
     static void start() {
-        registry = MetricsGoldenTest.fixedDataset();
+        MetricsGoldenTest.Dataset dataset = MetricsGoldenTest.fixedDataset();
+        registry = dataset.registry();
         server = WebServer.builder().host("127.0.0.1").port(0).useNio(false)
-                .routing(r -> r.register("/metrics", new MetricsService(registry))).build().start();
+                .routing(r -> r.register("/metrics", new MetricsService(dataset.metrics().store(), registry)))
+                .build().start();
     }
 
     @AfterAll

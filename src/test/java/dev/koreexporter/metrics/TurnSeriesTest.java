@@ -40,6 +40,7 @@ class TurnSeriesTest {
             m.turn("billing", turn, null);
         }
         m.message("billing", new Message("ms-in", "s-1", Direction.INCOMING, "korevg", "en", NOW, null, null));
+        m.publish("billing");
 
         String text = render(registry);
         assertTrue(text.contains("kore_turn_latency_seconds_count{bot=\"billing\",channel=\"korevg\",language=\"en\"} 3"),

@@ -46,7 +46,7 @@ class BotPollerTest {
 
     private final class Run {
         final PrometheusRegistry registry = new PrometheusRegistry();
-        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api,
+        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api, ReadOptions.DEFAULT,
                 new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
                 new FileCheckpointStore(stateDir), clock);
 
@@ -112,7 +112,7 @@ class BotPollerTest {
                     at.plusSeconds(r.nextInt(15 * 60))));
         }
         PrometheusRegistry registry = new PrometheusRegistry();
-        BotPoller poller = new BotPoller(withAccount, POLL, Duration.ofHours(1), api,
+        BotPoller poller = new BotPoller(withAccount, POLL, Duration.ofHours(1), api, ReadOptions.DEFAULT,
                 new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
                 new FileCheckpointStore(stateDir), clock);
         Instant end = T0.plus(Duration.ofMinutes(65));
@@ -156,7 +156,7 @@ class BotPollerTest {
             }
         }
         PrometheusRegistry registry = new PrometheusRegistry();
-        BotPoller poller = new BotPoller(withAccount, poll, Duration.ofHours(1), api,
+        BotPoller poller = new BotPoller(withAccount, poll, Duration.ofHours(1), api, ReadOptions.DEFAULT,
                 new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
                 new FileCheckpointStore(stateDir), clock);
         for (int i = 0; i < 30; i++) {
@@ -252,7 +252,7 @@ class BotPollerTest {
         api.addSession(new Session("a", "korevg", start, start.plusSeconds(20), false, Containment.DROP_OFF,
                 "interactive", 2, List.of()), start.plusSeconds(30));
         int turns = addTurns(T0, Duration.ofMinutes(2), 5, 6);
-        api.failMessages = new KoreApiException(Endpoint.GET_MESSAGES_V2, 503, "getMessagesV2: HTTP 503", null);
+        api.failMessages = new KoreApiException(Endpoint.GET_MESSAGES_V2, 503, "HTTP 503", null);
 
         Run run = new Run();
         run.cyclesUntil(T0.plus(Duration.ofMinutes(3)));

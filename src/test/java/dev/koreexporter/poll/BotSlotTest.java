@@ -41,8 +41,8 @@ class BotSlotTest {
         AtomicInteger built = new AtomicInteger();
         BotSlot slot = new BotSlot(BOT.name(), store, metrics, () -> {
             built.incrementAndGet();
-            return new BotPoller(BOT, POLL, Duration.ofHours(1), new FakeKoreApi(clock, 3), metrics, TurnTracer.NONE,
-                    store, clock);
+            return new BotPoller(BOT, POLL, Duration.ofHours(1), new FakeKoreApi(clock, 3), ReadOptions.DEFAULT,
+                    metrics, TurnTracer.NONE, store, clock);
         });
         CheckpointLock elsewhere = new FileCheckpointStore(stateDir).tryLock(BOT.name()).orElseThrow();
         try (LogCapture log = LogCapture.of(BotPoller.class.getName())) {

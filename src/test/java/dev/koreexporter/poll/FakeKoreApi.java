@@ -3,7 +3,10 @@ package dev.koreexporter.poll;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Query;
 import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
@@ -69,8 +72,28 @@ final class FakeKoreApi implements KoreApi {
         return current.values().stream().map(Visible::record).toList();
     }
 
+    /** The listings the poller reads, each served from the records above. */
     @Override
-    public Iterable<Page<Session>> sessions(TimeWindow window) {
+    @SuppressWarnings("unchecked")
+    public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
+        Object pages;
+        if (listing == Listing.SESSIONS) {
+            pages = sessions(query.window());
+        } else if (listing == Listing.SESSIONS_BY_ID) {
+            pages = sessionsById(query.ids());
+        } else if (listing == Listing.MESSAGES_V2) {
+            pages = messages(query.channel(), query.window());
+        } else if (listing == Listing.MESSAGES_V1) {
+            pages = messagesV1(query.channel(), query.window());
+        } else if (listing == Listing.CONVERSATIONS) {
+            pages = agentAiConversations(query.window());
+        } else {
+            throw new IllegalArgumentException("no fake for " + listing.endpoint());
+        }
+        return (Iterable<Page<T>>) pages;
+    }
+
+    private Iterable<Page<Session>> sessions(TimeWindow window) {
         sessionWindows.add(window);
         List<Session> hits = currentSessions().stream()
                 .filter(s -> window.contains(s.start()))
@@ -79,9 +102,8 @@ final class FakeKoreApi implements KoreApi {
         return pages(hits);
     }
 
-    @Override
-    public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
-        List<SessionLookup> calls = new ArrayList<>();
+    private Iterable<Page<Session>> sessionsById(Collection<String> ids) {
+        List<Page<Session>> calls = new ArrayList<>();
         List<String> all = List.copyOf(ids);
         for (int i = 0; i < all.size(); i += 50) {
             calls.add(lookUp(all.subList(i, Math.min(all.size(), i + 50))));
@@ -89,33 +111,31 @@ final class FakeKoreApi implements KoreApi {
         return calls;
     }
 
-    private SessionLookup lookUp(Collection<String> ids) {
+    private Page<Session> lookUp(Collection<String> ids) {
         if (ids.size() > 50) {
             throw new IllegalArgumentException("more than 50 ids");
         }
         lookups.add(List.copyOf(ids));
         List<Session> found = currentSessions().stream().filter(s -> ids.contains(s.id())).toList();
         List<String> invalid = ids.stream().filter(id -> found.stream().noneMatch(s -> s.id().equals(id))).toList();
-        return new SessionLookup(found, invalid, List.of());
+        return new Page<>(found, List.of(), found.size(), invalid);
     }
 
-    @Override
-    public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
+    private Iterable<Page<Message>> messages(String channel, TimeWindow window) {
         if (failMessages != null) {
             throw failMessages;
         }
         v2Calls++;
         if (v2Missing) {
             return () -> {
-                throw new KoreApiException(Endpoint.GET_MESSAGES_V2, 404, "getMessagesV2: HTTP 404", null);
+                throw new KoreApiException(Endpoint.GET_MESSAGES_V2, 404, "HTTP 404", null);
             };
         }
         messageWindows.add(window);
         return channelMessages(channel, window);
     }
 
-    @Override
-    public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
+    private Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
         v1Windows.add(window);
         return channelMessages(channel, window);
     }
@@ -127,8 +147,7 @@ final class FakeKoreApi implements KoreApi {
                 m -> window.contains(m.createdOn()), Comparator.comparing(Message::createdOn)));
     }
 
-    @Override
-    public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
+    private Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
         conversationWindows.add(window);
         return pages(visible(conversations, clock.instant(), c -> window.contains(c.startTime()),
                 Comparator.comparing(AgentAiConversation::startTime)));
@@ -143,7 +162,7 @@ final class FakeKoreApi implements KoreApi {
         List<Page<T>> pages = new ArrayList<>();
         for (int i = 0; i < all.size(); i += pageSize) {
             List<T> slice = all.subList(i, Math.min(all.size(), i + pageSize));
-            pages.add(new Page<>(slice, List.of(), slice.size()));
+            pages.add(new Page<>(slice, List.of(), slice.size(), List.of()));
         }
         return pages;
     }

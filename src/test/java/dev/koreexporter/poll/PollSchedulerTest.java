@@ -2,9 +2,10 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.KoreApi;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Query;
 import dev.koreexporter.metrics.KoreMetrics;
-import dev.koreexporter.model.AgentAiConversation;
-import dev.koreexporter.model.Message;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,34 +42,10 @@ class PollSchedulerTest {
     private static final class OutOfMemoryApi implements KoreApi {
         final AtomicInteger calls = new AtomicInteger();
 
-        private <T> Iterable<T> fail() {
+        @Override
+        public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
             calls.incrementAndGet();
             throw new OutOfMemoryError("test: Java heap space");
-        }
-
-        @Override
-        public Iterable<Page<Session>> sessions(TimeWindow window) {
-            return fail();
-        }
-
-        @Override
-        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
-            return fail();
-        }
-
-        @Override
-        public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-            return fail();
-        }
-
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
-            return fail();
-        }
-
-        @Override
-        public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
-            return fail();
         }
     }
 
@@ -79,7 +55,8 @@ class PollSchedulerTest {
         KoreMetrics metrics = new KoreMetrics(new PrometheusRegistry(), Map.of(), "test", clock);
         MemoryCheckpointStore store = new MemoryCheckpointStore();
         BotSlot slot = new BotSlot(BOT.name(), store, metrics,
-                () -> new BotPoller(BOT, POLL, Duration.ofHours(1), api, metrics, TurnTracer.NONE, store, clock));
+                () -> new BotPoller(BOT, POLL, Duration.ofHours(1), api, ReadOptions.DEFAULT, metrics, TurnTracer.NONE,
+                        store, clock));
         List<Error> fatal = new CopyOnWriteArrayList<>();
         try (PollScheduler scheduler = new PollScheduler(List.of(slot), POLL.interval(), fatal::add, clock)) {
             scheduler.start();

@@ -2,6 +2,8 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.testing.TestConfig;
+import dev.koreexporter.config.MessagesApi;
+import dev.koreexporter.config.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,10 +77,20 @@ class SeenIdsTest {
                 {"version":1,"botId":"st-1","floor":%d,"watermarks":{"messages:korevg":%d},
                  "seen":{"messages:korevg":{"ms-1":%d,"ms-2":%d}},"activeSessions":{},"closedSessions":[]}
                 """.formatted(t, t, t, t));
-        PollState state = PollState.restore(bot, new FileCheckpointStore(dir), T0, Duration.ofHours(1));
+        BotLedger ledger = new BotLedger(bot, new FileCheckpointStore(dir), Streams.of(bot, MessagesApi.AUTO).all(),
+                new SweepPlanner(Duration.ofMinutes(20), Duration.ofSeconds(30)), T0, Duration.ofHours(1), T0, new BotLedger.Commits() {
+                    @Override
+                    public void written() {
+                    }
 
-        assertFalse(state.markSeen("messages:korevg", "ms-1", T0));
-        assertTrue(state.markSeen("messages:korevg", "ms-3", T0));
-        assertEquals(3, state.seenCount());
+                    @Override
+                    public void failed() {
+                    }
+                });
+
+        assertTrue(ledger.seen("messages:", SeenIds.hash("ms-1")));
+        assertFalse(ledger.seen("messages:", SeenIds.hash("ms-3")));
+        ledger.remember("messages:korevg", SeenIds.hash("ms-3"), "ms-3", T0);
+        assertEquals(3, ledger.seenCount());
     }
 }

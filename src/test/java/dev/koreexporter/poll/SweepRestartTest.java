@@ -51,7 +51,7 @@ class SweepRestartTest {
 
     private final class Run {
         final PrometheusRegistry registry = new PrometheusRegistry();
-        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api,
+        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api, ReadOptions.DEFAULT,
                 new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
                 new FileCheckpointStore(stateDir), clock);
         final int windowsBefore = api.conversationWindows.size();
@@ -119,7 +119,7 @@ class SweepRestartTest {
 
         Checkpoint020 old = new ObjectMapper().readValue(Files.readAllBytes(file), Checkpoint020.class);
         Map<String, Long> sweepEnds = old.seen().get(Checkpoint.SWEEP_ENDS);
-        assertTrue(sweepEnds.get(ConversationStream.KEY) < old.watermarks().get(ConversationStream.KEY),
+        assertTrue(sweepEnds.get(Kind.CONVERSATIONS.key(null)) < old.watermarks().get(Kind.CONVERSATIONS.key(null)),
                 "the busy stream's sweep end is kept, behind its watermark: " + old);
 
         // What 0.2.0 writes back: the entry read as ids of a stream it does not have, hashed in seenHashes.
@@ -132,7 +132,7 @@ class SweepRestartTest {
         Run second = new Run();
         assertEquals(ids, second.poller.seenIds(), "no ids of a stream that does not exist");
         second.cyclesUntil(clock.instant().plus(POLL.interval()));
-        Instant watermark = Instant.ofEpochMilli(cp.watermarks().get(ConversationStream.KEY));
+        Instant watermark = Instant.ofEpochMilli(cp.watermarks().get(Kind.CONVERSATIONS.key(null)));
         assertEquals(watermark.minus(POLL.lookback()), second.windows().getFirst().from(),
                 "without a sweep end, from a lookback before the watermark, as before");
     }

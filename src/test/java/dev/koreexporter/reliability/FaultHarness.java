@@ -105,8 +105,8 @@ final class FaultHarness implements AutoCloseable {
             KoreMetrics metrics = new KoreMetrics(registry, Map.of(), "test", local);
             FileCheckpointStore store = new FileCheckpointStore(dir);
             for (ExporterConfig.Bot bot : bots) {
-                KoreClient client = KoreClient.create(kore, bot, local, metrics.apiListener(bot.name()), false,
-                        clockSleeper());
+                KoreClient client = KoreClient.builder(kore, bot, local).listener(metrics.apiListener(bot.name()))
+                        .sleeper(clockSleeper()).build();
                 clients.add(client);
                 Supplier<BotPoller> poller = () -> {
                     BotPoller p = new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics,

@@ -4,16 +4,16 @@ import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.http.HealthService;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Query;
 import dev.koreexporter.metrics.KoreMetrics;
-import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
-import dev.koreexporter.model.Message;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Page;
-import dev.koreexporter.model.Session;
-import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.LabSimulator;
@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +101,11 @@ class FaultSuiteStateAndSchedulingIT {
                     .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
             // Every call takes 300 ms, so one cycle (several calls) lasts far longer than the 50 ms interval.
             sim.faults().set(Fault.slow(Duration.ofMillis(300)));
-            try (KoreClient client = KoreClient.create(kore, bot, clock, metrics.apiListener(bot.name()))) {
+            try (KoreClient client = KoreClient.builder(kore, bot, clock).listener(metrics.apiListener(bot.name()))
+                    .build()) {
                 ConcurrencyProbe probe = new ConcurrencyProbe(client);
-                BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), probe, metrics, TurnTracer.NONE,
-                        new FileCheckpointStore(tmp.resolve("state")), clock);
+                BotPoller poller = new BotPoller(bot, poll, Duration.ofHours(1), probe, ReadOptions.DEFAULT, metrics,
+                        TurnTracer.NONE, new FileCheckpointStore(tmp.resolve("state")), clock);
                 try (PollScheduler scheduler = new PollScheduler(List.of(poller), poll.interval())) {
                     scheduler.start();
                     await().atMost(Duration.ofSeconds(30)).until(() -> poller.status().cyclesCompleted() >= 3);
@@ -160,29 +160,8 @@ class FaultSuiteStateAndSchedulingIT {
         }
 
         @Override
-        public Iterable<Page<Session>> sessions(TimeWindow window) {
-            return probed(api.sessions(window));
-        }
-
-        @Override
-        public Iterable<SessionLookup> sessionsById(Collection<String> ids) {
-            return probed(api.sessionsById(ids));
-        }
-
-        @Override
-        public Iterable<Page<Message>> messages(String channel, TimeWindow window) {
-            return probed(api.messages(channel, window));
-        }
-
-        @Override
-        public Iterable<Page<Message>> messagesV1(String channel, TimeWindow window) {
-            return probed(api.messagesV1(channel, window));
-        }
-
-
-        @Override
-        public Iterable<Page<AgentAiConversation>> agentAiConversations(TimeWindow window) {
-            return probed(api.agentAiConversations(window));
+        public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
+            return probed(api.pages(listing, query));
         }
     }
 }

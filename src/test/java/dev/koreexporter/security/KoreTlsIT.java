@@ -5,6 +5,8 @@ import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApiException;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
@@ -71,7 +73,7 @@ class KoreTlsIT {
                 .set("kore.rate-limit.per-hour", 10_000).set("kore.ca-bundle", caBundle).kore();
         var bot = TestConfig.builder().bot("tls-bot", "st-tls", "cs-tls", SECRET)
                 .set("bots[0].channels", List.of("korevg")).bot();
-        return KoreClient.create(kore, bot, Clock.systemUTC(), new ApiRequestListener() {
+        return KoreClient.builder(kore, bot, Clock.systemUTC()).listener(new ApiRequestListener() {
             @Override
             public void requestCompleted(Endpoint endpoint, String code, Duration duration) {
                 codes.add(code);
@@ -80,13 +82,13 @@ class KoreTlsIT {
             @Override
             public void throttled(Endpoint endpoint) {
             }
-        });
+        }).build();
     }
 
     private static List<Session> read(KoreClient client) {
         Instant now = Instant.now();
         List<Session> all = new ArrayList<>();
-        for (Page<Session> p : client.sessions(new TimeWindow(now.minus(Duration.ofHours(1)), now))) {
+        for (Page<Session> p : client.pages(Listing.SESSIONS, Query.of(new TimeWindow(now.minus(Duration.ofHours(1)), now)))) {
             all.addAll(p.records());
         }
         return all;

@@ -64,6 +64,7 @@ class LabelBoundsTest {
         metrics.turn("bot", turn("korevg", "l7"), null);    // an admitted value stays itself
         metrics.turn("bot", turn("korevg", null), null);
         metrics.turn("bot", turn("korevg", " "), null);
+        metrics.publish("bot");
 
         MetricsText text = MetricsText.of(registry);
         Set<String> expected = new TreeSet<>(first50);
@@ -86,6 +87,7 @@ class LabelBoundsTest {
         for (int i = 0; i < 55; i++) {
             metrics.turn("bot", turn("ch" + i, "en"), null);
         }
+        metrics.publish("bot");
         MetricsText text = MetricsText.of(registry);
         assertEquals(5, text.value("kore_exporter_label_values_folded_total", "label", "channel"));
         assertEquals(0, text.value("kore_exporter_label_values_folded_total", "label", "language"));
@@ -117,6 +119,7 @@ class LabelBoundsTest {
         } finally {
             pool.shutdownNow();
         }
+        metrics.publish("bot");
         MetricsText text = MetricsText.of(registry);
         Set<String> langs = languages(text);
         assertTrue(langs.remove("other"));

@@ -77,6 +77,8 @@ class LabelBudgetTest {
                 sumB += 0.7;
             }
         }
+        metrics.publish("a");
+        metrics.publish("b");
 
         MetricsText text = MetricsText.of(registry);
         String count = "kore_turn_latency_seconds_count";
@@ -118,6 +120,7 @@ class LabelBudgetTest {
         // ch-0..29 from messages and ch-30..49 from sessions fill the channel budget; a turn on ch-5 is kept.
         metrics.turn("a", turn("ch-5", "en", 500), null);
         metrics.turn("a", turn("ch-60", "en", 500), null);
+        metrics.publish("a");
 
         MetricsText text = MetricsText.of(registry);
         Set<String> sessionChannels = values(text, "kore_sessions_total", "a", "channel");
@@ -142,6 +145,7 @@ class LabelBudgetTest {
         metrics.conversation("c", new AgentAiConversation("c6", "web", "chat", T));
         metrics.conversation("c", new AgentAiConversation("c7", "sms", "chat", T));   // fourth value: limit is 3
         metrics.conversation("c", new AgentAiConversation("c8", null, "chat", T));
+        metrics.publish("c");
 
         MetricsText text = MetricsText.of(registry);
         String family = "kore_agentai_conversations_total";

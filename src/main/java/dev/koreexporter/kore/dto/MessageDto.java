@@ -1,51 +1,36 @@
 package dev.koreexporter.kore.dto;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-
-import java.util.List;
+import java.time.Instant;
 
 /**
- * One message of getMessages / getMessagesV2 / messages-lite. Only the fields the exporter needs: user
- * ids, tags and channel identities are deliberately not read. {@code traceId} is Kore.ai's id of an incoming
- * message (requests ask for it with {@code includeTraceId}). {@code developer} is {@code isD}. Latency values
- * are read leniently ({@link WireValues#number}): a broken one is NaN, dropped later on its own.
+ * What {@link MessagePageReader} took from one message of getMessages / getMessagesV2 / messages-lite, before
+ * {@link RecordMapping} checks it: only the fields the exporter needs (user ids, tags and channel identities are
+ * deliberately not read). {@code createdOn} is null when unreadable, {@code channel} already resolved ({@code chnl},
+ * else {@code channels[0].type}, else the channel asked for), {@code traceId} is Kore.ai's id of an incoming
+ * message (requests ask for it with {@code includeTraceId}), {@code developer} is {@code isD}. Latency values are
+ * read leniently ({@link WireValues#number}): a broken one is NaN, dropped later on its own.
  */
-record MessageDto(@JsonProperty("_id") String id,
+record MessageDto(String id,
                   String sessionId,
                   String type,
-                  String createdOn,
-                  Long timestampValue,
-                  String chnl,
+                  Instant createdOn,
+                  String channel,
                   String lang,
-                  List<Channel> channels,
-                  List<Component> components,
                   LatencyDto latency,
+                  String text,
                   String traceId,
-                  @JsonProperty("isD") @JsonDeserialize(using = WireValues.Flag.class) Boolean developer) {
+                  boolean developer) {
 
-    record Channel(String type) {
+    record LatencyDto(Double totalMs, Asr asr, Bot bot, Tts tts) {
     }
 
-    /** {@code data} stays a tree: its shape differs by component type. */
-    record Component(JsonNode data) {
+    record Asr(Double durationMs, String provider, Double confidenceScore) {
     }
 
-    record LatencyDto(@JsonDeserialize(using = WireValues.Number.class) Double totalMs, Asr asr, Bot bot, Tts tts) {
+    record Bot(Double durationMs) {
     }
 
-    record Asr(@JsonDeserialize(using = WireValues.Number.class) Double durationMs, String provider,
-               @JsonDeserialize(using = WireValues.Number.class) Double confidenceScore) {
-    }
-
-    record Bot(@JsonDeserialize(using = WireValues.Number.class) Double durationMs) {
-    }
-
-    record Tts(@JsonDeserialize(using = WireValues.Number.class) Double durationMs, String provider,
-               @JsonDeserialize(using = WireValues.Number.class) Double utteranceLengthChars,
-               @JsonDeserialize(using = WireValues.Number.class) Double audioLengthMs,
-               Boolean streamingEnabled,
-               @JsonDeserialize(using = WireValues.Number.class) Double firstByteMs) {
+    record Tts(Double durationMs, String provider, Double utteranceLengthChars, Double audioLengthMs,
+               Boolean streamingEnabled, Double firstByteMs) {
     }
 }

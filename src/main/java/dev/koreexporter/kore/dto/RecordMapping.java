@@ -42,32 +42,13 @@ final class RecordMapping {
         }
     }
 
-    static Mapped<Message> message(JsonNode node, String requestedChannel, boolean includeText) {
-        RejectionReason idProblem = idProblem(node, "_id");
-        if (idProblem != null) {
-            return Mapped.rejected(RecordKind.MESSAGE, idProblem);
-        }
-        MessageDto dto = read(node, MessageDto.class);
-        if (dto == null) {
-            return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_TYPE);
-        }
-        return message(dto, createdOn(dto), channel(dto, requestedChannel), includeText ? text(dto) : null);
-    }
-
-    /** {@code createdOn} if present (null if unreadable: no fallback then), else {@code timestampValue}. */
-    private static Instant createdOn(MessageDto dto) {
-        return dto.createdOn() != null ? instant(dto.createdOn())
-                : dto.timestampValue() != null ? Instant.ofEpochMilli(dto.timestampValue()) : null;
-    }
-
     /**
-     * The checks after binding, shared with the streaming reader ({@link MessagePageReader}). The id is
-     * already known to be a non-blank string; {@code dto.createdOn()}, {@code dto.timestampValue()},
-     * {@code dto.channels()} and {@code dto.components()} are not read here: the caller resolved them into
-     * {@code createdOn} (null when unreadable), {@code channel} and {@code text}.
+     * The checks of a message after {@link MessagePageReader} read it: its id is a non-blank string and every
+     * field bound; a time is required and the direction must be one Kore.ai documents. An invalid latency value
+     * drops only itself ({@link LatencyValues}).
      */
-    static Mapped<Message> message(MessageDto dto, Instant createdOn, String channel, String text) {
-        if (createdOn == null) {
+    static Mapped<Message> message(MessageDto dto) {
+        if (dto.createdOn() == null) {
             return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_TIME);
         }
         Direction direction = "incoming".equalsIgnoreCase(dto.type()) ? Direction.INCOMING
@@ -76,8 +57,8 @@ final class RecordMapping {
             return Mapped.rejected(RecordKind.MESSAGE, RejectionReason.BAD_VALUE);
         }
         LatencyValues.Checked latency = LatencyValues.check(dto.latency());
-        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, channel, dto.lang(), createdOn,
-                latency.latency(), text, blankToNull(dto.traceId()), Boolean.TRUE.equals(dto.developer()),
+        return Mapped.ok(new Message(dto.id(), dto.sessionId(), direction, dto.channel(), dto.lang(),
+                dto.createdOn(), latency.latency(), dto.text(), blankToNull(dto.traceId()), dto.developer(),
                 latency.dropped()));
     }
 
@@ -148,12 +129,6 @@ final class RecordMapping {
         return WireTime.parse(text);
     }
 
-    private static String channel(MessageDto dto, String requestedChannel) {
-        String first = dto.channels() != null && !dto.channels().isEmpty() && dto.channels().getFirst() != null
-                ? dto.channels().getFirst().type() : null;
-        return channel(dto.chnl(), first, requestedChannel);
-    }
-
     /** {@code chnl}, else the first entry of {@code channels}, else the channelType asked for. */
     static String channel(String chnl, String firstChannelType, String requestedChannel) {
         if (chnl != null && !chnl.isBlank()) {
@@ -164,14 +139,6 @@ final class RecordMapping {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    private static String text(MessageDto dto) {
-        if (dto.components() == null || dto.components().isEmpty() || dto.components().getFirst() == null) {
-            return null;
-        }
-        JsonNode data = dto.components().getFirst().data();
-        return data != null && data.path("text").isTextual() ? data.path("text").asText() : null;
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.koreexporter.kore.dto;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.koreexporter.model.TimeWindow;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /** Request bodies, as Kore.ai spells them. */
@@ -12,6 +15,9 @@ public final class Requests {
 
     /** getSessions by start time. */
     public record Sessions(String dateFrom, String dateTo, int skip, int limit) {
+        public static Sessions of(TimeWindow window, int skip, int limit) {
+            return new Sessions(WireTime.format(window.from()), WireTime.format(window.to()), skip, limit);
+        }
     }
 
     /** getSessions by id (at most 50; Kore.ai then ignores every other filter). */
@@ -27,6 +33,12 @@ public final class Requests {
                            Boolean forward, int skip, int limit, List<String> sessionId, String userId) {
         public Messages {
             sessionId = sessionId == null ? List.of() : List.copyOf(sessionId);
+        }
+
+        /** One channel's messages of a window, oldest first, with their latency (getMessages, getMessagesV2). */
+        public static Messages withLatency(TimeWindow window, String channel, int skip, int limit) {
+            return new Messages(WireTime.format(window.from()), WireTime.format(window.to()), channel, true, true,
+                    skip, limit, List.of(), null);
         }
 
         /**
@@ -47,5 +59,10 @@ public final class Requests {
 
     /** Agent AI aaconversation; dates are {@code YYYY-MM-DD}, pages count from 1. */
     public record Conversations(String from, String to, int page, int limit, boolean includeHistory) {
+        /** The whole UTC days from the window's first to its last. */
+        public static Conversations of(TimeWindow days, int page, int limit) {
+            return new Conversations(LocalDate.ofInstant(days.from(), ZoneOffset.UTC).toString(),
+                    LocalDate.ofInstant(days.to(), ZoneOffset.UTC).toString(), page, limit, false);
+        }
     }
 }

@@ -11,39 +11,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** Reads a parsed response body ({@link WireJson#parse}) into a page of model records. */
+/**
+ * The one reader of each listing's pages. Message pages (up to 10,000 records) are read straight from their
+ * bytes ({@link MessagePageReader}); sessions and Agent AI conversations, small pages, through a tree and
+ * databind ({@link RecordMapping}).
+ */
 public final class WirePages {
+    /** getMessages, getMessagesV2 and messages-lite pages. */
+    public static final PageReader<Message> MESSAGES = MessagePageReader::read;
+    /** getSessions pages, by time or by id ({@code invalidSessions}: the ids it did not know). */
+    public static final PageReader<Session> SESSIONS = (body, channel, includeText) ->
+            read(WireJson.parse(body), "sessions", "moreAvailable", "total", RecordMapping::session);
+    /** Agent AI aaconversation pages. */
+    public static final PageReader<AgentAiConversation> CONVERSATIONS = (body, channel, includeText) ->
+            read(WireJson.parse(body), "results", "hasMore", "totalResults", RecordMapping::conversation);
+
     private WirePages() {
     }
 
-    /**
-     * @param requestedChannel the channelType asked for, used when a message names no channel itself
-     * @param includeText      copy {@code components[0].data.text} into {@link Message#text()}
-     */
-    public static WirePage<Message> messages(JsonNode root, String requestedChannel, boolean includeText)
-            throws WireFormatException {
-        return read(root, "messages", "moreAvailable",
-                node -> RecordMapping.message(node, requestedChannel, includeText));
-    }
-
-    /**
-     * The same page as {@code messages(WireJson.parse(body), ...)}, read straight from the bytes (the
-     * getMessagesV2 pages are the big ones), with the same {@link WireFormatException}s.
-     */
-    public static WirePage<Message> messages(byte[] body, String requestedChannel, boolean includeText)
-            throws WireFormatException {
-        return MessagePageReader.read(body, requestedChannel, includeText);
-    }
-
-    public static WirePage<Session> sessions(JsonNode root) throws WireFormatException {
-        return read(root, "sessions", "moreAvailable", RecordMapping::session);
-    }
-
-    public static WirePage<AgentAiConversation> conversations(JsonNode root) throws WireFormatException {
-        return read(root, "results", "hasMore", RecordMapping::conversation);
-    }
-
-    private static <T> WirePage<T> read(JsonNode root, String arrayField, String moreField,
+    private static <T> WirePage<T> read(JsonNode root, String arrayField, String moreField, String totalField,
                                         Function<JsonNode, RecordMapping.Mapped<T>> mapping)
             throws WireFormatException {
         JsonNode array = root.path(arrayField);
@@ -68,6 +54,8 @@ public final class WirePages {
                 invalid.add(id.asText());
             }
         }
-        return new WirePage<>(new Page<>(records, rejections, array.size()), more, invalid);
+        JsonNode total = root.path(totalField);
+        return new WirePage<>(new Page<>(records, rejections, array.size(), invalid), more,
+                total.isNumber() ? total.asLong() : -1);
     }
 }

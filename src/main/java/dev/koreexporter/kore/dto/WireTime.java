@@ -3,13 +3,25 @@ package dev.koreexporter.kore.dto;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
-/** Reads Kore.ai's timestamps ({@code 2026-03-28T12:18:23.438Z}); null when the text is not one. */
-final class WireTime {
+/**
+ * Kore.ai's timestamps, {@code 2026-03-28T12:18:23.438Z}: always UTC, always three fraction digits. The one
+ * definition of the wire's date format: requests are written and records read with it.
+ */
+public final class WireTime {
+    private static final DateTimeFormatter FORMAT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final int LENGTH = "2026-03-28T12:18:23.438Z".length();
     private static final long SECONDS_PER_DAY = 86_400;
 
     private WireTime() {
+    }
+
+    /** The instant as Kore.ai writes times (truncated to the millisecond). */
+    public static String format(Instant instant) {
+        return FORMAT.format(instant);
     }
 
     /** Same result as {@code Instant.parse(text.strip())}, or null where that throws. */

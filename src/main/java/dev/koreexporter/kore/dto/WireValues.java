@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
- * Values whose wire shape is not trusted, read the same way by both parsing paths (the streaming
- * {@link MessagePageReader} and databind's tree path, through the deserializers here): a latency value of the
- * wrong shape invalidates that value only, never its message, and a developer flag is recognised in every
- * shape Kore.ai releases send it (README, "How it reads Kore.ai").
+ * Values whose wire shape is not trusted: a latency value of the wrong shape invalidates that value only, never
+ * its message, and a developer flag is recognised in every shape Kore.ai releases send it (README, "How it reads
+ * Kore.ai"). Messages read them from the token stream ({@link MessagePageReader}), sessions through databind
+ * ({@link Flag}).
  */
 final class WireValues {
     /** Stands for a value present but unusable: every range check rejects it. */
@@ -71,18 +71,6 @@ final class WireValues {
             }
             default -> false;
         };
-    }
-
-    /** {@link #number} for databind. */
-    static final class Number extends StdDeserializer<Double> {
-        Number() {
-            super(Double.class);
-        }
-
-        @Override
-        public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return number(p, p.currentToken());
-        }
     }
 
     /** {@link #flag} for databind; an absent or null flag binds as null, which means false. */

@@ -5,6 +5,7 @@ import dev.koreexporter.model.Latency;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The catalogue: every kore_* meter, declared once (name, help, type, unit, labels, default buckets, and for
@@ -20,6 +21,9 @@ public enum KoreMeter {
     LABEL_VALUES_FOLDED("kore_exporter_label_values_folded_total", Type.COUNTER, Unit.NONE,
             "Label values replaced by 'other': the bot's label already had metrics.max-label-values distinct values,"
                     + " or the value was longer than 64 characters", names("label")),
+    SERIES_FOLDED("kore_exporter_series_folded_total", Type.COUNTER, Unit.NONE,
+            "Observations counted in the bot's overflow series (all labels but bot 'other'): the bot already had"
+                    + " metrics.max-series-per-metric series of that metric", names("bot", "metric")),
 
     TURN_LATENCY("kore_turn_latency_seconds", Type.HISTOGRAM, Unit.SECONDS,
             "Voice turn latency from the end of the user's utterance to the start of the bot's playback (latency.totalMs)",
@@ -136,6 +140,8 @@ public enum KoreMeter {
 
     /** Default {@code metrics.max-label-values}: distinct values each label of each bot keeps (README, "Metrics"). */
     public static final int LABEL_VALUE_LIMIT = 50;
+    /** Default {@code metrics.max-series-per-metric}: series each bot keeps per metric (README, "Metrics"). */
+    public static final int SERIES_PER_METRIC_LIMIT = 500;
 
     /** How the meter is exported. */
     public enum Type {
@@ -215,6 +221,11 @@ public enum KoreMeter {
      */
     public boolean latency() {
         return turnFeed != null && turnFeed.exemplar();
+    }
+
+    /** The meter exported as {@code metricName}. */
+    public static Optional<KoreMeter> named(String metricName) {
+        return Arrays.stream(values()).filter(m -> m.metricName.equals(metricName)).findFirst();
     }
 
     /** The histograms, whose buckets {@code metrics.buckets.<name>} may set. */

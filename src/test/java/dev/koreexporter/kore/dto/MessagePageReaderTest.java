@@ -1,6 +1,7 @@
 package dev.koreexporter.kore.dto;
 
 import dev.koreexporter.model.Direction;
+import dev.koreexporter.model.LatencyField;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Rejection;
@@ -10,9 +11,13 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The streaming message reader must give exactly what the tree path gives ({@code WirePages.messages} over
+ * The one message reader must give exactly what 0.3.0's tree path gave ({@link TreeMessagePage}: databind over
  * {@code WireJson.parse}), for good records, bad ones, odd shapes and broken bodies.
  */
 class MessagePageReaderTest {
@@ -71,6 +76,10 @@ class MessagePageReaderTest {
             "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":123456789012345678901234567890}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":true}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":[1]}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":\" \"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":\" 1774700303438 \"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":\"null\"}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"timestampValue\":9.3e18}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\" 2026-03-28T12:18:22.204Z \"}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28t12:18:22.204z\"}",
             "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22Z\"}",
@@ -137,6 +146,10 @@ class MessagePageReaderTest {
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"bot\":{\"durationMs\":\"x\"}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"streamingEnabled\":1}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"streamingEnabled\":\"false\"}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"streamingEnabled\":\" \"}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"streamingEnabled\":\"yes\"}}}",
+            "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"asr\":5,\"asr\":{}}}",
+            "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"lang\":{},\"lang\":\"en\"}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"utteranceLengthChars\":4.7}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"utteranceLengthChars\":-1}}}",
             "{\"_id\":\"a\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"latency\":{\"tts\":{\"audioLengthMs\":-1}}}",
@@ -175,7 +188,7 @@ class MessagePageReaderTest {
 
     private static Outcome tree(byte[] body, boolean includeText) {
         try {
-            return new Outcome(WirePages.messages(WireJson.parse(body), "korevg", includeText), null, false);
+            return new Outcome(TreeMessagePage.read(body, "korevg", includeText), null, false);
         } catch (WireFormatException e) {
             return new Outcome(null, e.getMessage(), e.truncated());
         }
@@ -183,7 +196,7 @@ class MessagePageReaderTest {
 
     private static Outcome streamed(byte[] body, boolean includeText) {
         try {
-            return new Outcome(WirePages.messages(body, "korevg", includeText), null, false);
+            return new Outcome(WirePages.MESSAGES.read(body, "korevg", includeText), null, false);
         } catch (WireFormatException e) {
             return new Outcome(null, e.getMessage(), e.truncated());
         }
@@ -198,7 +211,7 @@ class MessagePageReaderTest {
 
     @Test
     void readsARealisticPageLikeTheTreePath() throws Exception {
-        WirePage<Message> page = WirePages.messages(page(INCOMING + "," + TURN), "korevg", true);
+        WirePage<Message> page = WirePages.MESSAGES.read(page(INCOMING + "," + TURN), "korevg", true);
 
         assertTrue(page.more());
         assertEquals(2, page.page().received());
@@ -212,7 +225,7 @@ class MessagePageReaderTest {
         assertEquals("korevg", page.page().records().get(0).channel(), "channels[0].type when no chnl");
         assertEquals("5371b61d-b1bb-4432-80de-7430772b0cfb", page.page().records().get(0).traceId());
         assertNull(turn.traceId());
-        assertNull(WirePages.messages(page(TURN), "korevg", false).page().records().getFirst().text());
+        assertNull(WirePages.MESSAGES.read(page(TURN), "korevg", false).page().records().getFirst().text());
         sameAsTree(page(INCOMING + "," + TURN));
     }
 
@@ -227,7 +240,7 @@ class MessagePageReaderTest {
 
     @Test
     void rejectionsKeepTheirReasons() throws Exception {
-        var page = WirePages.messages(page(String.join(",",
+        var page = WirePages.MESSAGES.read(page(String.join(",",
                 "{\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}",
                 "{\"_id\":\"x\",\"type\":\"incoming\",\"createdOn\":\"yesterday\"}",
                 "{\"_id\":\"x\",\"type\":\"incoming\",\"timestampValue\":\"yesterday\"}",
@@ -244,7 +257,7 @@ class MessagePageReaderTest {
 
     @Test
     void developerFlagsAndDroppedLatencyValuesAreReadByTheStreamingPathItself() throws Exception {
-        var page = WirePages.messages(page(String.join(",",
+        var page = WirePages.MESSAGES.read(page(String.join(",",
                 "{\"_id\":\"a\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":1}",
                 "{\"_id\":\"b\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":true}",
                 "{\"_id\":\"c\",\"type\":\"incoming\",\"createdOn\":\"2026-03-28T12:18:22.204Z\",\"isD\":0}",
@@ -253,8 +266,7 @@ class MessagePageReaderTest {
                         + "\"firstByteMs\":-5}}}")), "korevg", false).page();
         List<Message> m = page.records();
         assertEquals(List.of(true, true, false, false), m.stream().map(Message::developer).toList());
-        assertEquals(java.util.Set.of(dev.koreexporter.model.LatencyField.TOTAL,
-                dev.koreexporter.model.LatencyField.BOT, dev.koreexporter.model.LatencyField.TTS_FIRST_BYTE),
+        assertEquals(Set.of(LatencyField.TOTAL, LatencyField.BOT, LatencyField.TTS_FIRST_BYTE),
                 m.get(3).droppedLatency());
         assertEquals(5.0, m.get(3).latency().tts().durationMs());
         assertEquals(List.of(), page.rejections());
@@ -280,7 +292,7 @@ class MessagePageReaderTest {
         for (String body : bodies) {
             sameAsTree(bytes(body));
         }
-        assertThrows(WireFormatException.class, () -> WirePages.messages(new byte[0], "korevg", false));
+        assertThrows(WireFormatException.class, () -> WirePages.MESSAGES.read(new byte[0], "korevg", false));
     }
 
     @Test
@@ -288,7 +300,7 @@ class MessagePageReaderTest {
         byte[] full = page(INCOMING + "," + TURN + ",{\"_id\":7}," + TURN);
         int truncated = 0;
         for (int length = 0; length < full.length; length++) {
-            byte[] cut = java.util.Arrays.copyOf(full, length);
+            byte[] cut = Arrays.copyOf(full, length);
             sameAsTree(cut);
             truncated += streamed(cut, false).truncated() ? 1 : 0;
         }
@@ -339,8 +351,8 @@ class MessagePageReaderTest {
 
     /** Kore.ai's (and the simulator's) own format: always three fraction digits. */
     private static final class WireWriterFormat {
-        private static final java.time.format.DateTimeFormatter F = java.time.format.DateTimeFormatter
-                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        private static final DateTimeFormatter F = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(ZoneOffset.UTC);
 
         static String format(long ms) {
             return F.format(Instant.ofEpochMilli(ms));

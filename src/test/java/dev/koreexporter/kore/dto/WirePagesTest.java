@@ -34,7 +34,7 @@ class WirePagesTest {
 
     private static WirePage<Message> messages(String records, boolean includeText) throws Exception {
         String body = "{\"moreAvailable\":true,\"messages\":[" + records + "]}";
-        return WirePages.messages(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)), "korevg", includeText);
+        return WirePages.MESSAGES.read(body.getBytes(StandardCharsets.UTF_8), "korevg", includeText);
     }
 
     private static Rejection rejectionOf(String record) throws Exception {
@@ -102,7 +102,7 @@ class WirePagesTest {
                 "{\"_id\":\"x\",\"type\":\"sideways\",\"createdOn\":\"2026-03-28T12:18:23.438Z\"}"));
     }
 
-    /** One turn whose latency object is {@code latency}, read by the tree path. */
+    /** One turn whose latency object is {@code latency}. */
     private static Message turnWith(String latency) throws Exception {
         var page = messages("{\"_id\":\"x\",\"type\":\"outgoing\",\"createdOn\":\"2026-03-28T12:18:23.438Z\","
                 + "\"latency\":" + latency + "}", false);
@@ -212,7 +212,7 @@ class WirePagesTest {
 
     private static WirePage<Session> sessions(String records) throws Exception {
         String body = "{\"moreAvailable\":false,\"sessions\":[" + records + "],\"invalidSessions\":[\"nope\"]}";
-        return WirePages.sessions(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)));
+        return WirePages.SESSIONS.read(body.getBytes(StandardCharsets.UTF_8), null, false);
     }
 
     @Test
@@ -239,7 +239,7 @@ class WirePagesTest {
         assertEquals(List.of(new Rejection(RecordKind.SESSION, RejectionReason.MISSING_ID), new Rejection(RecordKind.SESSION, RejectionReason.BAD_TIME),
                 new Rejection(RecordKind.SESSION, RejectionReason.BAD_TYPE)), page.page().rejections());
         assertEquals(6, page.page().received());
-        assertEquals(List.of("nope"), page.invalidIds());
+        assertEquals(List.of("nope"), page.page().unknownIds());
         assertFalse(page.more());
     }
 
@@ -249,7 +249,7 @@ class WirePagesTest {
                 {"hasMore":true,"results":[
                  {"_id":"c1","channelType":"voice","experience":"chat","startTime":"2025-10-13T12:12:56.561Z","aaUserId":"u"},
                  {"_id":"c2","channelType":"voice"}]}""";
-        var page = WirePages.conversations(WireJson.parse(body.getBytes(StandardCharsets.UTF_8)));
+        var page = WirePages.CONVERSATIONS.read(body.getBytes(StandardCharsets.UTF_8), null, false);
         assertTrue(page.more());
         assertEquals("chat", page.page().records().getFirst().experience());
         assertEquals(List.of(new Rejection(RecordKind.CONVERSATION, RejectionReason.BAD_TIME)), page.page().rejections());

@@ -1,15 +1,15 @@
-package dev.koreexporter.http;
+package dev.koreexporter.metrics;
 
 import java.util.Arrays;
 
 /**
  * A classic histogram's buckets: finite and {@code +Inf} upper bounds, ascending, with the count of each
- * bucket alone (not cumulative, as client_java's snapshots hold them).
+ * bucket alone (not cumulative): one bot's histogram as the status page reads it.
  */
-record BucketCounts(double[] upperBounds, long[] counts) {
-    static final BucketCounts EMPTY = new BucketCounts(new double[0], new long[0]);
+public record BucketCounts(double[] upperBounds, long[] counts) {
+    public static final BucketCounts EMPTY = new BucketCounts(new double[0], new long[0]);
 
-    BucketCounts {
+    public BucketCounts {
         if (upperBounds.length != counts.length) {
             throw new IllegalArgumentException(upperBounds.length + " bounds but " + counts.length + " counts");
         }
@@ -17,7 +17,7 @@ record BucketCounts(double[] upperBounds, long[] counts) {
         counts = counts.clone();
     }
 
-    long total() {
+    public long total() {
         long sum = 0;
         for (long c : counts) {
             sum += c;
@@ -25,12 +25,12 @@ record BucketCounts(double[] upperBounds, long[] counts) {
         return sum;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return upperBounds.length == 0;
     }
 
     /** The sum of two series of one histogram (other channels or languages); mismatched bounds are left out. */
-    BucketCounts plus(BucketCounts other) {
+    public BucketCounts plus(BucketCounts other) {
         if (isEmpty()) {
             return other;
         }
@@ -48,7 +48,7 @@ record BucketCounts(double[] upperBounds, long[] counts) {
      * What was observed since {@code earlier}. A count that went down means the histogram restarted (like a
      * counter reset in PromQL's {@code increase}): then everything now held is new.
      */
-    BucketCounts since(BucketCounts earlier) {
+    public BucketCounts since(BucketCounts earlier) {
         if (earlier.isEmpty() || !Arrays.equals(upperBounds, earlier.upperBounds)) {
             return this;
         }

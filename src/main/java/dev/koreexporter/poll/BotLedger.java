@@ -1,0 +1,249 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.model.Containment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
+ * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the ids counted inside the
+ * lookback horizon ({@link SeenIds} per stream key), the records followed until they close ({@link Followed}), the
+ * containment window. A page is counted and its checkpoint written under the lock ({@link #page}), so the
+ * checkpoint never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never
+ * races it; once stopped, nothing more is counted.
+ */
+final class BotLedger {
+    /** Told how each checkpoint write went: what a written checkpoint holds may be shown to scrapes. */
+    interface Commits {
+        void written();
+
+        void failed();
+    }
+
+    private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
+    private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
+    private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final String bot;
+    private final String botId;
+    private final CheckpointStore store;
+    private final Commits commits;
+    private final Positions positions;
+    private final Map<String, SeenIds> seen;
+    private final Followed followed;
+    private final ContainmentWindow containment;
+    /** Ids remembered or records followed since the checkpoint was written. */
+    private int changes;
+    private volatile boolean stopped;
+    private boolean persistFailing;
+
+    /**
+     * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
+     *
+     * @param now              a restored sweep counts as made now, so the next one is a sweep interval later
+     * @param commits          told of every checkpoint write, written or failed
+     * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
+     */
+    BotLedger(ExporterConfig.Bot bot, CheckpointStore store, List<Stream<?>> streams, SweepPlanner planner,
+              Instant newFloor, Duration containmentWindow, Instant now, Commits commits) {
+        this.bot = bot.name();
+        this.botId = bot.id();
+        this.store = store;
+        this.commits = commits;
+        Checkpoint cp = store.restore(bot).orElse(null);
+        this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
+                : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
+                        now);
+        this.seen = cp == null ? new HashMap<>() : cp.seenIds();
+        this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
+        this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
+                : " resumed from checkpoint, watermark " + oldestWatermark()));
+    }
+
+    Instant floor() {
+        return positions.floor();
+    }
+
+    /** The oldest watermark of all streams (null before any read); read without the lock. */
+    Instant oldestWatermark() {
+        return positions.oldest();
+    }
+
+    /** End of the last window a stream read completely (the backfill floor before its first). */
+    Instant watermark(String key) {
+        return locked(() -> positions.watermark(key));
+    }
+
+    /** What the planner needs of a stream whose pages hold {@code pageSize} records. */
+    SweepPlanner.StreamState state(String key, int pageSize) {
+        return locked(() -> positions.state(key, pageSize));
+    }
+
+    /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
+    void notAfter(Instant now) {
+        update(() -> positions.notAfter(now));
+    }
+
+    /**
+     * A stream has read {@code read} completely, up to {@code end}: its position moves there (a sweep counted by
+     * {@code tally}, begun at {@code now}), and its ids that no stream of its scope can read again are forgotten.
+     */
+    void completed(String key, SweepPlanner.Read read, SweepPlanner.Tally tally, Instant now, Instant end) {
+        update(() -> {
+            positions.completed(key, read, tally, now, end);
+            SeenIds ids = seen.get(key);
+            if (ids != null) {
+                ids.pruneBefore(positions.keepIdsFrom(key));
+            }
+            containment.prune(end);
+        });
+    }
+
+    /** Whether an id (hashed by {@link SeenIds#hash}) was counted by a stream whose key starts with {@code scope}. */
+    boolean seen(String scope, long id) {
+        return locked(() -> seen.entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith(scope) && e.getValue().containsHash(id)));
+    }
+
+    /**
+     * Remembers an id under the stream that read it, with its record's time (kept at the nearest end of what epoch
+     * milliseconds hold), and follows it no longer.
+     */
+    void remember(String key, long hash, String id, Instant time) {
+        Instant t = time.isAfter(MAX_MILLIS) ? MAX_MILLIS : time.isBefore(MIN_MILLIS) ? MIN_MILLIS : time;
+        update(() -> {
+            changes += seen.computeIfAbsent(key, k -> new SeenIds()).addHash(hash, t.toEpochMilli()) ? 1 : 0;
+            followed.unfollow(id);
+        });
+    }
+
+    /** Follows a record until it is final (a session until it closes). */
+    void follow(String id, Instant time) {
+        update(() -> changes += followed.follow(id, time) ? 1 : 0);
+    }
+
+    /** Ids Kore.ai no longer knows are not looked up again. */
+    void unfollow(Collection<String> ids) {
+        update(() -> followed.unfollow(ids));
+    }
+
+    /** Followed records a window from {@code windowStart} no longer covers: they must be looked up by id. */
+    List<String> followUps(Instant windowStart) {
+        return locked(() -> followed.due(windowStart));
+    }
+
+    /** A session closed at {@code end}, for kore_containment_ratio. */
+    void closed(Instant end, Containment type) {
+        containment.add(end, type);
+    }
+
+    Map<Containment, Double> containmentRatios(Instant now) {
+        return containment.ratios(now);
+    }
+
+    int seenCount() {
+        return locked(() -> seen.values().stream().mapToInt(SeenIds::size).sum());
+    }
+
+    /**
+     * Counts one page: {@code count} runs under the lock, then, if it remembered anything, the checkpoint is
+     * written before the lock is released. Here, and only here, a counted page becomes durable. False, counting
+     * nothing, once stopped.
+     */
+    boolean page(Runnable count) {
+        return locked(() -> {
+            if (stopped) {
+                return false;
+            }
+            int before = changes;
+            count.run();
+            if (changes > before) {
+                commit();
+            }
+            return true;
+        });
+    }
+
+    /** Writes the checkpoint unless stopped (the final one is written then); false when the write failed. */
+    boolean checkpoint() {
+        return locked(() -> stopped || commit());
+    }
+
+    /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
+    void stop() {
+        update(() -> {
+            stopped = true;
+            commit();
+        });
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** Writes the checkpoint; false (logged once per failure streak, counted every time) when it could not be. */
+    private boolean commit() {
+        try {
+            store.save(bot, toCheckpoint());
+            changes = 0;
+            commits.written();
+            if (persistFailing) {
+                LOG.info("bot=" + bot + " checkpoint written again");
+                persistFailing = false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (!persistFailing) {
+                LOG.severe("bot=" + bot + " cannot write its checkpoint (" + e
+                        + "): counts stay correct while the process runs, but a restart would re-read and count again");
+                persistFailing = true;
+            }
+            commits.failed();
+            return false;
+        }
+    }
+
+    /**
+     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends go
+     * in {@code seen} (see {@link Checkpoint}), so that 0.2.0 still reads the file.
+     */
+    private Checkpoint toCheckpoint() {
+        Map<String, long[]> ids = new HashMap<>();
+        seen.forEach((k, v) -> ids.put(k, v.pairs()));
+        Map<String, Long> ends = positions.sweepEndMillis();
+        return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
+                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed.snapshot(),
+                containment.snapshot(), ids);
+    }
+
+    private void update(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.koreexporter.poll;
+
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.metrics.TurnExemplar;
+import dev.koreexporter.model.AgentAiConversation;
+import dev.koreexporter.model.KoreRecord;
+import dev.koreexporter.model.Message;
+import dev.koreexporter.model.RecordKind;
+import dev.koreexporter.model.Rejection;
+import dev.koreexporter.model.RejectionReason;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.tracing.SpanRef;
+
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * How the poller counts one kind of record, as data (README "Development", "How it reads Kore.ai"): its
+ * {@code kind} label; the checkpoint keys its ids are de-duplicated across ({@code scope}: every key starting with
+ * it, so a message is counted once per bot whichever channel's stream read it); what a record not seen before means
+ * ({@link Rule}); how a counted one reaches the meters and the tracer ({@link Sink}); the time its delay is counted
+ * from; and, for a kind whose records are followed until they close, the listing that looks them up by id. The one
+ * read-and-count path ({@link StreamReader}, {@link RecordCounter}) serves every kind.
+ */
+public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T> rule, Sink<T> sink,
+                                         Function<T, Instant> countedFrom, Listing<T> lookUp) {
+
+    /**
+     * Sessions are counted once, when closed; an active one is followed, and looked up by id once the window no
+     * longer covers it, until it closes. Developer sessions are left out whatever their times (when first seen,
+     * even active); sessions with impossible times are rejected.
+     */
+    public static final Kind<Session> SESSIONS = new Kind<>(RecordKind.SESSION, "sessions",
+            (s, includeDeveloper) -> s.developer() && !includeDeveloper ? Verdict.EXCLUDE
+                    : s.badTimes() ? Verdict.REJECT : s.active() ? Verdict.FOLLOW : Verdict.COUNT,
+            (s, out) -> {
+                out.closed(s.end(), s.containment());
+                out.metrics().sessionClosed(out.bot().name(), s);
+                out.tracer().sessionClosed(out.bot(), s);
+            },
+            Session::end, Listing.SESSIONS_BY_ID);
+
+    /**
+     * Messages of every channel, counted once per bot; a turn is traced. Invalid latency values count as one
+     * rejection of the message, which is still counted with its valid values.
+     */
+    public static final Kind<Message> MESSAGES = new Kind<>(RecordKind.MESSAGE, "messages:",
+            (m, includeDeveloper) -> m.developer() && !includeDeveloper ? Verdict.EXCLUDE : Verdict.COUNT,
+            Kind::message, Message::createdOn, null);
+
+    /** Agent AI conversations (bots with an account id), each counted once. */
+    public static final Kind<AgentAiConversation> CONVERSATIONS = new Kind<>(RecordKind.CONVERSATION,
+            "conversations", (c, includeDeveloper) -> Verdict.COUNT,
+            (c, out) -> out.metrics().conversation(out.bot().name(), c), AgentAiConversation::startTime, null);
+
+    private static final Rejection SEGMENT_BAD_VALUE = new Rejection(RecordKind.SEGMENT, RejectionReason.BAD_VALUE);
+
+    /** What a record not counted before means. */
+    public enum Verdict {
+        /** Counted now: it reaches the meters and the tracer. */
+        COUNT,
+        /** Not final yet (an active session): followed, and counted once it is. */
+        FOLLOW,
+        /** Left out on purpose (developer traffic), counted as excluded, once. */
+        EXCLUDE,
+        /** Impossible as it stands ({@code bad_value}), counted as rejected, once. */
+        REJECT
+    }
+
+    /** The verdict on a record; {@code includeDeveloper} is {@code filters.include-developer}. */
+    @FunctionalInterface
+    public interface Rule<T> {
+        Verdict of(T record, boolean includeDeveloper);
+    }
+
+    /** Hands a counted record to the bot's meters and tracer. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        void counted(T record, Meters out);
+    }
+
+    /** The checkpoint key of this kind's stream of {@code channel} (null for kinds not read by channel). */
+    public String key(String channel) {
+        return channel == null ? scope : scope + channel;
+    }
+
+    private static void message(Message m, Meters out) {
+        if (!m.droppedLatency().isEmpty()) {
+            out.rejected(SEGMENT_BAD_VALUE);
+        }
+        out.metrics().message(out.bot().name(), m);
+        out.tracer().incoming(out.bot(), m);
+        if (m.isTurn()) {
+            SpanRef span = m.tracedTurn() ? out.tracer().turn(out.bot(), m) : null;
+            out.metrics().turn(out.bot().name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
+            out.turn();
+        }
+    }
+}
