@@ -128,7 +128,7 @@ class ClientBoundsServerTest {
 
     @Test
     void aKeptAliveConnectionOutlivesTheHeaderTimeoutUntilItIsIdleTooLong() throws Exception {
-        start(bounds(10, 300, 2_000, 30_000));
+        start(bounds(10, 1_000, 3_000, 30_000));
         Socket s = connect();
         send(s, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
         InputStream in = s.getInputStream();
@@ -137,14 +137,14 @@ class ClientBoundsServerTest {
         assertEquals("ok", new String(in.readNBytes(2), StandardCharsets.US_ASCII));
         long answered = System.nanoTime();
 
-        // Three header timeouts later the connection is still open: waiting for a next request is idling.
-        s.setSoTimeout(1_000);
+        // Twice the header timeout later the connection is still open: waiting for a next request is idling.
+        s.setSoTimeout(2_000);
         assertThrows(SocketTimeoutException.class, in::read);
         s.setSoTimeout(10_000);
         assertEquals(-1, in.read());
         long ms = (System.nanoTime() - answered) / 1_000_000;
         // Helidon's idle clock ticks once a second (idle-connection-timeout's documentation): up to 1 s early.
-        assertTrue(ms >= 1_000 && ms < 6_000, "idle connection closed after " + ms + " ms");
+        assertTrue(ms >= 2_000 && ms < 8_000, "idle connection closed after " + ms + " ms");
         assertEquals(0, guard.closed(ConnectionGuard.Reason.HEADER_TIMEOUT));
     }
 
@@ -190,7 +190,8 @@ class ClientBoundsServerTest {
     @Test
     void silentOrFailedTlsHandshakesNeverUseUpTheCap() throws Exception {
         TestCertificates certs = TestCertificates.generate(tmp, "localhost");
-        start(bounds(2, 500, 60_000, 30_000),
+        // A header deadline long enough for a first TLS handshake on a busy machine, which it includes.
+        start(bounds(2, 2_000, 60_000, 30_000),
                 b -> b.tls(ServerTls.of(new ExporterConfig.Tls(certs.certFile(), certs.keyFile()))));
         // A client that never starts its handshake is held to the header deadline too.
         Socket silent = connect();
@@ -198,7 +199,7 @@ class ClientBoundsServerTest {
         long started = System.nanoTime();
         assertEquals(0, readToEnd(silent));
         long ms = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(ms >= 450 && ms < 2_000, "closed after " + ms + " ms");
+        assertTrue(ms >= 1_950 && ms < 4_000, "closed after " + ms + " ms");
         for (int i = 0; i < 5; i++) {
             try (Socket plain = new Socket("127.0.0.1", server.port())) {
                 send(plain, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
