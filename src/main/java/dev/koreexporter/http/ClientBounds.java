@@ -11,25 +11,30 @@ import java.util.Objects;
  *                       connection opened, for its first request; a TLS handshake included)
  * @param idleTimeout    a kept-alive connection that sends no next request is closed after this
  * @param writeTimeout   a response write the client does not take within this is abandoned: the connection closes
- * @param stalledWrite   while the server is full, a write blocked this long lets its connection be closed to make
+ * @param stall          while the server is full, a write blocked this long, or a connection not read for this
+ *                       long since it opened (a TLS handshake the client does not finish), lets it be closed to make
  *                       room for a new client
  */
 public record ClientBounds(int maxConnections, Duration headerTimeout, Duration idleTimeout, Duration writeTimeout,
-                           Duration stalledWrite) {
+                           Duration stall) {
     public ClientBounds {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
         }
-        for (Duration d : new Duration[] {headerTimeout, idleTimeout, writeTimeout, stalledWrite}) {
+        for (Duration d : new Duration[] {headerTimeout, idleTimeout, writeTimeout, stall}) {
             if (Objects.requireNonNull(d, "timeout").isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeouts must be positive: " + d);
             }
         }
     }
 
-    /** The bounds the README promises: headers within 10 s, idle 60 s, unread responses 30 s. */
+    /**
+     * The bounds the README promises: headers within 10 s, idle 60 s, unread responses 30 s; in a full server, half
+     * a second stuck (longer than a swamped server takes to read a connection's first bytes) makes a connection
+     * closable.
+     */
     public static ClientBounds of(int maxConnections) {
         return new ClientBounds(maxConnections, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(1));
+                Duration.ofMillis(500));
     }
 }

@@ -58,6 +58,8 @@ public final class ConnectionGuard implements AutoCloseable {
     private final Map<SocketAddress, TrackedConnection> open = new ConcurrentHashMap<>();
     private final AtomicLongArray closed = new AtomicLongArray(Reason.values().length);
     private final ScheduledExecutorService sweeper;
+    /** The listener waits in {@link #accepted} for a connection to close (then reads tell it at once). */
+    private volatile boolean listenerWaiting;
 
     /** @param nanoTime monotonic time ({@code System::nanoTime}; tests pass their own) */
     public ConnectionGuard(ClientBounds bounds, LongSupplier nanoTime) {
@@ -113,13 +115,16 @@ public final class ConnectionGuard implements AutoCloseable {
         synchronized (this) {
             try {
                 while (!roomFor(connection)) {
-                    // Woken when a connection ends; a connection may also become closable (a request answered,
-                    // a write stalled) without telling: look again soon.
+                    // Woken when a connection ends or starts waiting for its client's bytes; a write that stalls
+                    // does not tell: look again soon.
+                    listenerWaiting = true;
                     wait(ROOM_RECHECK_MILLIS);
                 }
             } catch (InterruptedException e) {
                 // The server is stopping: it closes this connection with the others.
                 Thread.currentThread().interrupt();
+            } finally {
+                listenerWaiting = false;
             }
             TrackedConnection before = open.put(peer, connection);
             if (before != null) {
@@ -138,6 +143,15 @@ public final class ConnectionGuard implements AutoCloseable {
     synchronized void ended(SocketAddress peer, TrackedConnection connection) {
         open.remove(peer, connection);
         notifyAll();
+    }
+
+    /** A connection's thread waits for its client now: a listener waiting for room may close it. */
+    void waitingOnClient() {
+        if (listenerWaiting) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
     }
 
     /**

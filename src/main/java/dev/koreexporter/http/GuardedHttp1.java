@@ -118,6 +118,7 @@ final class GuardedHttp1 implements ServerConnectionSelector {
             return DataReader.create(() -> {
                 if (socket.available() == 0) {
                     tracked.readStarting(guard.now());
+                    guard.waitingOnClient();
                     try {
                         socket.pullData();
                     } catch (DataReader.InsufficientDataAvailableException e) {

@@ -28,6 +28,8 @@ final class TrackedConnection {
     private volatile State state;
     /** When the write in progress started; null when none is. */
     private volatile Long writingSince;
+    /** When the connection's thread started waiting for bytes that have not come yet; null when it is not. */
+    private volatile Long readingSince;
     /** Why the guard closed it; null unless it did. */
     private volatile ConnectionGuard.Reason closedFor;
 
@@ -38,6 +40,7 @@ final class TrackedConnection {
 
     /** The connection thread is about to wait for bytes. */
     void readStarting(long now) {
+        readingSince = now;
         State s = state;
         if (s.phase() == Phase.REQUEST && s.answered()) {
             state = new State(Phase.IDLE, now, false);
@@ -46,6 +49,7 @@ final class TrackedConnection {
 
     /** Bytes arrived: after an idle wait, they start the next request, whose headers are now due. */
     void bytesRead(long now) {
+        readingSince = null;
         if (state.phase() == Phase.IDLE) {
             state = new State(Phase.HEADERS, now, false);
         }
@@ -86,18 +90,20 @@ final class TrackedConnection {
     }
 
     /**
-     * Since when this connection has been waiting on its client, if closing it would make room without cutting
-     * a request the server is working on: waiting for a request, or a write blocked at least {@code stalledWrite}.
-     * Empty otherwise.
+     * Since when this connection has been waiting on its client, if closing it would make room without failing
+     * a client the server owes something: its thread waits for bytes of a request (headers or the next request),
+     * or in a write blocked at least {@code stall}. Empty otherwise: while its request is worked on, and while
+     * its thread has not read it yet (a request already sent may be waiting in the socket), unless that has lasted
+     * {@code stall} too (a TLS handshake the client does not finish).
      */
     OptionalLong waitingOnClientSince(long now, ClientBounds bounds) {
         State s = state;
+        long stalled = bounds.stall().toNanos();
         if (s.phase() != Phase.REQUEST) {
-            return OptionalLong.of(s.since());
+            return readingSince != null || now - s.since() >= stalled ? OptionalLong.of(s.since()) : OptionalLong.empty();
         }
         Long writing = writingSince;
-        return writing != null && now - writing >= bounds.stalledWrite().toNanos()
-                ? OptionalLong.of(writing) : OptionalLong.empty();
+        return writing != null && now - writing >= stalled ? OptionalLong.of(writing) : OptionalLong.empty();
     }
 
     boolean isOpen() {

@@ -147,13 +147,46 @@ class ConnectionGuardTest {
     }
 
     @Test
-    void aStalledWriteMakesRoomOnlyOnceItHasBeenBlockedForASecond() throws Exception {
+    void aConnectionNotReadYetIsNotClosedToMakeRoomUntilItWaitsOnItsClient() throws Exception {
+        Accepted[] served = {accept(), accept()};
+        for (Accepted a : served) {
+            a.connection().headersRead(nanos.get());
+        }
+        // Accepted, its thread not yet reading: its request may already be in the socket.
+        Accepted unread = accept();
+        CompletableFuture<Accepted> newcomer = CompletableFuture.supplyAsync(this::accept);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !newcomer.isDone());
+
+        // Its thread reads and finds nothing: now it waits on its client.
+        unread.connection().readStarting(nanos.get());
+        newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(unread.socket().isOpen());
+        assertTrue(served[0].socket().isOpen() && served[1].socket().isOpen());
+    }
+
+    @Test
+    void aConnectionNeverReadForTheStallTimeMakesRoom() throws Exception {
+        Accepted[] served = {accept(), accept()};
+        for (Accepted a : served) {
+            a.connection().headersRead(nanos.get());
+        }
+        Accepted handshaking = accept(); // e.g. a TLS handshake the client never finishes
+        advance(BOUNDS.stall().minusMillis(1));
+        CompletableFuture<Accepted> newcomer = CompletableFuture.supplyAsync(this::accept);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !newcomer.isDone());
+        advance(Duration.ofMillis(1));
+        newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(handshaking.socket().isOpen());
+    }
+
+    @Test
+    void aStalledWriteMakesRoomOnlyOnceItHasBeenBlockedForTheStallTime() throws Exception {
         Accepted[] busy = {accept(), accept(), accept()};
         for (Accepted a : busy) {
             a.connection().headersRead(nanos.get());
         }
         busy[1].connection().writeStarting(nanos.get());
-        advance(Duration.ofMillis(999));
+        advance(BOUNDS.stall().minusMillis(1));
         CompletableFuture<Accepted> newcomer = CompletableFuture.supplyAsync(this::accept);
         // Every connection has a request being worked on: the listener waits, as at a connection cap.
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !newcomer.isDone());
