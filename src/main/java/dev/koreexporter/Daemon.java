@@ -1,19 +1,25 @@
 package dev.koreexporter;
 
+import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Shard;
+import dev.koreexporter.config.StateStore;
 import dev.koreexporter.http.ClientBounds;
 import dev.koreexporter.http.ConnectionGuard;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
+import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
 import dev.koreexporter.poll.FileCheckpointStore;
+import dev.koreexporter.poll.FileRequestLog;
 import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
+import dev.koreexporter.poll.StateDir;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
@@ -57,9 +63,25 @@ public final class Daemon implements AutoCloseable {
         return start(config, clock, tracer, FatalErrors.exitingProcess());
     }
 
-    /** @param fatal what an {@link Error} in a poller or an HTTP handler does (tests pass a fake exit) */
+    /** Polls every bot of the config (no {@code --shard}). */
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer, Consumer<Error> fatal) {
+        return start(config, Shard.ALL, clock, tracer, fatal);
+    }
+
+    /**
+     * @param all   the config with every bot; this replica polls those of {@code shard}
+     * @param fatal what an {@link Error} in a poller or an HTTP handler does (tests pass a fake exit)
+     */
+    public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer,
+                               Consumer<Error> fatal) {
+        ExporterConfig config = ShardedConfig.select(all, shard);
         ExporterConfig.Server http = config.server();
+        // Before anything else starts: an unusable state.dir exits 2 naming it (docs/reliability.md).
+        if (config.state().store() == StateStore.FILE) {
+            StateDir.prepare(config.state().dir()).ifPresent(problem -> {
+                throw new ConfigException(List.of(problem));
+            });
+        }
         // Before anything else starts: a bad key is a config problem, reported without leaving threads behind.
         Tls tls = http.tls() == null ? null : ServerTls.of(http.tls());
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -68,12 +90,20 @@ public final class Daemon implements AutoCloseable {
                 config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
-        ServingGate store = new ServingGate(new FileCheckpointStore(config.state().dir()));
+        if (shard.sharded()) {
+            metrics.shard(shard.index(), shard.count());
+        }
+        FileCheckpointStore files = new FileCheckpointStore(config.state().dir(), shard);
+        // Before any poller starts: a checkpoint left here by a bot that another replica now polls must never be
+        // resumed later (README "Running several replicas").
+        all.bots().stream().filter(b -> !shard.owns(b.id())).forEach(files::movedAway);
+        ServingGate store = new ServingGate(files);
 
         List<BotSlot> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
-                    .includeText(config.tracing().includeText()).build();
+                    .includeText(config.tracing().includeText()).requestLog(config.state().store() == StateStore.FILE
+                            ? new FileRequestLog(config.state().dir(), bot.name()) : RequestLog.NONE).build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").
@@ -114,7 +144,8 @@ public final class Daemon implements AutoCloseable {
         store.open();
         LOG.info(() -> "kore-exporter " + Version.get() + " serving " + (tls != null ? "https" : "http")
                 + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
-                + server.port() + " for " + pollers.size() + " bot(s)");
+                + server.port() + " for " + pollers.size() + " bot(s)"
+                + (shard.sharded() ? " of " + all.bots().size() + " (--shard " + shard + ")" : ""));
         return new Daemon(resources, scheduler, server);
     }
 

@@ -4,11 +4,11 @@ import dev.koreexporter.cli.CheckConfigCommand;
 import dev.koreexporter.cli.Cli;
 import dev.koreexporter.cli.Command;
 import dev.koreexporter.cli.RulesCommand;
-import dev.koreexporter.cli.Shard;
 import dev.koreexporter.cli.UsageException;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Shard;
 import dev.koreexporter.doctor.DoctorCommand;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.simulator.KoreSimulator;
@@ -110,13 +110,13 @@ public final class Main {
     private static int serve(ConfigLoader.Loaded loaded, Shard shard, AutoCloseable sim, Map<String, String> env,
                              PrintStream err) {
         loaded.warnings().forEach(w -> LOG.warning(w));
-        ExporterConfig config = ShardedConfig.select(loaded.config(), shard);
+        ExporterConfig config = loaded.config();
         OtelTurnTracer tracing = OtelTurnTracer.fromEnvironment(config.tracing(), env);
         Daemon daemon;
         try {
             FatalErrors fatal = FatalErrors.exitingProcess();
             fatal.installAsDefaultHandler();
-            daemon = Daemon.start(config, Clock.systemUTC(), tracing, fatal);
+            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, fatal);
         } catch (RuntimeException e) {
             tracing.close();
             closeQuietly(sim);

@@ -1,5 +1,6 @@
 package dev.koreexporter;
 
+import dev.koreexporter.config.Shard;
 import dev.koreexporter.poll.Checkpoint;
 import dev.koreexporter.poll.CheckpointLock;
 import dev.koreexporter.poll.CheckpointStore;
@@ -32,6 +33,11 @@ final class ServingGate implements CheckpointStore {
     /** The server did not start: every write, now or later, fails. */
     void abandon() {
         decided.countDown();
+    }
+
+    @Override
+    public Shard layout() {
+        return store.layout();
     }
 
     @Override

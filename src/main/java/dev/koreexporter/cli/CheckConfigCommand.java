@@ -3,6 +3,8 @@ package dev.koreexporter.cli;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.StateStore;
+import dev.koreexporter.poll.StateDir;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import java.util.Map;
 
 /**
  * {@code --check-config}: loads the config exactly as the daemon would (env overrides, {@code ${ENV}},
- * secret files) and reports. Never contacts Kore.ai; never prints a secret (problems do not hold any).
+ * secret files), checks {@code state.dir} as the daemon would at start, and reports. Never contacts Kore.ai; never prints a secret (problems do not hold any).
  */
 public final class CheckConfigCommand {
     private CheckConfigCommand() {
@@ -22,6 +24,13 @@ public final class CheckConfigCommand {
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigLoader.load(config, env);
+            ExporterConfig.State state = loaded.config().state();
+            // The daemon's own check of state.dir, creating nothing and taking no bot's lock.
+            if (state.store() == StateStore.FILE) {
+                StateDir.check(state.dir()).ifPresent(problem -> {
+                    throw new ConfigException(List.of(problem));
+                });
+            }
         } catch (ConfigException e) {
             err.println("config invalid: " + config + ": " + e.problems().size() + " problem(s)");
             e.problems().forEach(p -> err.println("  " + p));

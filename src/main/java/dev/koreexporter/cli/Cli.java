@@ -1,5 +1,7 @@
 package dev.koreexporter.cli;
 
+import dev.koreexporter.config.Shard;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -26,7 +28,8 @@ public final class Cli {
                                                              check each bot against Kore.ai (at most 12 requests a bot)
               kore-exporter --help                           this text
 
-              --shard I/N   this replica polls shard I (0 <= I < N) of the bots; default 0/1 (all)
+              --shard I/N   this replica polls shard I (0 <= I < N) of the bots, by rendezvous hashing of the
+                            bot id; default 0/1 (all)
 
             Every config key can be overridden by an environment variable, e.g. SERVER_PORT=9470, POLL_INTERVAL=5s.
             Exit codes: 0 clean shutdown, 2 bad config or arguments, 1 anything else.""";

@@ -1,5 +1,6 @@
 package dev.koreexporter.cli;
 
+import dev.koreexporter.config.Shard;
 import dev.koreexporter.doctor.DoctorCommand;
 
 import java.nio.file.Path;

@@ -114,7 +114,9 @@ final class ConfigKeys {
                     + " is not counted. At least `poll.lookback`, at most `1d`"));
 
     static final ConfigKey<Path> STATE_DIR = add(key("state.dir", Kind.path()).byDefault("./state")
-            .doc("directory for checkpoints (watermarks, recently seen ids)"));
+            .doc("directory for checkpoints (watermarks, recently seen ids, reads under way), lock files and the rate"
+                    + " limiter's request log; must be writable and support file locks (checked at start: exit 2"
+                    + " otherwise)"));
     static final ConfigKey<StateStore> STATE_STORE = add(key("state.store",
             Kind.choice(StateStore.class, StateStore::wireName)).byDefault("file")
             .doc("where checkpoints live: `file` (under `state.dir`) or `postgresql` (shared by any number of"

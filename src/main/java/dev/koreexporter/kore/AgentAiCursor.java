@@ -22,10 +22,13 @@ import java.util.logging.Logger;
  * compares their first records.
  * If a listing is ever seen out of order, every read starts at page 1 again (the safe, costly way).
  * Pages are remembered by the range's first day: a range that runs on past midnight lists the same records
- * first, so the same leading pages can be skipped.
+ * first, so the same leading pages can be skipped. What is remembered goes into the bot's checkpoint
+ * ({@link #snapshot}), so a restart does not read the day from page 1 again. Thread-safe: the checkpoint is written
+ * from the shutdown thread too.
  */
 final class AgentAiCursor {
     private static final Logger LOG = Logger.getLogger(AgentAiCursor.class.getName());
+    private static final String UNORDERED = "unordered";
 
     private final String botName;
     private final Endpoint endpoint;
@@ -43,7 +46,7 @@ final class AgentAiCursor {
     }
 
     /** Page to start {@code range} at when only records from {@code from} on are wanted. */
-    int firstPage(DayRange range, Instant from) {
+    synchronized int firstPage(DayRange range, Instant from) {
         List<Instant> pages = lastOfPage.getOrDefault(range.from(), List.of());
         int older = 0;
         while (ordered && older < pages.size() && pages.get(older).isBefore(from)) {
@@ -53,7 +56,7 @@ final class AgentAiCursor {
     }
 
     /** Remembers one page of {@code range} as read. */
-    void observe(DayRange range, int page, Page<? extends KoreRecord> read, boolean more) {
+    synchronized void observe(DayRange range, int page, Page<? extends KoreRecord> read, boolean more) {
         // Records must be in start-time order within a page, and a page must not start before the page read just
         // before it started. Not before it ended: records landing late between two requests (a long sweep waits
         // for the rate limit) push that page's last records on to this one.
@@ -83,5 +86,51 @@ final class AgentAiCursor {
         if (more && !read.records().isEmpty() && read.rejections().isEmpty() && pages.size() == page - 1) {
             pages.add(previous);
         }
+    }
+
+    /**
+     * What is remembered, as the checkpoint keeps it: {@code <prefix><day>|<page>} to the start time (epoch millis)
+     * of that full page's last record, or {@code <prefix>unordered} once the listing was seen out of order.
+     */
+    synchronized Map<String, Long> snapshot(String prefix) {
+        Map<String, Long> out = new HashMap<>();
+        if (!ordered) {
+            out.put(prefix + UNORDERED, 1L);
+        }
+        lastOfPage.forEach((day, pages) -> {
+            for (int i = 0; i < pages.size(); i++) {
+                out.put(prefix + day + "|" + (i + 1), pages.get(i).toEpochMilli());
+            }
+        });
+        return out;
+    }
+
+    /** Takes back the entries of {@link #snapshot} under {@code prefix}; a day's pages only while they follow on. */
+    synchronized void restore(String prefix, Map<String, Long> entries) {
+        if (entries.containsKey(prefix + UNORDERED)) {
+            ordered = false;
+            lastOfPage.clear();
+            return;
+        }
+        Map<LocalDate, Map<Integer, Instant>> days = new HashMap<>();
+        entries.forEach((key, millis) -> {
+            if (!key.startsWith(prefix)) {
+                return;
+            }
+            String[] dayAndPage = key.substring(prefix.length()).split("\\|");
+            try {
+                days.computeIfAbsent(LocalDate.parse(dayAndPage[0]), d -> new HashMap<>())
+                        .put(Integer.parseInt(dayAndPage[1]), Instant.ofEpochMilli(millis));
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "ignoring page hint " + key);
+            }
+        });
+        days.forEach((day, pages) -> {
+            List<Instant> list = new ArrayList<>();
+            while (pages.containsKey(list.size() + 1)) {
+                list.add(pages.get(list.size() + 1));
+            }
+            lastOfPage.put(day, list);
+        });
     }
 }

@@ -76,6 +76,8 @@ final class ApiCaller {
             } else if (status == 401) {
                 String message = r.koreMessage("");
                 throw new KoreApiException.Auth(endpoint, message.isEmpty() ? "HTTP 401" : message);
+            } else if (r.redirectRefused() != null) {
+                throw new KoreApiException(endpoint, status, r.redirectRefused(), null);
             } else if (!r.ok()) {
                 throw new KoreApiException(endpoint, status, "HTTP " + status + r.koreMessage(": "), null);
             } else {

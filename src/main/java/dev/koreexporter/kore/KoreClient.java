@@ -11,12 +11,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 
 /**
  * {@link KoreApi} over Helidon's WebClient, for one bot: reads any {@link Listing} by its description. All
@@ -33,7 +36,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     private final Map<Endpoint, AgentAiCursor> cursors = new EnumMap<>(Endpoint.class);
 
     private KoreClient(Builder b) {
-        this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener);
+        this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener, b.requestLog);
         this.caller = new ApiCaller(transport, b.retries, b.sleeper, b.jitter, b.clock);
         this.botName = b.bot.name();
         this.botId = b.bot.id();
@@ -66,32 +69,66 @@ public final class KoreClient implements KoreApi, AutoCloseable {
 
     @Override
     public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
+        Iterable<PageAt<T>> pages = read(listing, query, ReadPosition.START);
+        return () -> StreamSupport.stream(pages.spliterator(), false).map(PageAt::page).iterator();
+    }
+
+    @Override
+    public <T extends KoreRecord> Iterable<PageAt<T>> read(Listing<T> listing, Query query, ReadPosition from) {
         return switch (listing.paging()) {
             case SKIP -> PagedListing.shrinkingOnTooLarge(WindowSplitter.split(query.window()), listing.pageSize(),
-                    (w, skip, limit) -> fetch(listing, query.in(w), skip, limit));
-            case DAYS -> days(listing, query);
-            case IDS -> byIds(listing, query);
+                    from, (w, skip, limit) -> fetch(listing, query.in(w), skip, limit));
+            case DAYS -> days(listing, query, from);
+            case IDS -> byIds(listing, query, from);
         };
     }
 
     /** Whole UTC days, each read from the first page that can hold a record of the window ({@link AgentAiCursor}). */
-    private <T extends KoreRecord> Iterable<Page<T>> days(Listing<T> listing, Query query) {
-        AgentAiCursor cursor = cursors.computeIfAbsent(listing.endpoint(), e -> new AgentAiCursor(botName, e));
+    private <T extends KoreRecord> Iterable<PageAt<T>> days(Listing<T> listing, Query query, ReadPosition from) {
+        AgentAiCursor cursor = cursor(listing.endpoint());
         return new PagedListing<>(WindowSplitter.splitDays(query.window()), PagedListing.Paging.PAGE_NUMBER,
                 (days, page) -> {
                     WirePage<T> fetched = fetch(listing, query.in(days.window()), page, listing.pageSize());
                     cursor.observe(days, page, fetched.page(), fetched.more());
                     return fetched;
-                }, days -> cursor.firstPage(days, query.window().from()));
+                }, days -> cursor.firstPage(days, query.window().from()), from);
+    }
+
+    private AgentAiCursor cursor(Endpoint endpoint) {
+        synchronized (cursors) {
+            return cursors.computeIfAbsent(endpoint, e -> new AgentAiCursor(botName, e));
+        }
     }
 
     /** Lazy: each call is made when the iterator reaches it, so the caller counts one before the next is sent. */
-    private <T extends KoreRecord> Iterable<Page<T>> byIds(Listing<T> listing, Query query) {
+    private <T extends KoreRecord> Iterable<PageAt<T>> byIds(Listing<T> listing, Query query, ReadPosition from) {
         List<Query> parts = new ArrayList<>();
         for (int i = 0; i < query.ids().size(); i += Listing.IDS_PER_REQUEST) {
             parts.add(query.slice(i, Math.min(i + Listing.IDS_PER_REQUEST, query.ids().size())));
         }
-        return () -> parts.stream().map(part -> fetch(listing, part, 0, part.ids().size()).page()).iterator();
+        return () -> IntStream.range(Math.min(from.part(), parts.size()), parts.size())
+                .mapToObj(i -> new PageAt<>(fetch(listing, parts.get(i), 0, parts.get(i).ids().size()).page(),
+                        new ReadPosition(i + 1, ReadPosition.FROM_START))).iterator();
+    }
+
+    /** The Agent AI page cursors (README "How it reads Kore.ai"), by endpoint label, day and page. */
+    @Override
+    public Map<String, Long> pageHints() {
+        Map<String, Long> hints = new HashMap<>();
+        synchronized (cursors) {
+            cursors.forEach((endpoint, cursor) -> hints.putAll(cursor.snapshot(endpoint.label() + "|")));
+        }
+        return hints;
+    }
+
+    @Override
+    public void restorePageHints(Map<String, Long> hints) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            String prefix = endpoint.label() + "|";
+            if (endpoint.agentAi() && hints.keySet().stream().anyMatch(k -> k.startsWith(prefix))) {
+                cursor(endpoint).restore(prefix, hints);
+            }
+        }
     }
 
     private <T extends KoreRecord> WirePage<T> fetch(Listing<T> listing, Query part, int position, int limit) {
@@ -126,8 +163,8 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             return new Answer<>(0, null, e.detail(), null, null, null);
         }
         if (!r.ok()) {
-            return new Answer<>(r.status(), null, "HTTP " + r.status() + r.koreMessage(": "), r.date(), r.sent(),
-                    r.received());
+            String problem = r.redirectRefused() != null ? r.redirectRefused() : "HTTP " + r.status() + r.koreMessage(": ");
+            return new Answer<>(r.status(), null, problem, r.date(), r.sent(), r.received());
         }
         try {
             WirePage<T> page = r.read(bytes -> listing.reader().read(bytes, part.channel(), includeText));
@@ -147,6 +184,11 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             throw new IllegalStateException("bot " + botName + " has no account-id: Agent AI conversations need one");
         }
         return Map.of("accountId", accountId);
+    }
+
+    @Override
+    public long answered() {
+        return transport.answered();
     }
 
     @Override
@@ -174,6 +216,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private RetryPolicy retries = RetryPolicy.DEFAULT;
+        private RequestLog requestLog = RequestLog.NONE;
 
         private Builder(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock) {
             this.kore = Objects.requireNonNull(kore, "kore");
@@ -202,6 +245,12 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         /** Uniform in [0, 1): the share of the backoff ceiling each wait takes. */
         public Builder jitter(DoubleSupplier jitter) {
             this.jitter = Objects.requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        /** Where the rate limiter notes its requests, so that a restart knows them (default: nowhere). */
+        public Builder requestLog(RequestLog requestLog) {
+            this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
             return this;
         }
 

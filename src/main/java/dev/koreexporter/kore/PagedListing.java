@@ -1,7 +1,6 @@
 package dev.koreexporter.kore;
 
 import dev.koreexporter.kore.dto.WirePage;
-import dev.koreexporter.model.Page;
 
 import java.util.Iterator;
 import java.util.List;
@@ -12,11 +11,12 @@ import java.util.logging.Logger;
 /**
  * A lazy listing over consecutive windows: a page is fetched only when the iterator reaches it. Within a
  * window it stops when Kore.ai says no more follow, and also on an empty page, so a server that keeps
- * saying "more" without sending any cannot make it loop forever. Empty pages are not handed out.
+ * saying "more" without sending any cannot make it loop forever. Empty pages are not handed out. Each page comes
+ * with where the listing is after it ({@link ReadPosition}), and a listing may start from such a position.
  *
  * @param <W> the window type the fetcher understands
  */
-final class PagedListing<W, T> implements Iterable<Page<T>> {
+final class PagedListing<W, T> implements Iterable<PageAt<T>> {
     private static final Logger LOG = Logger.getLogger(PagedListing.class.getName());
 
     /** Fetches one page of one window; {@code position} is the skip, or the page number. */
@@ -47,23 +47,28 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
     private final LimitedFetcher<W, T> fetcher;
     private final ToIntFunction<W> start;
     private final int limit;
+    private final ReadPosition from;
 
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher) {
-        this(windows, paging, fetcher, w -> paging == Paging.SKIP ? 0 : 1);
+        this(windows, paging, fetcher, w -> paging == Paging.SKIP ? 0 : 1, ReadPosition.START);
     }
 
-    /** {@code start} gives the first position of each window (a listing may resume past pages it knows). */
-    PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher, ToIntFunction<W> start) {
-        this(windows, paging, (w, position, limit) -> fetcher.fetch(w, position), start, MIN_LIMIT);
+    /**
+     * {@code start} gives the first position of each window (a listing may resume past pages it knows); the listing
+     * begins at {@code from}.
+     */
+    PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher, ToIntFunction<W> start, ReadPosition from) {
+        this(windows, paging, (w, position, limit) -> fetcher.fetch(w, position), start, MIN_LIMIT, from);
     }
 
     private PagedListing(List<W> windows, Paging paging, LimitedFetcher<W, T> fetcher, ToIntFunction<W> start,
-                         int limit) {
+                         int limit, ReadPosition from) {
         this.windows = List.copyOf(windows);
         this.paging = paging;
         this.fetcher = fetcher;
         this.start = start;
         this.limit = limit;
+        this.from = from;
     }
 
     /**
@@ -74,32 +79,39 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
      * out before are unaffected, so nothing counted is lost.
      *
      * @param limit the page size asked for first
+     * @param from  where the listing begins
      */
-    static <W, T> PagedListing<W, T> shrinkingOnTooLarge(List<W> windows, int limit, LimitedFetcher<W, T> fetcher) {
-        return new PagedListing<>(windows, Paging.SKIP, fetcher, w -> 0, limit);
+    static <W, T> PagedListing<W, T> shrinkingOnTooLarge(List<W> windows, int limit, ReadPosition from,
+                                                         LimitedFetcher<W, T> fetcher) {
+        return new PagedListing<>(windows, Paging.SKIP, fetcher, w -> 0, limit, from);
     }
 
     @Override
-    public Iterator<Page<T>> iterator() {
+    public Iterator<PageAt<T>> iterator() {
         return new Iterator<>() {
-            private int window;
-            private int position = start(0);
+            private int window = from.part();
+            private int position = from.at() == ReadPosition.FROM_START ? start(window) : from.at();
+            private boolean windowStart = from.at() == ReadPosition.FROM_START;
             private int pageSize = limit;
-            private Page<T> next;
+            private PageAt<T> next;
 
             @Override
             public boolean hasNext() {
                 while (next == null && window < windows.size()) {
                     WirePage<T> fetched = fetch(windows.get(window));
                     int received = fetched.page().received();
-                    if (received > 0) {
-                        next = fetched.page();
-                    }
                     if (received > 0 && fetched.more()) {
                         position = paging == Paging.SKIP ? position + received : position + 1;
+                        windowStart = false;
                     } else {
                         window++;
                         position = start(window);
+                        windowStart = true;
+                    }
+                    if (received > 0) {
+                        // A new window's start is left to the listing then (Agent AI: its cursor knows more by then).
+                        next = new PageAt<>(fetched.page(),
+                                new ReadPosition(window, windowStart ? ReadPosition.FROM_START : position));
                     }
                 }
                 return next != null;
@@ -123,11 +135,11 @@ final class PagedListing<W, T> implements Iterable<Page<T>> {
             }
 
             @Override
-            public Page<T> next() {
+            public PageAt<T> next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Page<T> page = next;
+                PageAt<T> page = next;
                 next = null;
                 return page;
             }

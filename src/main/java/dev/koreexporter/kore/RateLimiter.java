@@ -4,7 +4,6 @@ import dev.koreexporter.config.ExporterConfig;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -13,7 +12,10 @@ import java.util.Iterator;
  * Exact sliding-log limiter for one bot: a request may go only if fewer than {@code perMinute} requests
  * went in the last minute AND fewer than {@code perHour} in the last hour, whatever endpoint they hit.
  * Kore.ai enforces both limits over sliding windows, so a token bucket or fixed windows could burst past
- * them at a window edge.
+ * them at a window edge. Times are read from a monotonic {@link Ticker}, so a wall-clock step neither stalls
+ * pacing nor lets a burst through. The log survives restarts through a {@link RequestLog}: read at the first
+ * request (once this process polls the bot: after a takeover, the previous holder's log), each request noted
+ * before it is sent.
  */
 public final class RateLimiter {
     /*
@@ -27,19 +29,33 @@ public final class RateLimiter {
 
     private final int perMinute;
     private final int perHour;
-    private final Clock clock;
+    private final Clock wall;
+    private final Ticker ticker;
     private final Sleeper sleeper;
-    /** Send times of the last hour, oldest first. */
-    private final Deque<Instant> sent = new ArrayDeque<>();
+    private final RequestLog log;
+    /** Send times of the last hour, as {@link Ticker} nanos, oldest first. */
+    private final Deque<Long> sent = new ArrayDeque<>();
+    private boolean restored;
 
+    /** Pacing on {@code clock}'s {@link Ticker}, keeping no log across restarts. */
     public RateLimiter(ExporterConfig.RateLimit limit, Clock clock, Sleeper sleeper) {
+        this(limit, clock, Ticker.of(clock), sleeper, RequestLog.NONE);
+    }
+
+    /**
+     * @param wall   dates the requests noted in {@code log} (a restart converts them back with its own ticker)
+     * @param ticker what pacing is measured with
+     */
+    public RateLimiter(ExporterConfig.RateLimit limit, Clock wall, Ticker ticker, Sleeper sleeper, RequestLog log) {
         if (limit.perMinute() < 1 || limit.perHour() < 1) {
             throw new IllegalArgumentException("rate limits must be at least 1: " + limit);
         }
         this.perMinute = limit.perMinute();
         this.perHour = limit.perHour();
-        this.clock = clock;
+        this.wall = wall;
+        this.ticker = ticker;
         this.sleeper = sleeper;
+        this.log = log;
     }
 
     /** Blocks until a request may be sent and records it as sent. Interruptible. */
@@ -47,10 +63,14 @@ public final class RateLimiter {
         while (true) {
             Duration wait;
             synchronized (this) {
-                Instant now = clock.instant();
+                long now = ticker.nanos();
+                if (!restored) {
+                    restore(now);
+                }
                 wait = waitBefore(now);
                 if (!wait.isPositive()) {
                     sent.addLast(now);
+                    log.sent(wall.millis());
                     return;
                 }
             }
@@ -64,9 +84,9 @@ public final class RateLimiter {
      * the window widened by the safety margin). Read-only: the log is pruned only by {@link #acquire}.
      */
     public synchronized int sent(BudgetWindow window) {
-        Instant start = clock.instant().minus(window.length());
+        long start = ticker.nanos() - window.length().toNanos();
         int n = 0;
-        for (Iterator<Instant> it = sent.descendingIterator(); it.hasNext() && it.next().isAfter(start); ) {
+        for (Iterator<Long> it = sent.descendingIterator(); it.hasNext() && it.next() > start; ) {
             n++;
         }
         return n;
@@ -78,12 +98,27 @@ public final class RateLimiter {
         return (double) sent(window) / limit;
     }
 
+    /**
+     * The requests a previous process noted, dated by the wall clock, placed on this process's ticker; none later
+     * than now (a wall clock stepped back since would otherwise hold requests back by the step).
+     */
+    private void restore(long now) {
+        restored = true;
+        long wallNow = wall.millis();
+        for (long at : log.recent()) {
+            long ago = Math.max(0, wallNow - at);
+            if (ago < HOUR.toMillis()) {
+                sent.addLast(now - ago * 1_000_000L);
+            }
+        }
+    }
+
     /** How long from {@code now} until both windows have room; zero or negative when they have now. */
-    private Duration waitBefore(Instant now) {
-        if (!sent.isEmpty() && sent.peekLast().isAfter(now)) {
+    private Duration waitBefore(long now) {
+        if (!sent.isEmpty() && sent.peekLast() > now) {
             clampToNow(now);
         }
-        while (!sent.isEmpty() && !sent.peekFirst().isAfter(now.minus(HOUR))) {
+        while (!sent.isEmpty() && sent.peekFirst() <= now - HOUR.toNanos()) {
             sent.removeFirst();
         }
         Duration wait = Duration.ZERO;
@@ -92,8 +127,8 @@ public final class RateLimiter {
             wait = untilExpired(nth(sent.size() - perHour), HOUR, now);
         }
         int inMinute = 0;
-        Instant minuteStart = now.minus(MINUTE);
-        for (Iterator<Instant> it = sent.descendingIterator(); it.hasNext() && it.next().isAfter(minuteStart); ) {
+        long minuteStart = now - MINUTE.toNanos();
+        for (Iterator<Long> it = sent.descendingIterator(); it.hasNext() && it.next() > minuteStart; ) {
             inMinute++;
         }
         if (inMinute >= perMinute) {
@@ -104,19 +139,20 @@ public final class RateLimiter {
     }
 
     /**
-     * The clock stepped back: requests logged "after" now would block for as long as the step. They went no
-     * later than now in real time, so they count as sent now: never an earlier slot than Kore.ai allows.
+     * The ticker went back (only a test's manual clock does): requests logged "after" now would block for as long as
+     * the step. They went no later than now in real time, so they count as sent now: never an earlier slot than
+     * Kore.ai allows.
      */
-    private void clampToNow(Instant now) {
+    private void clampToNow(long now) {
         int n = sent.size();
         for (int i = 0; i < n; i++) {
-            Instant t = sent.removeFirst();
-            sent.addLast(t.isAfter(now) ? now : t);
+            long t = sent.removeFirst();
+            sent.addLast(Math.min(t, now));
         }
     }
 
-    private Instant nth(int index) {
-        Iterator<Instant> it = sent.iterator();
+    private long nth(int index) {
+        Iterator<Long> it = sent.iterator();
         for (int i = 0; i < index; i++) {
             it.next();
         }
@@ -124,7 +160,7 @@ public final class RateLimiter {
     }
 
     /** An entry sent at {@code t} stops counting once {@code t + window <= now}. */
-    private static Duration untilExpired(Instant t, Duration window, Instant now) {
-        return Duration.between(now, t.plus(window));
+    private static Duration untilExpired(long t, Duration window, long now) {
+        return Duration.ofNanos(t + window.toNanos() - now);
     }
 }

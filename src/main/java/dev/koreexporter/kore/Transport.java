@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds and sends one request to Kore.ai for one bot, the way every request is sent: after the bot's rate
@@ -53,15 +54,16 @@ final class Transport implements AutoCloseable {
     private final Duration deadline;
     private final long maxResponseSize;
     private final ServerClock serverClock = new ServerClock();
+    private final AtomicLong answered = new AtomicLong();
 
     Transport(ExporterConfig.Kore kore, ExporterConfig.Bot bot, Clock clock, Sleeper sleeper,
-              ApiRequestListener listener) {
+              ApiRequestListener listener, RequestLog requestLog) {
         this.client = webClient(kore);
         this.baseUrl = kore.baseUrl().toString().replaceAll("/+$", "");
         this.bot = bot.name();
         // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
         this.jwt = new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock));
-        this.limiter = new RateLimiter(kore.rateLimit(), clock, sleeper);
+        this.limiter = new RateLimiter(kore.rateLimit(), clock, Ticker.of(clock), sleeper, requestLog);
         this.listener = listener;
         this.clock = clock;
         this.deadline = kore.timeout();
@@ -74,9 +76,28 @@ final class Transport implements AutoCloseable {
      * {@code Date} header.
      */
     record Response(int status, String retryAfter, byte[] body, WireFormatException bodyProblem, Instant date,
-                    Instant sent, Instant received, String token) {
+                    Instant sent, Instant received, String token, String location) {
         boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /**
+         * For a redirect: why it is refused, naming only the {@code Location}'s host (its path and query could carry
+         * anything); null for other answers. Redirects are never followed (README "Reliability and security").
+         */
+        String redirectRefused() {
+            if (status < 300 || status >= 400) {
+                return null;
+            }
+            String host;
+            try {
+                host = location == null ? null : URI.create(location.trim()).getHost();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+            return "HTTP " + status + " redirect to " + (host == null ? "an unreadable location" : "host " + host)
+                    + " refused: the exporter never follows redirects (its token would go where kore.base-url does not"
+                    + " say); set kore.base-url to the host Kore.ai serves from";
         }
 
         /** A 2xx body as {@code reader} reads it. */
@@ -129,6 +150,7 @@ final class Transport implements AutoCloseable {
             }
             throw new KoreApiException.NoResponse(endpoint, e);
         }
+        answered.incrementAndGet();
         serverClock.observe(response.date(), response.received());
         listener.requestCompleted(endpoint, Integer.toString(response.status()),
                 Duration.between(sent, response.received()));
@@ -141,6 +163,11 @@ final class Transport implements AutoCloseable {
     /** Kore.ai's time as its {@code Date} headers tell it (README "How it reads Kore.ai"). */
     ServerClock serverClock() {
         return serverClock;
+    }
+
+    /** Answers received so far, whatever their status. */
+    long answered() {
+        return answered.get();
     }
 
     RateLimiter limiter() {
@@ -212,7 +239,8 @@ final class Transport implements AutoCloseable {
             }
             Instant date = response.headers().first(HeaderNames.DATE).map(ServerClock::parse).orElse(null);
             return new Response(status, response.headers().first(HeaderNames.RETRY_AFTER).orElse(null), body,
-                    problem, date, sent, clock.instant(), token);
+                    problem, date, sent, clock.instant(), token,
+                    response.headers().first(HeaderNames.LOCATION).orElse(null));
         }
     }
 
@@ -252,9 +280,12 @@ final class Transport implements AutoCloseable {
         return new KoreApiException.Interrupted(endpoint, cause);
     }
 
-    /** The WebClient for Kore.ai: timeouts, no discovered decoders, the CA bundle. */
+    /** The WebClient for Kore.ai: no redirects, timeouts, no discovered decoders, the CA bundle. */
     private static WebClient webClient(ExporterConfig.Kore kore) {
         WebClientConfig.Builder builder = WebClient.builder()
+                // A redirect is an error: Helidon would follow it without the auth header (README "Reliability and
+                // security"), and following it with the header would send the token to another host.
+                .followRedirects(false)
                 .connectTimeout(kore.timeout())
                 .readTimeout(kore.timeout())
                 // No discovered decoders: Helidon would refuse "Content-Encoding: gzip" without its gzip

@@ -141,6 +141,12 @@ public final class KoreMetrics implements BotFigures.Source {
         store.set(null, KoreMeter.LOOKBACK, poll.toMillis() / 1000.0);
     }
 
+    /** Exports {@code --shard index/count}, so alerts see replicas that disagree on the count or are missing. */
+    public void shard(int index, int count) {
+        store.set(null, KoreMeter.SHARD_ORDINAL, index);
+        store.set(null, KoreMeter.SHARD_COUNT, count);
+    }
+
     /** How late a record counted while its bot is caught up was counted, after its own time. */
     public void recordDelay(String bot, RecordKind kind, Duration delay) {
         store.observe(bot, KoreMeter.RECORD_DELAY, delay.toNanos() / 1e9, null, kind.label());
@@ -163,6 +169,7 @@ public final class KoreMetrics implements BotFigures.Source {
         store.set(name, KoreMeter.UP, 0);
         // From 0, so that increase() sees the first step back too.
         store.create(name, KoreMeter.CLOCK_STEPS_BACK);
+        store.create(name, KoreMeter.CHECKPOINT_ERRORS); // alert KoreExporterCheckpointWritesFailing: increase()
         store.callback(name, KoreMeter.WATERMARK_LAG, () -> bot.watermarkLagSeconds(clock.instant()).orElse(Double.NaN));
         for (Containment c : Containment.values()) {
             store.callback(name, KoreMeter.CONTAINMENT_RATIO,
@@ -176,14 +183,35 @@ public final class KoreMetrics implements BotFigures.Source {
         store.add(bot, KoreMeter.CLOCK_STEPS_BACK, 1);
     }
 
-    public void turn(String bot, Message m, TurnExemplar exemplar) {
+    /**
+     * The exemplar of a turn counted before by {@link #turn} without one, once its span went to the exporter: spans
+     * are emitted after the page's counting section (README "Tracing"), the turn's observations within it.
+     */
+    public void turnExemplar(String bot, Message m, TurnExemplar exemplar) {
+        Latency l = m.latency();
+        TurnLabels labels = turnLabels(bot, m);
+        Exemplar span = Exemplar.of(exemplar.traceId(), exemplar.spanId());
+        for (KoreMeter meter : TurnLabels.METERS) {
+            Double value = meter.turnFeed().read(l);
+            if (value != null && meter.type() == KoreMeter.Type.HISTOGRAM && meter.turnFeed().exemplar()) {
+                store.exemplar(bot, meter, value, span, labels.of(meter));
+            }
+        }
+    }
+
+    private TurnLabels turnLabels(String bot, Message m) {
         Latency l = m.latency();
         Latency.Asr asr = l.asr();
         Latency.Tts tts = l.tts();
-        TurnLabels labels = new TurnLabels(channel.value(bot, m.channel()), language.value(bot, m.language()),
+        return new TurnLabels(channel.value(bot, m.channel()), language.value(bot, m.language()),
                 asr == null ? null : asrProvider.value(bot, asr.provider()),
                 tts == null ? null : ttsProvider.value(bot, tts.provider()),
                 tts == null ? null : tts.streaming() == null ? LabelGuard.UNKNOWN : tts.streaming().toString());
+    }
+
+    public void turn(String bot, Message m, TurnExemplar exemplar) {
+        Latency l = m.latency();
+        TurnLabels labels = turnLabels(bot, m);
         Exemplar span = exemplar == null ? null : Exemplar.of(exemplar.traceId(), exemplar.spanId());
         for (KoreMeter meter : TurnLabels.METERS) {
             Double value = meter.turnFeed().read(l);

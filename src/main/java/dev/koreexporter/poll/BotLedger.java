@@ -1,9 +1,10 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.model.Containment;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,24 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
  * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
- * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the ids counted inside the
- * lookback horizon ({@link SeenIds} per stream key), the records followed until they close ({@link Followed}), the
- * containment window. A page is counted and its checkpoint written under the lock ({@link #page}), so the
- * checkpoint never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never
- * races it; once stopped, nothing more is counted.
+ * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the reads under way and how
+ * far each got ({@link Progress}), the ids counted inside the lookback horizon ({@link SeenIds} per stream key), the
+ * records followed until they close ({@link Followed}), the containment window, and the client's page hints. A page
+ * is counted, its read's position moved and its checkpoint written under the lock ({@link #page}), so the checkpoint
+ * never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never races it;
+ * once stopped, nothing more is counted.
  */
 final class BotLedger {
-    /** Told how each checkpoint write went: what a written checkpoint holds may be shown to scrapes. */
-    interface Commits {
-        void written();
-
-        void failed();
-    }
-
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
     private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
     private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -38,34 +34,39 @@ final class BotLedger {
     private final ReentrantLock lock = new ReentrantLock();
     private final String bot;
     private final String botId;
-    private final CheckpointStore store;
-    private final Commits commits;
+    private final CheckpointWrites writes;
     private final Positions positions;
+    private final Progress progress;
+    private final Supplier<Map<String, Long>> pageHints;
     private final Map<String, SeenIds> seen;
     private final Followed followed;
     private final ContainmentWindow containment;
     /** Ids remembered or records followed since the checkpoint was written. */
     private int changes;
     private volatile boolean stopped;
-    private boolean persistFailing;
 
     /**
      * Restores the bot's ledger from its checkpoint, or starts it afresh at {@code newFloor}.
      *
      * @param now              a restored sweep counts as made now, so the next one is a sweep interval later
      * @param commits          told of every checkpoint write, written or failed
+     * @param hints            the client's page hints: given what the checkpoint kept, asked for each checkpoint
      * @throws UncheckedIOException (of a {@link CorruptCheckpointException}) when the checkpoint cannot be used
      */
     BotLedger(ExporterConfig.Bot bot, CheckpointStore store, List<Stream<?>> streams, SweepPlanner planner,
-              Instant newFloor, Duration containmentWindow, Instant now, Commits commits) {
+              Instant newFloor, Duration containmentWindow, Instant now, CheckpointWrites.Commits commits,
+              PageHints hints) {
         this.bot = bot.name();
         this.botId = bot.id();
-        this.store = store;
-        this.commits = commits;
+        this.writes = new CheckpointWrites(bot.name(), store, commits);
+        this.pageHints = hints.current();
         Checkpoint cp = store.restore(bot).orElse(null);
         this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
                 : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
                         now);
+        this.progress = new Progress(planner, streams.stream().map(Stream::key).collect(Collectors.toSet()),
+                cp == null ? Map.of() : cp.reads());
+        hints.restore().accept(cp == null ? Map.of() : cp.pageHints());
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
@@ -92,6 +93,11 @@ final class BotLedger {
         return locked(() -> positions.state(key, pageSize));
     }
 
+    /** The read a stream does now: the one under way (after a restart or a failure), else {@code planned}. */
+    Progress.InFlight begin(SweepPlanner.Read planned, Endpoint endpoint, Instant now) {
+        return locked(() -> progress.begin(planned, endpoint, now));
+    }
+
     /** After the clock stepped back: a sweep "later" than now would hold the next one back by the step. */
     void notAfter(Instant now) {
         update(() -> positions.notAfter(now));
@@ -104,6 +110,7 @@ final class BotLedger {
     void completed(String key, SweepPlanner.Read read, SweepPlanner.Tally tally, Instant now, Instant end) {
         update(() -> {
             positions.completed(key, read, tally, now, end);
+            progress.done(key);
             SeenIds ids = seen.get(key);
             if (ids != null) {
                 ids.pruneBefore(positions.keepIdsFrom(key));
@@ -159,17 +166,20 @@ final class BotLedger {
     }
 
     /**
-     * Counts one page: {@code count} runs under the lock, then, if it remembered anything, the checkpoint is
-     * written before the lock is released. Here, and only here, a counted page becomes durable. False, counting
-     * nothing, once stopped.
+     * Counts one page: {@code count} runs under the lock, the stream's read moves to {@code next} (a lookup by id,
+     * {@code key} null, moves nothing), then, if it remembered anything, the checkpoint is written before the lock is
+     * released. Here, and only here, a counted page becomes durable. False, counting nothing, once stopped.
      */
-    boolean page(Runnable count) {
+    boolean page(String key, Endpoint endpoint, ReadPosition next, Runnable count) {
         return locked(() -> {
             if (stopped) {
                 return false;
             }
             int before = changes;
             count.run();
+            if (key != null) {
+                progress.moved(key, endpoint, next);
+            }
             if (changes > before) {
                 commit();
             }
@@ -194,48 +204,39 @@ final class BotLedger {
         return stopped;
     }
 
-    /** Writes the checkpoint; false (logged once per failure streak, counted every time) when it could not be. */
+    /** Writes the checkpoint; false when it could not be (see {@link CheckpointWrites}). */
     private boolean commit() {
-        try {
-            store.save(bot, toCheckpoint());
-            changes = 0;
-            commits.written();
-            if (persistFailing) {
-                LOG.info("bot=" + bot + " checkpoint written again");
-                persistFailing = false;
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            if (!persistFailing) {
-                LOG.severe("bot=" + bot + " cannot write its checkpoint (" + e
-                        + "): counts stay correct while the process runs, but a restart would re-read and count again");
-                persistFailing = true;
-            }
-            commits.failed();
+        if (!writes.write(toCheckpoint())) {
             return false;
         }
+        changes = 0;
+        return true;
+    }
+
+    /** Why the last checkpoint could not be written, or null; read from any thread. */
+    String checkpointProblem() {
+        return writes.problem();
     }
 
     /**
-     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends go
-     * in {@code seen} (see {@link Checkpoint}), so that 0.2.0 still reads the file.
+     * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
+     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}), so that
+     * 0.2.0 and 0.3.0 still read the file.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
-        Map<String, Long> ends = positions.sweepEndMillis();
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
-                ends.isEmpty() ? Map.of() : Map.of(Checkpoint.SWEEP_ENDS, ends), followed.snapshot(),
+                Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout()),
+                followed.snapshot(),
                 containment.snapshot(), ids);
     }
 
     private void update(Runnable action) {
-        lock.lock();
-        try {
+        locked(() -> {
             action.run();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     private <T> T locked(Supplier<T> action) {

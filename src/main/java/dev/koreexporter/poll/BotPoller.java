@@ -34,6 +34,7 @@ public final class BotPoller implements BotGauges, Poller {
     private final StreamReader reader;
     private final PollerStatus status;
     private final KoreMetrics metrics;
+    private final KoreApi api;
     private final CycleClock cycleClock;
     private final Duration lookback;
     /** Cycles run since this poller started; the first one is the catch-up after a start. */
@@ -51,13 +52,14 @@ public final class BotPoller implements BotGauges, Poller {
         this.bot = bot;
         this.clock = clock;
         this.metrics = metrics;
+        this.api = api;
         this.streams = Streams.of(bot, options.messagesApi()).all();
         this.streams.forEach(s -> byKey.put(s.key(), s));
         this.lookback = poll.lookback();
         this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
         Instant now = clock.instant();
         this.ledger = new BotLedger(bot, store, streams, planner, now.minus(poll.backfill()), containmentWindow, now,
-                new BotLedger.Commits() {
+                new CheckpointWrites.Commits() {
                     @Override
                     public void written() {
                         // Scrapes see counts once their checkpoint is written (README "Reliability and security").
@@ -68,7 +70,7 @@ public final class BotPoller implements BotGauges, Poller {
                     public void failed() {
                         metrics.checkpointFailed(bot.name());
                     }
-                });
+                }, new PageHints(api::pageHints, api::restorePageHints));
         this.counter = new RecordCounter(bot, metrics, tracer, ledger, clock, options.includeDeveloper());
         this.reader = new StreamReader(bot.name(), api, counter, ledger);
         this.cycleClock = new CycleClock(bot.name(), api::serverTime, () -> metrics.clockSteppedBack(bot.name()));
@@ -84,6 +86,12 @@ public final class BotPoller implements BotGauges, Poller {
     @Override
     public BotStatus status() {
         return status.current();
+    }
+
+    /** Answers from Kore.ai and pages counted so far: see {@link Poller#progress}. */
+    @Override
+    public long progress() {
+        return api.answered() + counter.pagesCounted();
     }
 
     /** Runs one cycle; returns true when every stream has read up to now (no catching up left). */
@@ -106,9 +114,17 @@ public final class BotPoller implements BotGauges, Poller {
                 caughtUp &= read(byKey.get(read.key()), read, now);
             }
         }
-        boolean ok = status.cycleOk();
+        if (ledger.stopped()) {
+            // Cut short by shutdown: what it read is in the final checkpoint, but it is no finished cycle.
+            status.cutShort((System.nanoTime() - started) / 1_000_000);
+            return true;
+        }
+        // A checkpoint that cannot be written fails the cycle (up 0, named): a restart would count it all again.
         boolean checkpointOk = ledger.checkpoint();
-        metrics.cycleFinished(bot.name(), ok);
+        if (!checkpointOk) {
+            status.checkpointFailed(ledger.checkpointProblem());
+        }
+        metrics.cycleFinished(bot.name(), status.cycleOk());
         // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
         metrics.publish(bot.name());
         status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
@@ -138,12 +154,17 @@ public final class BotPoller implements BotGauges, Poller {
         return ledger.containmentRatios(now);
     }
 
-    /** Reads one planned window; a failure is contained here. Returns false while the stream is catching up. */
-    private boolean read(Stream<?> stream, SweepPlanner.Read read, Instant now) {
-        SweepPlanner.Tally tally = planner.tally(read);
+    /**
+     * Reads one planned window, or goes on with the read the stream has under way (after a restart or a failure);
+     * a failure is contained here. Returns false while the stream is catching up.
+     */
+    private boolean read(Stream<?> stream, SweepPlanner.Read planned, Instant now) {
+        Progress.InFlight inFlight = ledger.begin(planned, reader.listing(stream).endpoint(), now);
+        SweepPlanner.Read read = inFlight.read();
+        SweepPlanner.Tally tally = inFlight.tally();
         counter.reading(tally);
         try {
-            reader.read(stream, read.window(), read.followUps());
+            reader.read(stream, inFlight);
         } catch (KoreApiException | IllegalStateException | IllegalArgumentException e) {
             if (!ledger.stopped() && !(e instanceof KoreApiException.Interrupted)) {
                 status.streamFailed(stream.key(), e);

@@ -52,6 +52,12 @@ public final class BotSlot implements Poller {
     }
 
     @Override
+    public long progress() {
+        BotPoller p = running;
+        return p != null ? p.progress() : 0;
+    }
+
+    @Override
     public boolean runCycle() {
         BotPoller p = running != null ? running : start();
         return p == null || p.runCycle();
@@ -69,6 +75,8 @@ public final class BotSlot implements Poller {
                 try {
                     taken = store.tryLock(bot);
                 } catch (IOException e) {
+                    // Up 0, so the usual alert fires: a bot nobody polls must never look merely absent.
+                    metrics.cycleFinished(bot, false);
                     return notPolled(attempts, BotStatus.Mode.STOPPED, "cannot take the checkpoint lock: "
                             + e.getMessage() + "; retrying every cycle", false);
                 }

@@ -2,6 +2,7 @@ package dev.koreexporter.poll;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.koreexporter.config.Shard;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,15 +17,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
 
-/** One JSON file per bot in the state dir, replaced by write-to-temp, fsync, rename, fsync dir. */
+/**
+ * One JSON file per bot in the state dir, replaced by write-to-temp, fsync, rename, fsync dir; checkpoints, their temp
+ * files and lock files are created 0600 ({@link Modes}).
+ */
 public final class FileCheckpointStore implements CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    private final Shard layout;
 
+    /** The state dir of a replica without {@code --shard}. */
     public FileCheckpointStore(Path dir) {
+        this(dir, Shard.ALL);
+    }
+
+    /** The state dir of replica {@code layout} ({@code --shard}). */
+    public FileCheckpointStore(Path dir, Shard layout) {
         this.dir = dir;
+        this.layout = layout;
+    }
+
+    @Override
+    public Shard layout() {
+        return layout;
     }
 
     public Path dir() {
@@ -70,8 +88,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public Optional<CheckpointLock> tryLock(String botName) throws IOException {
         Files.createDirectories(dir);
-        FileChannel ch = FileChannel.open(dir.resolve(botName + ".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        FileChannel ch = Modes.open(dir.resolve(botName + ".lock"),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -109,8 +127,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path target = file(botName);
         Path temp = dir.resolve(botName + ".checkpoint.json.tmp");
         byte[] bytes = JSON.writeValueAsBytes(checkpoint);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = Modes.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
                 ch.write(buf);

@@ -36,7 +36,7 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
             (s, out) -> {
                 out.closed(s.end(), s.containment());
                 out.metrics().sessionClosed(out.bot().name(), s);
-                out.tracer().sessionClosed(out.bot(), s);
+                out.afterPage(tracer -> tracer.sessionClosed(out.bot(), s));
             },
             Session::end, Listing.SESSIONS_BY_ID);
 
@@ -89,11 +89,17 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
             out.rejected(SEGMENT_BAD_VALUE);
         }
         out.metrics().message(out.bot().name(), m);
-        out.tracer().incoming(out.bot(), m);
         if (m.isTurn()) {
-            SpanRef span = m.tracedTurn() ? out.tracer().turn(out.bot(), m) : null;
-            out.metrics().turn(out.bot().name(), m, span == null ? null : new TurnExemplar(span.traceId(), span.spanId()));
+            // Counted with its page (and published with its checkpoint); its span's ids, the exemplar, come after.
+            out.metrics().turn(out.bot().name(), m, null);
             out.turn();
         }
+        out.afterPage(tracer -> {
+            tracer.incoming(out.bot(), m);
+            SpanRef span = m.isTurn() && m.tracedTurn() ? tracer.turn(out.bot(), m) : null;
+            if (span != null) {
+                out.metrics().turnExemplar(out.bot().name(), m, new TurnExemplar(span.traceId(), span.spanId()));
+            }
+        });
     }
 }

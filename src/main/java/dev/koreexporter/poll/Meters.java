@@ -7,6 +7,7 @@ import dev.koreexporter.model.Rejection;
 import dev.koreexporter.tracing.TurnTracer;
 
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /** Where a counted record goes ({@link Kind.Sink}): the bot's meters, tracer and containment window, the cycle's log. */
 public interface Meters {
@@ -14,7 +15,11 @@ public interface Meters {
 
     KoreMetrics metrics();
 
-    TurnTracer tracer();
+    /**
+     * Spans of the record, emitted by {@code emit} once the page's counting section has ended (outside the ledger's
+     * lock: emitting may wait for room in the span queue), in the order given.
+     */
+    void afterPage(Consumer<TurnTracer> emit);
 
     /** Part of the record is rejected (counted and logged once per kind and reason); the record still counts. */
     void rejected(Rejection rejection);

@@ -1,8 +1,9 @@
 package dev.koreexporter.poll;
 
+import dev.koreexporter.kore.Ticker;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import java.util.logging.Logger;
  * Runs every bot's poller on its own thread: a cycle starts {@code interval} after the previous one ended
  * (at once while catching up), so cycles of one bot never overlap and a slow or failing bot never delays
  * another. An {@link Error} (out of memory, stack overflow) is handed to {@code fatal}, which ends the process
- * (README "Reliability and security"): a poller never dies silently. It also knows when each poller last
- * finished a cycle, for {@code /health/live}.
+ * (README "Reliability and security"): a poller never dies silently. It also knows when each poller last made
+ * progress (finished a cycle, got an answer, counted a page), on a monotonic {@link Ticker}, for
+ * {@code /health/live}.
  */
 public final class PollScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PollScheduler.class.getName());
@@ -28,8 +30,9 @@ public final class PollScheduler implements AutoCloseable {
     private final List<Poller> pollers;
     private final Duration interval;
     private final Consumer<Error> fatal;
-    private final Clock clock;
-    private final Map<Poller, Instant> lastFinished = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+    /** Per poller: its {@link Poller#progress} count when last seen to change, and the ticker then. */
+    private final Map<Poller, Seen> lastProgress = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
 
@@ -40,32 +43,40 @@ public final class PollScheduler implements AutoCloseable {
 
     /**
      * @param fatal called once per {@link Error} thrown by a cycle, in the poller's thread; the daemon's exits
-     * @param clock when cycles finish, for {@link #stuck}
+     * @param clock its {@link Ticker} measures progress, for {@link #stuck}
      */
     public PollScheduler(List<? extends Poller> pollers, Duration interval, Consumer<Error> fatal, Clock clock) {
         this.pollers = List.copyOf(pollers);
         this.interval = interval;
         this.fatal = fatal;
-        this.clock = clock;
+        this.ticker = Ticker.of(clock);
         this.executor = Executors.newScheduledThreadPool(Math.max(1, pollers.size()),
                 Thread.ofPlatform().name("poller-", 0).daemon(true).factory());
     }
 
+    private record Seen(long count, long at) {
+    }
+
     public void start() {
-        Instant now = clock.instant();
+        long now = ticker.nanos();
         pollers.forEach(p -> {
-            lastFinished.put(p, now);
+            lastProgress.put(p, new Seen(p.progress(), now));
             executor.execute(() -> cycle(p));
         });
     }
 
-    /** The bots whose poller has not finished a cycle within {@code bound} of now (or of the start). */
+    /**
+     * The bots whose poller has made no progress within {@code bound} of now (or of the start): no cycle finished,
+     * no answer from Kore.ai, no page counted. Progress is noticed when it is asked for (each liveness probe), so a
+     * poller is called stuck at most a probe's period late, never early.
+     */
     public List<String> stuck(Duration bound) {
-        Instant now = clock.instant();
+        long now = ticker.nanos();
         List<String> out = new ArrayList<>();
         for (Poller p : pollers) {
-            Instant last = lastFinished.get(p);
-            if (last != null && Duration.between(last, now).compareTo(bound) > 0) {
+            long count = p.progress();
+            Seen seen = lastProgress.computeIfPresent(p, (k, old) -> old.count() == count ? old : new Seen(count, now));
+            if (seen != null && now - seen.at() > bound.toNanos()) {
                 out.add(p.bot());
             }
         }
@@ -83,7 +94,7 @@ public final class PollScheduler implements AutoCloseable {
             fatal.accept(e);
             return;
         }
-        lastFinished.put(poller, clock.instant());
+        lastProgress.put(poller, new Seen(poller.progress(), ticker.nanos()));
         if (!closed) {
             try {
                 executor.schedule(() -> cycle(poller), caughtUp ? interval.toMillis() : 0, TimeUnit.MILLISECONDS);

@@ -11,4 +11,13 @@ public interface Poller {
     void stopAndCheckpoint();
 
     BotStatus status();
+
+    /**
+     * A count that grows with every sign of progress: an answer from Kore.ai, a page counted. The scheduler calls a
+     * poller stuck only when it stays the same, and no cycle finishes, for too long (README "Reliability and
+     * security"); a long cycle that makes progress is never stuck.
+     */
+    default long progress() {
+        return 0;
+    }
 }

@@ -48,9 +48,20 @@ final class PollerStatus {
         }
     }
 
+    /** The cycle's checkpoint could not be written: the cycle is failed, and says why. */
+    void checkpointFailed(String problem) {
+        cycleErrors.add(problem == null ? "checkpoint not written" : problem);
+    }
+
     /** True while no stream failed this cycle. */
     boolean cycleOk() {
         return cycleErrors.isEmpty();
+    }
+
+    /** A cycle ended by shutdown: neither ok nor failed, and no finished cycle; logged as such. */
+    void cutShort(long millis) {
+        cycleErrors.clear();
+        LOG.info(() -> String.format("bot=%s cycle cut short by shutdown after %d ms", bot, millis));
     }
 
     /** Ends a cycle: the new status, and its log line. */

@@ -1,6 +1,8 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.model.ExclusionReason;
@@ -15,8 +17,11 @@ import dev.koreexporter.tracing.TurnTracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -36,7 +41,11 @@ final class RecordCounter implements Meters {
     private final Clock clock;
     private final boolean includeDeveloper;
     private final Set<Rejection> loggedRejections = new HashSet<>();
+    /** What the page being counted emits once its counting section has ended. */
+    private final List<Consumer<TurnTracer>> spans = new ArrayList<>();
     private CycleCounts counts = new CycleCounts();
+    /** Pages counted since the start, read by the liveness check from another thread. */
+    private volatile long pagesCounted;
     /** The records of the read in progress its lookback holds (the sweep policy judges busy by them). */
     private SweepPlanner.Tally tally;
     /** Whether record delays are observed this cycle: only while the bot is caught up (README, "Metrics"). */
@@ -60,6 +69,11 @@ final class RecordCounter implements Meters {
         return counts;
     }
 
+    /** Pages counted since the start (see {@link Poller#progress}). */
+    long pagesCounted() {
+        return pagesCounted;
+    }
+
     /** Starts a read: the records it is handed from now on are tallied into {@code tally}. */
     void reading(SweepPlanner.Tally tally) {
         this.tally = tally;
@@ -67,18 +81,32 @@ final class RecordCounter implements Meters {
 
     /**
      * Counts one page of {@code stream}: its records whose time lies in {@code window}, or all of them for a lookup
-     * by id ({@code window} null). False, counting nothing, once stopped.
+     * by id ({@code window} null); the stream's read then goes on from {@code next} (of {@code endpoint}). Spans are
+     * emitted after the page's counting section, outside the ledger's lock: they may wait for room in the span queue
+     * (README "Tracing"), and a slow trace backend must not hold the bot's ledger meanwhile. The meters are fed within
+     * the section, so a page's counts are published with its checkpoint; a turn's exemplar (its span's ids) follows
+     * its span, shown from the next publish on. False, counting nothing, once stopped.
      */
-    <T extends KoreRecord> boolean page(Stream<T> stream, Page<T> page, TimeWindow window) {
-        return ledger.page(() -> {
-            page.rejections().forEach(this::rejected);
-            for (T record : page.records()) {
-                if (window == null || window.contains(record.time())) {
-                    record(stream, record);
+    <T extends KoreRecord> boolean page(Stream<T> stream, Page<T> page, TimeWindow window, Endpoint endpoint,
+                                        ReadPosition next) {
+        try {
+            boolean counted = ledger.page(window == null ? null : stream.key(), endpoint, next, () -> {
+                page.rejections().forEach(this::rejected);
+                for (T record : page.records()) {
+                    if (window == null || window.contains(record.time())) {
+                        record(stream, record);
+                    }
                 }
+                ledger.unfollow(page.unknownIds());
+            });
+            if (counted) {
+                pagesCounted++;
             }
-            ledger.unfollow(page.unknownIds());
-        });
+            spans.forEach(s -> s.accept(tracer));
+            return counted;
+        } finally {
+            spans.clear();
+        }
     }
 
     private <T extends KoreRecord> void record(Stream<T> stream, T record) {
@@ -124,8 +152,8 @@ final class RecordCounter implements Meters {
     }
 
     @Override
-    public TurnTracer tracer() {
-        return tracer;
+    public void afterPage(Consumer<TurnTracer> emit) {
+        spans.add(emit);
     }
 
     @Override

@@ -4,9 +4,10 @@ import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.PageAt;
 import dev.koreexporter.kore.Query;
+import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.model.KoreRecord;
-import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
 
 import java.util.EnumSet;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  * counting each page as it arrives ({@link RecordCounter}), then looks up by id what the stream's kind follows and
  * the window no longer covers. An endpoint that answers 404 (getMessagesV2 on a tenant of a release before it) is
  * left, from then on until the process restarts, for the stream's next listing, logged once; the window whose read
- * met the 404 is read again from its start with it, and what the failed read counted is de-duplicated, so counts
+ * met the 404 is read again from its start with it (a position on one endpoint means nothing on another), and what the failed read counted is de-duplicated, so counts
  * stay exact (README "How it reads Kore.ai"). Used by the poller's thread only.
  */
 final class StreamReader {
@@ -50,14 +51,17 @@ final class StreamReader {
     }
 
     /**
-     * Reads one planned window, and when {@code followUps}, looks up what the window no longer covers. Failures are
-     * thrown as {@code KoreApiException}; the poller contains them to this stream.
+     * Reads one window, from where {@code read} got (its position is moved with every page counted), and when the
+     * read says so, looks up what the window no longer covers. Failures are thrown as {@code KoreApiException}; the
+     * poller contains them to this stream.
      */
-    <T extends KoreRecord> void read(Stream<T> stream, TimeWindow window, boolean followUps) {
+    <T extends KoreRecord> void read(Stream<T> stream, Progress.InFlight read) {
+        TimeWindow window = read.read().window();
         while (true) {
             Listing<T> listing = listing(stream);
             try {
-                count(stream, api.pages(listing, stream.query(window)), window);
+                count(stream, listing.endpoint(), api.read(listing, stream.query(window), read.from(listing.endpoint())),
+                        window);
                 break;
             } catch (KoreApiException e) {
                 if (!leftFor(stream, listing, e)) {
@@ -66,17 +70,18 @@ final class StreamReader {
             }
         }
         Listing<T> lookUp = stream.kind().lookUp();
-        if (followUps && lookUp != null && !ledger.stopped()) {
+        if (read.read().followUps() && lookUp != null && !ledger.stopped()) {
             List<String> ids = ledger.followUps(window.from());
             if (!ids.isEmpty()) {
-                count(stream, api.pages(lookUp, Query.ids(ids)), null);
+                count(stream, lookUp.endpoint(), api.read(lookUp, Query.ids(ids), ReadPosition.START), null);
             }
         }
     }
 
-    private <T extends KoreRecord> void count(Stream<T> stream, Iterable<Page<T>> pages, TimeWindow window) {
-        for (Page<T> page : pages) {
-            if (!counter.page(stream, page, window)) {
+    private <T extends KoreRecord> void count(Stream<T> stream, Endpoint endpoint, Iterable<PageAt<T>> pages,
+                                              TimeWindow window) {
+        for (PageAt<T> page : pages) {
+            if (!counter.page(stream, page.page(), window, endpoint, page.next())) {
                 break;
             }
         }

@@ -57,6 +57,15 @@ final class SweepPlanner {
             }
         }
 
+        /** Records a read under way had tallied before a restart ({@link Progress}). */
+        void addCounted(int n) {
+            records += Math.max(0, n);
+        }
+
+        int records() {
+            return records;
+        }
+
         /** The sweep this read was, started at {@code at}. */
         Sweep sweep(Instant at) {
             return sweep(at, end);

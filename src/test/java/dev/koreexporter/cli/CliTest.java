@@ -1,5 +1,6 @@
 package dev.koreexporter.cli;
 
+import dev.koreexporter.config.Shard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

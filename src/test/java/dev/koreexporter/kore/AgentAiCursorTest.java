@@ -67,4 +67,25 @@ class AgentAiCursorTest {
         cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
         assertEquals(1, cursor.firstPage(RANGE, MIDNIGHT.plusSeconds(60 * 50)), "and from then on");
     }
+
+    @Test
+    void whatACursorLearntSurvivesARestartThroughTheCheckpointEntry() {
+        AgentAiCursor cursor = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
+        cursor.observe(RANGE, 1, page(minutes(0, 20)), true);
+        cursor.observe(RANGE, 2, page(minutes(20, 40)), true);
+        cursor.observe(RANGE, 3, page(40, 41), false);
+        Instant from = MIDNIGHT.plusSeconds(60 * 41);
+
+        AgentAiCursor restarted = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
+        assertEquals(1, restarted.firstPage(RANGE, from), "a new cursor knows nothing");
+        restarted.restore("aaconversation|", cursor.snapshot("aaconversation|"));
+        assertEquals(cursor.firstPage(RANGE, from), restarted.firstPage(RANGE, from));
+        assertEquals(3, restarted.firstPage(RANGE, from), "pages 1 and 2 skipped after the restart too");
+
+        cursor.observe(RANGE, 3, page(45, 44), false);
+        AgentAiCursor afterDisorder = new AgentAiCursor("bot", Endpoint.AACONVERSATION);
+        afterDisorder.restore("aaconversation|", cursor.snapshot("aaconversation|"));
+        afterDisorder.observe(RANGE, 1, page(minutes(0, 20)), true);
+        assertEquals(1, afterDisorder.firstPage(RANGE, from), "a listing seen out of order stays read from page 1");
+    }
 }

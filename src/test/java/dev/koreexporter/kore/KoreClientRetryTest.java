@@ -235,4 +235,21 @@ class KoreClientRetryTest {
             }
         }
     }
+
+    @Test
+    void aRedirectIsRefusedNamingTheEndpointAndTheLocationsHostAndNeverFollowed() {
+        try (var elsewhere = new FakeKore(time, r -> Reply.ok(ONE_PAGE));
+             var fake = new FakeKore(time, r -> Reply.json(302, "{}").with("Location",
+                     elsewhere.baseUrl().toString().replace("127.0.0.1", "localhost") + "/steal?token=x"));
+             var client = TestClients.client(fake, time, listener)) {
+            var e = assertThrows(KoreApiException.class, () -> readAll(client));
+
+            assertEquals(302, e.status());
+            assertTrue(e.getMessage().startsWith("getMessagesV2: HTTP 302 redirect to host localhost refused"),
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("steal") || e.getMessage().contains("token=x"), e.getMessage());
+            assertEquals(1, fake.requests.size(), "asked once: a redirect is no transient failure");
+            assertEquals(0, elsewhere.requests.size(), "not followed");
+        }
+    }
 }

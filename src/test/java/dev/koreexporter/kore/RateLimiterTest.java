@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 import static dev.koreexporter.kore.FakeKore.Reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,5 +151,76 @@ class RateLimiterTest {
             assertEquals(5, maxInAnyWindow(arrivals, Duration.ofSeconds(60)));
             assertEquals(20, maxInAnyWindow(arrivals, Duration.ofSeconds(3600)));
         }
+    }
+
+    /** The wall clock, stepped at will, apart from the monotonic ticker pacing runs on ({@link #time}). */
+    private static final class SteppedWall extends Clock {
+        Instant now = T0;
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aWallClockStepNeitherStallsPacingNorLetsABurstThrough() throws Exception {
+        SteppedWall wall = new SteppedWall();
+        var limiter = new RateLimiter(new ExporterConfig.RateLimit(3, 1000), wall, () -> time.millis() * 1_000_000L,
+                time, RequestLog.NONE);
+        for (int i = 0; i < 3; i++) {
+            acquire(limiter);
+        }
+        wall.now = T0.plus(Duration.ofHours(2)); // stepped forward: a wall-clock limiter let 3 more go at once
+        assertEquals(T0.plus(RateLimiter.MINUTE), acquire(limiter), "no burst: the 4th waits its minute");
+        wall.now = T0.minus(Duration.ofHours(2)); // stepped back: a wall-clock limiter waited two hours
+        time.advance(Duration.ofSeconds(1));
+        Instant before = time.instant();
+        acquire(limiter);
+        assertTrue(Duration.between(before, time.instant()).compareTo(RateLimiter.MINUTE) <= 0,
+                "no stall: waited " + Duration.between(before, time.instant()));
+    }
+
+    /** A request log kept in memory, as a state dir keeps it across processes. */
+    private static final class MemoryLog implements RequestLog {
+        final List<Long> sent = new ArrayList<>();
+
+        @Override
+        public List<Long> recent() {
+            return List.copyOf(sent);
+        }
+
+        @Override
+        public void sent(long epochMillis) {
+            sent.add(epochMillis);
+        }
+    }
+
+    @Test
+    void aRestartedLimiterPacesByWhatTheLastProcessSent() throws Exception {
+        MemoryLog log = new MemoryLog();
+        ExporterConfig.RateLimit limit = new ExporterConfig.RateLimit(3, 5);
+        List<Instant> sent = new ArrayList<>();
+        for (int restart = 0; restart < 4; restart++) {
+            // Each process sends what it may as fast as it may, then dies; the next starts at once.
+            var limiter = new RateLimiter(limit, time, Ticker.of(time), time, log);
+            for (int i = 0; i < 2; i++) {
+                sent.add(acquire(limiter));
+            }
+            time.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(8, log.sent.size());
+        assertEquals(3, maxInAnyWindow(sent, Duration.ofMinutes(1)), "never more than 3 in a minute: " + sent);
+        assertEquals(5, maxInAnyWindow(sent, Duration.ofHours(1)), "never more than 5 in an hour: " + sent);
     }
 }

@@ -68,7 +68,9 @@ class AlertRulesTest {
             assertFalse(ann.path("summary").asText().isBlank(), name + ": summary");
             String description = ann.path("description").asText();
             assertTrue(description.contains("$value"), name + ": description shows $value");
-            String subject = PER_INSTANCE.contains(name) ? "$labels.instance" : "$labels.bot";
+            // An alert about the deployment's shards names its job; one about a target, the target; the rest, the bot.
+            String subject = PER_INSTANCE.contains(name) ? "$labels.instance"
+                    : name.startsWith("KoreExporterShard") ? "$labels.job" : "$labels.bot";
             assertTrue(description.contains(subject), name + ": description names " + subject);
             String url = ann.path("runbook_url").asText();
             assertTrue(url.startsWith(RUNBOOK), name + ": runbook_url into docs/runbook.md");

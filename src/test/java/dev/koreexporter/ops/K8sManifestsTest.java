@@ -103,6 +103,14 @@ class K8sManifestsTest {
         assertTrue(args.contains("--config /etc/kore-exporter/config.yml"), args);
     }
 
+    /** A removed replica's checkpoints must not be resumed by a later scale-up (README "Running several replicas"). */
+    @Test
+    void aScaleDownDeletesTheRemovedReplicasStateAndDeletingTheStatefulSetKeepsIt() {
+        JsonNode retention = sts.path("spec").path("persistentVolumeClaimRetentionPolicy");
+        assertEquals("Delete", retention.path("whenScaled").asText());
+        assertEquals("Retain", retention.path("whenDeleted").asText());
+    }
+
     @Test
     void configSecretsAndStateAreMountedWhereTheConfigLooksForThem() {
         ExporterConfig config = config();

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.IOException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,5 +67,30 @@ class FileCheckpointStoreTest {
         assertEquals("billing", takenOver.botName());
         takenOver.close();
         support.close();
+    }
+
+    @Test
+    void checkpointsTheirTempFilesAndLockFilesAreReadableByTheOwnerOnly() throws Exception {
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, "st-1", 0, Map.of("sessions", 1L), Map.of(), Map.of(),
+                List.of(), Map.of());
+        store.save("a", cp);
+        assertEquals("rw-------", mode(dir.resolve("a.checkpoint.json")));
+        Files.writeString(dir.resolve("b.lock"), "", StandardCharsets.UTF_8); // left 0644 by an older version
+        Files.setPosixFilePermissions(dir.resolve("b.lock"), PosixFilePermissions.fromString("rw-r--r--"));
+        try (CheckpointLock lock = store.tryLock("b").orElseThrow()) {
+            assertEquals("rw-------", mode(dir.resolve("b.lock")));
+        }
+        store.tryLock("c").orElseThrow().close();
+        assertEquals("rw-------", mode(dir.resolve("c.lock")));
+
+        // The rename fails (a directory where the checkpoint goes): the temp file stays, as it was written.
+        Files.createDirectories(dir.resolve("d.checkpoint.json").resolve("x"));
+        assertThrows(IOException.class, () -> store.save("d", cp));
+        assertEquals("rw-------", mode(dir.resolve("d.checkpoint.json.tmp")));
+    }
+
+    private static String mode(Path file) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
 }

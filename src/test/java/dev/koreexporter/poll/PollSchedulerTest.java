@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +111,63 @@ class PollSchedulerTest {
             assertEquals(List.of("billing"), scheduler.stuck(bound));
             release.countDown();
             await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.stuck(bound).isEmpty());
+        }
+    }
+
+    @Test
+    void aLongCycleThatKeepsMakingProgressIsNeverStuckOneThatStopsIs() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger cycles = new AtomicInteger();
+        AtomicLong progress = new AtomicLong();
+        Poller catchingUp = new Poller() {
+            @Override
+            public String bot() {
+                return "billing";
+            }
+
+            @Override
+            public boolean runCycle() {
+                if (cycles.incrementAndGet() == 1) {
+                    try {
+                        release.await(); // a rate-limited catch-up: one cycle of many pages
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public void stopAndCheckpoint() {
+                release.countDown();
+            }
+
+            @Override
+            public BotStatus status() {
+                return new BotStatus("billing", 0, false, null, null, null, true);
+            }
+
+            @Override
+            public long progress() {
+                return progress.get();
+            }
+        };
+        Duration bound = Duration.ofSeconds(3 * (30 + 30));
+        try (PollScheduler scheduler = new PollScheduler(List.of(catchingUp), Duration.ofHours(1), e -> { }, clock)) {
+            scheduler.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> cycles.get() == 1);
+            for (int minute = 0; minute < 30; minute++) {
+                clock.advance(Duration.ofMinutes(1)); // a page a minute, the cycle ten bounds long
+                progress.incrementAndGet();
+                assertEquals(List.of(), scheduler.stuck(bound), "minute " + minute + " of a cycle making progress");
+            }
+            clock.advance(bound);
+            assertEquals(List.of(), scheduler.stuck(bound), "exactly at the bound since the last page: not yet");
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(List.of("billing"), scheduler.stuck(bound), "no progress for longer than the bound");
+            progress.incrementAndGet();
+            assertEquals(List.of(), scheduler.stuck(bound), "live again once it makes progress");
+            release.countDown();
         }
     }
 }

@@ -78,7 +78,8 @@ class SeenIdsTest {
                  "seen":{"messages:korevg":{"ms-1":%d,"ms-2":%d}},"activeSessions":{},"closedSessions":[]}
                 """.formatted(t, t, t, t));
         BotLedger ledger = new BotLedger(bot, new FileCheckpointStore(dir), Streams.of(bot, MessagesApi.AUTO).all(),
-                new SweepPlanner(Duration.ofMinutes(20), Duration.ofSeconds(30)), T0, Duration.ofHours(1), T0, new BotLedger.Commits() {
+                new SweepPlanner(Duration.ofMinutes(20), Duration.ofSeconds(30)), T0, Duration.ofHours(1), T0,
+                new CheckpointWrites.Commits() {
                     @Override
                     public void written() {
                     }
@@ -86,7 +87,7 @@ class SeenIdsTest {
                     @Override
                     public void failed() {
                     }
-                });
+                }, PageHints.NONE);
 
         assertTrue(ledger.seen("messages:", SeenIds.hash("ms-1")));
         assertFalse(ledger.seen("messages:", SeenIds.hash("ms-3")));

@@ -2,6 +2,7 @@ package dev.koreexporter.poll;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.TimeWindow;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,10 +53,18 @@ class SweepRestartTest {
 
     private final class Run {
         final PrometheusRegistry registry = new PrometheusRegistry();
-        final BotPoller poller = new BotPoller(BOT, POLL, Duration.ofHours(1), api, ReadOptions.DEFAULT,
-                new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
-                new FileCheckpointStore(stateDir), clock);
         final int windowsBefore = api.conversationWindows.size();
+        final BotPoller poller;
+
+        Run() {
+            this(api);
+        }
+
+        Run(KoreApi kore) {
+            poller = new BotPoller(BOT, POLL, Duration.ofHours(1), kore, ReadOptions.DEFAULT,
+                    new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
+                    new FileCheckpointStore(stateDir), clock);
+        }
 
         void cyclesUntil(Instant end) {
             while (clock.instant().isBefore(end)) {
@@ -135,5 +145,31 @@ class SweepRestartTest {
         Instant watermark = Instant.ofEpochMilli(cp.watermarks().get(Kind.CONVERSATIONS.key(null)));
         assertEquals(watermark.minus(POLL.lookback()), second.windows().getFirst().from(),
                 "without a sweep end, from a lookback before the watermark, as before");
+    }
+
+    @Test
+    void aCheckpointWrittenMidReadStaysReadableBy020And030AndTheirWriteBackIsReadAsNoReadUnderWay() throws Exception {
+        busyTraffic();
+        AtomicReference<Run> first = new AtomicReference<>();
+        first.set(new Run(new InterruptingApi(api, 3, () -> first.get().poller.stopAndCheckpoint())));
+        clock.advance(POLL.interval());
+        first.get().poller.runCycle();
+        Path file = stateDir.resolve("billing.checkpoint.json");
+
+        Checkpoint020 old = new ObjectMapper().readValue(Files.readAllBytes(file), Checkpoint020.class);
+        assertTrue(old.seen().containsKey(Checkpoint.READS), "a read under way is kept: " + old.seen().keySet());
+
+        // What 0.2.0 and 0.3.0 write back: the entries read as ids of streams they do not have, hashed.
+        Checkpoint cp = new FileCheckpointStore(stateDir).load("billing").orElseThrow();
+        Map<String, long[]> hashes = new HashMap<>(cp.seenHashes());
+        old.seen().forEach((k, v) -> hashes.put(k, SeenIds.ofIds(v).pairs()));
+        new FileCheckpointStore(stateDir).save("billing", new Checkpoint(cp.version(), cp.botId(), cp.floor(),
+                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes));
+
+        Run second = new Run();
+        assertEquals(first.get().poller.seenIds(), second.poller.seenIds(), "no ids of a stream that does not exist");
+        second.cyclesUntil(T0.plus(Duration.ofMinutes(40)));
+        assertEquals(api.conversations.size(), first.get().counted() + second.counted(),
+                "the window under way read again from its start: each counted exactly once");
     }
 }

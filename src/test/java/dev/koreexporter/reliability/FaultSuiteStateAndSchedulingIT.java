@@ -67,7 +67,9 @@ class FaultSuiteStateAndSchedulingIT {
                 MetricsText m = run.metrics();
                 assertTrue(m.value("kore_exporter_checkpoint_errors_total", "bot", bot) > 0);
                 assertFalse(run.status(bot).checkpointOk());
-                assertEquals(1, m.value("kore_exporter_up", "bot", bot), "polling itself still works");
+                // Up 0 since 0.4.0 (docs/reliability.md): a restart now would count again, so the bot alerts.
+                assertEquals(0, m.value("kore_exporter_up", "bot", bot), "up 0 while its checkpoint cannot be written");
+                assertTrue(run.status(bot).lastError().contains("checkpoint not written"), run.status(bot).lastError());
                 assertTrue(m.sum("kore_messages_total", "bot", bot) > 0, "and still counts");
                 assertEquals(503, get(server, "/health/ready"));
                 assertEquals(200, get(server, "/health/live"));
@@ -75,6 +77,7 @@ class FaultSuiteStateAndSchedulingIT {
                 Files.delete(blocker);
                 run.cycles(Duration.ofMinutes(2));
                 assertTrue(run.status(bot).checkpointOk());
+                assertEquals(1, run.metrics().value("kore_exporter_up", "bot", bot), "up again once written");
                 assertTrue(Files.exists(stateDir.resolve(bot + ".checkpoint.json")), "checkpoints written again");
                 assertEquals(200, get(server, "/health/ready"));
                 Instant asOf = h.finish(run);

@@ -136,6 +136,11 @@ public enum KoreMeter {
                     + " rate limit for that window", names("bot", "window")),
     LOOKBACK("kore_exporter_lookback_seconds", Type.GAUGE, Unit.SECONDS,
             "The configured poll.lookback: records that land later than this after their own time are never read",
+            names()),
+    SHARD_ORDINAL("kore_exporter_shard_ordinal", Type.GAUGE, Unit.NONE,
+            "This replica's shard I of --shard I/N; absent without --shard", names()),
+    SHARD_COUNT("kore_exporter_shard_count", Type.GAUGE, Unit.NONE,
+            "The shard count N of --shard I/N, the same on every replica of a deployment; absent without --shard",
             names());
 
     /** Default {@code metrics.max-label-values}: distinct values each label of each bot keeps (README, "Metrics"). */

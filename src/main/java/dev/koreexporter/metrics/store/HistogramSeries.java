@@ -15,6 +15,12 @@ final class HistogramSeries extends Series {
         state.observe(family.bounds, value, traceHi, traceLo, spanId, millis);
     }
 
+    /** An exemplar for {@code value}, observed before without one. */
+    void exemplar(double value, long traceHi, long traceLo, long spanId, long millis) {
+        beforeWrite();
+        state.exemplar(family.bounds, value, traceHi, traceLo, spanId, millis);
+    }
+
     @Override
     void keepPublished() {
         published = new HistogramState(family.bounds.length, family.nativeBuckets);

@@ -46,6 +46,19 @@ final class HistogramState {
         if (nativeBuckets != null) {
             nativeBuckets.observe(value);
         }
+        exemplar(b, value, traceHi, traceLo, spanId, millis);
+    }
+
+    /** The exemplar of {@code value}, observed before: its bucket's exemplar, nothing counted. */
+    void exemplar(double[] bounds, double value, long traceHi, long traceLo, long spanId, long millis) {
+        int b = 0;
+        while (value > bounds[b]) {
+            b++;
+        }
+        exemplar(b, value, traceHi, traceLo, spanId, millis);
+    }
+
+    private void exemplar(int b, double value, long traceHi, long traceLo, long spanId, long millis) {
         if ((traceHi | traceLo) != 0) {
             if (exemplars == null) {
                 exemplars = new long[buckets.length * EXEMPLAR_LONGS];

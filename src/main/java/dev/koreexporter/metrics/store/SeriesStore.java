@@ -114,6 +114,24 @@ public final class SeriesStore {
         }
     }
 
+    /**
+     * Gives the bucket of {@code value}, observed before by {@link #observe} without an exemplar, {@code exemplar}:
+     * a turn's span is emitted after its page is counted (README "Tracing"), and only a span handed to the exporter
+     * is an exemplar.
+     */
+    public void exemplar(String bot, KoreMeter meter, double value, Exemplar exemplar, String... labels) {
+        Family f = byMeter[meter.ordinal()];
+        if (Double.isNaN(value) || exemplar == null || !f.exemplars) {
+            return;
+        }
+        SeriesOwner o = owner(bot, meter);
+        long millis = clock.millis();
+        synchronized (o.lock) {
+            ((HistogramSeries) o.series(f, labels)).exemplar(value, exemplar.traceHi(), exemplar.traceLo(),
+                    exemplar.spanId(), millis);
+        }
+    }
+
     /** A series whose value {@code value} gives when scraped (NaN: none now); replaces an earlier one. */
     public void callback(String bot, KoreMeter meter, DoubleSupplier value, String... labels) {
         SeriesOwner o = owner(bot, meter);
