@@ -36,7 +36,14 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        int code = run(args, System.getenv(), System.out, System.err);
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (Error e) {
+            // Before the daemon runs too: out of memory exits 3, any other Error 1 (README "Quick start").
+            FatalErrors.exitingProcess().accept(e);
+            return;
+        }
         if (code != RUNNING) {
             System.exit(code);
         }
@@ -76,7 +83,7 @@ public final class Main {
 
     /** Starts the embedded simulator and the daemon configured for its bots. */
     private static int demo(Command.Demo demo, Map<String, String> env, PrintStream err) {
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0));
+        KoreSimulator sim = KoreSimulator.start(demoSimulator());
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigLoader.loadYaml(DemoConfig.yaml(sim, demo.config(), Files.createTempDirectory("kore-exporter-demo")),
@@ -91,6 +98,14 @@ public final class Main {
         LOG.info(() -> "demo mode: embedded Kore.ai simulator at " + sim.baseUrl() + " with bots "
                 + sim.bots().stream().map(b -> b.name()).toList());
         return serve(loaded, demo.shard(), sim, OtelTurnTracer.demoEnvironment(env), err);
+    }
+
+    /**
+     * The demo's embedded simulator: on the loopback address only, as nothing but this process calls it (the
+     * {@code simulator} command listens on every address, for docker-compose).
+     */
+    static SimulatorOptions demoSimulator() {
+        return SimulatorOptions.defaults().withHost("127.0.0.1").withPort(0);
     }
 
     private static int serve(ConfigLoader.Loaded loaded, Shard shard, AutoCloseable sim, Map<String, String> env,

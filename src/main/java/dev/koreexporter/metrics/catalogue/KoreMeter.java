@@ -123,6 +123,10 @@ public enum KoreMeter {
             "Poll cycles that started earlier, by the local clock, than the bot's previous cycle", names("bot")),
     HTTP_AUTH_FAILURES("kore_exporter_http_auth_failures_total", Type.COUNTER, Unit.NONE,
             "Logins to the exporter refused by basic auth (wrong user or password)", names()),
+    HTTP_CONNECTIONS_CLOSED("kore_exporter_http_connections_closed_total", Type.COUNTER, Unit.NONE,
+            "Connections the exporter's HTTP server closed on its own: request headers not complete in time"
+                    + " (header_timeout), a response the client did not take (write_timeout), or closed to make room"
+                    + " under server.max-connections (evicted)", names("reason")),
     STANDBY("kore_exporter_standby", Type.GAUGE, Unit.NONE,
             "1 while another process holds the bot's checkpoint lock and this one stands by, 0 while this one polls it",
             names("bot")),
