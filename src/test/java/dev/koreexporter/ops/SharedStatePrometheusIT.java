@@ -73,10 +73,11 @@ class SharedStatePrometheusIT {
                     }
                 }
                 assertTrue(bot != null, "a bot with turns");
-                String turns = TURNS + "{bot=\"" + bot + "\"}";
+                String series = TURNS + "{bot=\"" + bot + "\"}";
+                String turns = "sum(" + series + ")";
                 double before = lab.truth().get(bot + " turns");
                 awaitScraped(prometheus, turns, before);
-                long start = now();
+                long start = Math.ceilDiv(now(), 1000);
 
                 lab.thaw();
                 Replica survivor = victim == a ? b : a;
@@ -88,32 +89,34 @@ class SharedStatePrometheusIT {
                 double after = lab.truth().get(bot + " turns");
                 awaitScraped(prometheus, turns, after);
                 assertTrue(after > before, "turns happened across the takeover: " + before + " -> " + after);
+                long end = now() / 1000;
+                long span = end - start;
 
-                // The samples from the first one at or after `start` to the last: one series, across both replicas.
-                long end = now();
-                JsonNode range = query(prometheus, turns + "[" + (end - start + 1000) + "ms]", end);
-                assertEquals(1, range.size(), "one series across the move: " + range);
-                JsonNode values = range.get(0).get("values");
-                double first = values.get(0).get(1).asDouble();
-                double last = values.get(values.size() - 1).get(1).asDouble();
-                double firstTime = values.get(0).get(0).asDouble();
-                double lastTime = values.get(values.size() - 1).get(0).asDouble();
-                for (int i = 1; i < values.size(); i++) {
-                    assertTrue(values.get(i).get(1).asDouble() >= values.get(i - 1).get(1).asDouble(),
-                            "never a reset (two replicas never export the bot at once): " + values);
+                // Each of the bot's series is one series across both replicas, and never goes down (a reset): the
+                // two replicas never exported the bot at once.
+                JsonNode range = query(prometheus, series + "[" + span + "s]", end * 1000);
+                assertTrue(range.size() > 0, range.toString());
+                for (JsonNode one : range) {
+                    assertEquals("kore-exporter", one.get("metric").get("instance").asText(), one.toString());
+                    JsonNode values = one.get("values");
+                    for (int i = 1; i < values.size(); i++) {
+                        assertTrue(values.get(i).get(1).asDouble() >= values.get(i - 1).get(1).asDouble(),
+                                "never a reset: " + one);
+                    }
                 }
-                assertEquals(before, first);
-                assertEquals(after, last);
-                // increase() over exactly the sampled span (no extrapolation): what ground truth says happened.
-                long spanMillis = Math.round((lastTime - firstTime) * 1000);
-                JsonNode increase = query(prometheus, "increase(" + turns + "[" + spanMillis + "ms])",
-                        Math.round(lastTime * 1000));
-                assertEquals(after - before, increase.get(0).get("value").get(1).asDouble(), 1e-6, increase.toString());
-                assertEquals(0, query(prometheus, "resets(" + turns + "[" + spanMillis + "ms])",
-                        Math.round(lastTime * 1000)).get(0).get("value").get(1).asInt());
+                // increase() over the takeover, on one-second steps aligned with the range (no extrapolation):
+                // exactly what ground truth says happened meanwhile.
+                String window = "[" + span + "s:1s]";
+                JsonNode increase = query(prometheus, "increase(" + turns + window + ")", end * 1000);
+                assertEquals(after - before, increase.get(0).get("value").get(1).asDouble(), 1e-9, increase.toString());
+                assertEquals(0, query(prometheus, "resets(" + turns + window + ")", end * 1000)
+                        .get(0).get("value").get(1).asInt());
             } finally {
                 server.destroy();
                 server.waitFor(10, TimeUnit.SECONDS);
+                Files.createDirectories(Path.of("target/e2e"));
+                Files.copy(tmp.resolve("prometheus.log"), Path.of("target/e2e/shared-state-prometheus.log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
@@ -131,7 +134,11 @@ class SharedStatePrometheusIT {
 
     private static void awaitScraped(String prometheus, String series, double value) {
         await("Prometheus has " + series + " = " + value).atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> query(prometheus, series, now()).get(0).get("value").get(1).asDouble() == value);
+                .untilAsserted(() -> {
+                    JsonNode result = query(prometheus, series, now());
+                    assertEquals(1, result.size(), result.toString());
+                    assertEquals(value, result.get(0).get("value").get(1).asDouble(), result.toString());
+                });
     }
 
     private static long now() {

@@ -6,12 +6,14 @@ import dev.koreexporter.config.Secret;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.poll.Checkpoint;
 import dev.koreexporter.poll.CheckpointJson;
+import dev.koreexporter.poll.CorruptCheckpointException;
 import dev.koreexporter.testing.PostgresCluster;
 import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -248,9 +250,12 @@ class PostgresStateTest {
                 Duration.ofSeconds(5), "test");
     }
 
-    private static Checkpoint checkpoint(long floor) {
-        return new Checkpoint(2, "st-bot", floor, Map.of("sessions", floor), Map.of(), Map.of(), List.of(),
-                Map.of("sessions", new long[]{42, floor}));
+    /** Built from the file store's JSON, so that it holds whatever a checkpoint holds. */
+    private static Checkpoint checkpoint(long floor) throws IOException {
+        return CheckpointJson.parse(("{\"version\":2,\"botId\":\"st-bot\",\"floor\":" + floor
+                + ",\"watermarks\":{\"sessions\":" + floor + "},\"activeSessions\":{},\"closedSessions\":[],"
+                + "\"seenHashes\":{\"sessions\":[42," + floor + "]}}").getBytes(StandardCharsets.UTF_8),
+                why -> new CorruptCheckpointException("test", why, "fix the test"));
     }
 
     private static void expireByTheDatabasesClock(String url, String bot) throws SQLException {
