@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.StateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** deploy/k8s: manifests parse, and what refers to what (ports, labels, volumes, shard count) agrees. */
+/**
+ * deploy/k8s: manifests parse, and what refers to what (ports, labels, volumes, shard count) agrees; the same for the
+ * second example, deploy/k8s/shared-state (a Deployment sharing state in PostgreSQL).
+ */
 class K8sManifestsTest {
     private static final Path DIR = OpsRepo.ROOT.resolve("deploy/k8s");
     private final Map<String, JsonNode> byKind = manifests();
@@ -139,6 +143,112 @@ class K8sManifestsTest {
         assertEquals("-Xmx64m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k -XX:SharedArchiveFile=/opt/kore-exporter/app.jsa",
                 env("JAVA_TOOL_OPTIONS").path("value").asText());
         assertEquals("2", env("MALLOC_ARENA_MAX").path("value").asText());
+    }
+
+    /** deploy/k8s/shared-state (README "Running several replicas"): replicas sharing every bot through PostgreSQL. */
+    @Test
+    void theSharedStateExampleIsADeploymentOfIdenticalReplicasOnPostgresql() throws IOException {
+        Path dir = DIR.resolve("shared-state");
+        List<JsonNode> docs = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path f : list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                files.add(f.getFileName().toString());
+                try (MappingIterator<JsonNode> it = OpsRepo.YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+                    it.readAll().stream().filter(d -> !d.isNull() && d.has("kind")).forEach(docs::add);
+                }
+            }
+        }
+        assertEquals(List.of("ConfigMap", "Deployment", "Kustomization", "Secret", "Secret", "Service", "ServiceMonitor"),
+                docs.stream().map(d -> d.path("kind").asText()).sorted().toList());
+        JsonNode kustomization = one(docs, "Kustomization");
+        assertEquals(files.stream().filter(f -> !f.equals("kustomization.yaml")).sorted().toList(),
+                texts(kustomization.path("resources")).stream().sorted().toList());
+
+        JsonNode deployment = one(docs, "Deployment");
+        JsonNode podSpec = deployment.path("spec").path("template").path("spec");
+        JsonNode c = podSpec.path("containers").path(0);
+        JsonNode podLabels = deployment.path("spec").path("template").path("metadata").path("labels");
+        assertTrue(deployment.path("spec").path("replicas").asInt() >= 2, "several replicas");
+        assertSelects(deployment.path("spec").path("selector").path("matchLabels"), podLabels, "Deployment selector");
+        JsonNode service = one(docs, "Service");
+        assertSelects(service.path("spec").path("selector"), podLabels, "Service selector");
+        assertSelects(one(docs, "ServiceMonitor").path("spec").path("selector").path("matchLabels"),
+                service.path("metadata").path("labels"), "ServiceMonitor selector");
+        String args = String.join(" ", texts(c.path("command"))) + " " + String.join(" ", texts(c.path("args")));
+        assertFalse(args.contains("--shard"), "--shard is refused with state.store: postgresql: " + args);
+        assertEquals("--config /etc/kore-exporter/config.yml", args.strip());
+        assertEquals("/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals("/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals(env("JAVA_TOOL_OPTIONS").path("value").asText(), envOf(c, "JAVA_TOOL_OPTIONS"),
+                "the StatefulSet's flags");
+        assertEquals(container.path("resources"), c.path("resources"), "the benchmarked memory budget");
+        assertTrue(podSpec.path("securityContext").path("runAsNonRoot").asBoolean());
+        assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+
+        // The config is valid for the exporter, its secrets are mounted where it reads them.
+        Map<String, String> mounts = new HashMap<>();
+        c.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m.path("mountPath").asText()));
+        Map<String, JsonNode> secretsByName = new HashMap<>();
+        docs.stream().filter(d -> d.path("kind").asText().equals("Secret"))
+                .forEach(d -> secretsByName.put(d.path("metadata").path("name").asText(), d));
+        String yaml = one(docs, "ConfigMap").path("data").path("config.yml").asText();
+        for (JsonNode v : podSpec.path("volumes")) {
+            String mount = mounts.get(v.path("name").asText());
+            if (v.has("secret")) {
+                JsonNode secret = secretsByName.get(v.path("secret").path("secretName").asText());
+                assertTrue(secret != null, "the secret of volume " + v);
+                Path local = Files.createDirectories(secrets.resolve(v.path("name").asText()));
+                for (String key : iterable(secret.path("stringData").fieldNames())) {
+                    Path f = local.resolve(key);
+                    Files.writeString(f, "not-a-real-secret");
+                    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+                yaml = yaml.replace(mount + "/", local + "/");
+            } else if (v.has("configMap")) {
+                assertEquals(one(docs, "ConfigMap").path("metadata").path("name").asText(), v.path("configMap").path("name").asText());
+                assertEquals("/etc/kore-exporter", mount);
+            }
+        }
+        ExporterConfig config = ConfigLoader.loadYaml(yaml, "shared-state configmap", Map.of()).config();
+        assertEquals(StateStore.POSTGRESQL, config.state().store());
+        assertTrue(yaml.contains("password-file: " + secrets.resolve("postgresql") + "/password"), yaml);
+        assertEquals(config.server().port(), c.path("ports").path(0).path("containerPort").asInt());
+
+        // The ServiceMonitor rewrites `instance` as the README's scrape job does.
+        String readme = Files.readString(OpsRepo.ROOT.resolve("README.md"));
+        int from = readme.indexOf("    metric_relabel_configs:\n", readme.indexOf("**Scraping replicas that share bots.**"));
+        JsonNode readmeRules = OpsRepo.YAML.readTree(readme.substring(from, readme.indexOf("```", from)))
+                .path("metric_relabel_configs");
+        JsonNode operatorRules = one(docs, "ServiceMonitor").path("spec").path("endpoints").path(0).path("metricRelabelings");
+        assertEquals(readmeRules.size(), operatorRules.size());
+        for (int i = 0; i < readmeRules.size(); i++) {
+            JsonNode r = readmeRules.get(i);
+            JsonNode o = operatorRules.get(i);
+            assertEquals(r.path("source_labels"), o.path("sourceLabels"));
+            assertEquals(r.path("regex"), o.path("regex"));
+            assertEquals(r.path("target_label"), o.path("targetLabel"));
+            assertEquals(r.path("replacement"), o.path("replacement"));
+        }
+    }
+
+    private static JsonNode one(List<JsonNode> docs, String kind) {
+        List<JsonNode> found = docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        assertEquals(1, found.size(), kind);
+        return found.get(0);
+    }
+
+    private static String envOf(JsonNode c, String name) {
+        for (JsonNode e : c.path("env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.path("value").asText();
+            }
+        }
+        throw new AssertionError("no env " + name);
+    }
+
+    private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
+        return () -> it;
     }
 
     /** The embedded config.yml is valid for the exporter itself (secret paths pointed at temp files). */
