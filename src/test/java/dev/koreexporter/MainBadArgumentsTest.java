@@ -75,6 +75,41 @@ class MainBadArgumentsTest {
         }
     }
 
+    /** Replicas sharing state in PostgreSQL share every bot: {@code --shard} is refused (README "Running several replicas"). */
+    @Test
+    void shardWithThePostgresqlStoreIsExit2AndNothingStarts(@TempDir Path dir) throws IOException {
+        int port = freePort();
+        Path secret = dir.resolve("db-password");
+        Files.writeString(secret, "HUSH123\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path config = Files.writeString(dir.resolve("c.yml"), """
+                server:
+                  port: %d
+                state:
+                  store: postgresql
+                  postgresql:
+                    url: jdbc:postgresql://127.0.0.1:1/none
+                    user: kore
+                    password-file: %s
+                bots:
+                  - name: billing
+                    id: st-1
+                    client-id: cs-1
+                    client-secret: s-0123456789abcdef0123456789abcdef
+                """.formatted(port, secret));
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"--config", config.toString(), "--shard", "1/3"}, Map.of(), System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, stderr);
+        assertTrue(stderr.contains("--shard: not used with state.store: postgresql, where the replicas share every bot"
+                + " through the database"), stderr);
+        assertFalse(stderr.contains("HUSH123"), stderr);
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
+            assertEquals(port, s.getLocalPort(), "nothing started");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             rules --config           | invalid configuration

@@ -16,6 +16,7 @@ import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -169,5 +170,65 @@ class PollSchedulerTest {
             assertEquals(List.of(), scheduler.stuck(bound), "live again once it makes progress");
             release.countDown();
         }
+    }
+
+    /** A bot whose lease was just taken is polled at once, not an interval later; never two cycles of it at once. */
+    @Test
+    void wakeRunsTheBotsNextCycleNowAndNeverWhileOneRuns() throws Exception {
+        AtomicInteger cycles = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        CountDownLatch inSecond = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Poller poller = new Poller() {
+            @Override
+            public String bot() {
+                return "billing";
+            }
+
+            @Override
+            public boolean runCycle() {
+                if (running.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                try {
+                    if (cycles.incrementAndGet() == 2) {
+                        inSecond.countDown();
+                        release.await();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                return true;
+            }
+
+            @Override
+            public void stopAndCheckpoint() {
+            }
+
+            @Override
+            public BotStatus status() {
+                return new BotStatus("billing", cycles.get(), true, null, null, null, true);
+            }
+        };
+        try (PollScheduler scheduler = new PollScheduler(List.of(poller), Duration.ofHours(1), e -> {
+        }, Clock.systemUTC())) {
+            scheduler.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> cycles.get() == 1);
+            scheduler.wake("billing");
+            assertTrue(inSecond.await(10, java.util.concurrent.TimeUnit.SECONDS), "woken: the next cycle now, not in an hour");
+            for (int i = 0; i < 20; i++) {
+                scheduler.wake("billing");
+            }
+            scheduler.wake("no-such-bot");
+            release.countDown();
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> cycles.get() == 2);
+            assertEquals(0, overlaps.get(), "a wake while a cycle runs starts none beside it");
+            scheduler.wake("billing");
+            await().atMost(Duration.ofSeconds(10)).until(() -> cycles.get() == 3);
+        }
+        assertEquals(0, overlaps.get());
     }
 }

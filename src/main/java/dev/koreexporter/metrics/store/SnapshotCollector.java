@@ -37,7 +37,7 @@ final class SnapshotCollector implements MultiCollector {
         for (Family f : store.families()) {
             List<Object> points = new ArrayList<>();
             for (Series s : f.sorted()) {
-                if (s.snapshot(r)) {
+                if (store.exported(s.owner.bot()) && s.snapshot(r)) {
                     points.add(point(f, s, r));
                 }
             }
