@@ -9,7 +9,6 @@ import dev.koreexporter.http.ConnectionGuard;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
-import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.metrics.OtlpPush;
 import dev.koreexporter.metrics.catalogue.KoreMeter;
@@ -130,8 +129,9 @@ public final class Daemon implements AutoCloseable {
         List<Poller> pollers = new ArrayList<>();
         for (ExporterConfig.Bot bot : config.bots()) {
             KoreClient client = KoreClient.builder(config.kore(), bot, clock).listener(metrics.apiListener(bot.name()))
-                    .includeText(config.tracing().includeText()).requestLog(config.state().store() == StateStore.FILE
-                            ? new FileRequestLog(config.state().dir(), bot.name()) : RequestLog.NONE).build();
+                    .includeText(config.tracing().includeText()).requestLog(sharedState != null
+                            ? sharedState.requestLog(bot.name(), clock) : new FileRequestLog(config.state().dir(), bot.name()))
+                    .build();
             resources.add(client);
             // Built once the bot's checkpoint lock is held: its checkpoint is read then, and only a polled bot
             // has series (README "Reliability and security").

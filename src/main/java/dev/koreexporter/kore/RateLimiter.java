@@ -5,8 +5,10 @@ import dev.koreexporter.config.ExporterConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Exact sliding-log limiter for one bot: a request may go only if fewer than {@code perMinute} requests
@@ -15,7 +17,8 @@ import java.util.Iterator;
  * them at a window edge. Times are read from a monotonic {@link Ticker}, so a wall-clock step neither stalls
  * pacing nor lets a burst through. The log survives restarts through a {@link RequestLog}: read at the first
  * request (once this process polls the bot: after a takeover, the previous holder's log), each request noted
- * before it is sent.
+ * before it is sent; a log shared by replicas also hands over what other replicas sent since ({@link
+ * RequestLog#elsewhere}), merged in before the next request.
  */
 public final class RateLimiter {
     /*
@@ -65,7 +68,12 @@ public final class RateLimiter {
             synchronized (this) {
                 long now = ticker.nanos();
                 if (!restored) {
-                    restore(now);
+                    restore(now, log.recent());
+                    restored = true;
+                }
+                List<Long> elsewhere = log.elsewhere();
+                if (!elsewhere.isEmpty()) {
+                    restore(now, elsewhere);
                 }
                 wait = waitBefore(now);
                 if (!wait.isPositive()) {
@@ -99,18 +107,22 @@ public final class RateLimiter {
     }
 
     /**
-     * The requests a previous process noted, dated by the wall clock, placed on this process's ticker; none later
-     * than now (a wall clock stepped back since would otherwise hold requests back by the step).
+     * The requests a previous process (or another replica) noted, dated by the wall clock, placed on this process's
+     * ticker among those it sent itself; none later than now (a wall clock stepped back since would otherwise hold
+     * requests back by the step).
      */
-    private void restore(long now) {
-        restored = true;
+    private void restore(long now, List<Long> wallMillis) {
         long wallNow = wall.millis();
-        for (long at : log.recent()) {
+        List<Long> all = new ArrayList<>(sent);
+        for (long at : wallMillis) {
             long ago = Math.max(0, wallNow - at);
             if (ago < HOUR.toMillis()) {
-                sent.addLast(now - ago * 1_000_000L);
+                all.add(now - ago * 1_000_000L);
             }
         }
+        all.sort(null);
+        sent.clear();
+        sent.addAll(all);
     }
 
     /** How long from {@code now} until both windows have room; zero or negative when they have now. */

@@ -14,6 +14,14 @@ public interface RequestLog {
     /** Notes a request about to be sent at {@code epochMillis}. */
     void sent(long epochMillis);
 
+    /**
+     * Requests another process sent for the bot and this one learnt of since it last asked (epoch millis): a replica
+     * that takes a bot over from another (state shared in PostgreSQL) paces by them too. None by default.
+     */
+    default List<Long> elsewhere() {
+        return List.of();
+    }
+
     /** Keeps nothing: a process that starts knows of no request before it. */
     RequestLog NONE = new RequestLog() {
         @Override

@@ -17,6 +17,8 @@ import java.util.Collection;
  *   replicas are those whose time has not passed by the database's clock.</li>
  *   <li>{@code kore_exporter_bots}: one row per bot name: its lease ({@code owner}, fencing {@code token}, raised at
  *   every acquisition, {@code lease_until}) and its checkpoint, the file store's JSON bytes (TOAST compresses them).</li>
+ *   <li>{@code kore_exporter_requests}: one narrow row per request sent to Kore.ai for a bot, kept an hour
+ *   ({@link PostgresRequestLog}).</li>
  * </ul>
  */
 final class Schema {
@@ -53,6 +55,9 @@ final class Schema {
                 s.execute("CREATE TABLE IF NOT EXISTS kore_exporter_bots ("
                         + " bot text PRIMARY KEY, owner text, token bigint NOT NULL DEFAULT 0, lease_until timestamptz,"
                         + " checkpoint bytea, written_at timestamptz)");
+                s.execute("CREATE TABLE IF NOT EXISTS kore_exporter_requests ("
+                        + " id bigserial NOT NULL, bot text NOT NULL, replica text NOT NULL, sent_at bigint NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS kore_exporter_requests_bot ON kore_exporter_requests (bot, id)");
             }
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO kore_exporter_bots (bot) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING")) {

@@ -2,12 +2,14 @@ package dev.koreexporter.postgres;
 
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.poll.CheckpointStore;
 import dev.koreexporter.poll.Ownership;
 
 import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * State shared by replicas in PostgreSQL ({@code state.store: postgresql}, README "Running several replicas"): the
- * checkpoint store, which bots this replica holds, and the coordinator that keeps its leases. Two connections: one for
- * the coordinator's rounds, one for the pollers' checkpoints, so a large checkpoint write never holds a renewal back.
+ * checkpoint store, which bots this replica holds, and the coordinator that keeps its leases. Three connections: one for
+ * the coordinator's rounds, one for the pollers' checkpoints, so a large checkpoint write never holds a renewal back,
+ * and one for the rate limiters' request logs, so that neither holds a request back.
  */
 public final class SharedState implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SharedState.class.getName());
@@ -25,6 +28,7 @@ public final class SharedState implements AutoCloseable {
     private final String replica;
     private final Database leases;
     private final Database checkpoints;
+    private final Database requests;
     private final LeaseBook book;
     private final Coordinator coordinator;
     private final PostgresCheckpointStore store;
@@ -39,6 +43,7 @@ public final class SharedState implements AutoCloseable {
                 : lease.dividedBy(3);
         this.leases = new Database(state.postgresql(), timeout, "leases");
         this.checkpoints = new Database(state.postgresql(), timeout.multipliedBy(2), "checkpoints");
+        this.requests = new Database(state.postgresql(), timeout, "requests");
         LeaseTable table = new LeaseTable(replica, lease);
         this.book = new LeaseBook(lease, ticker, (bot, token) -> {
             try {
@@ -80,6 +85,11 @@ public final class SharedState implements AutoCloseable {
         return store;
     }
 
+    /** Where the bot's rate limiter notes its requests, for whichever replica sends for the bot next. */
+    public RequestLog requestLog(String bot, Clock wall) {
+        return new PostgresRequestLog(requests, bot, replica, book, wall);
+    }
+
     public Ownership ownership() {
         return book;
     }
@@ -113,5 +123,6 @@ public final class SharedState implements AutoCloseable {
         coordinator.close();
         leases.close();
         checkpoints.close();
+        requests.close();
     }
 }

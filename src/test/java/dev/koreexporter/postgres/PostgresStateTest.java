@@ -3,10 +3,13 @@ package dev.koreexporter.postgres;
 import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Secret;
+import dev.koreexporter.kore.RateLimiter;
+import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.poll.Checkpoint;
 import dev.koreexporter.poll.CheckpointJson;
 import dev.koreexporter.poll.CorruptCheckpointException;
+import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.PostgresCluster;
 import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +137,84 @@ class PostgresStateTest {
             assertThrows(IOException.class, () -> storeA.save("bot", checkpoint(3_000)));
             assertTrue(b.write(db, "bot", tokenB, CheckpointJson.bytes(checkpoint(4_000))));
             assertEquals(4_000, storeA.load("bot").orElseThrow().floor(), "only the holder's write is there");
+        }
+    }
+
+    @Test
+    void aReplicaThatTakesABotOverPacesByTheRequestsThePreviousHolderSent() throws Exception {
+        String url = PG.database("requests");
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
+        Instant t0 = clock.instant();
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        Sleeper sleeper = d -> {
+            waits.add(d);
+            clock.advance(d);
+        };
+        // Kore.ai's 60/min, and an hour's budget small enough to spend in the test.
+        ExporterConfig.RateLimit limit = new ExporterConfig.RateLimit(60, 62);
+        try (Database db = database(url)) {
+            Schema.prepare(db, List.of("bot"));
+            Replica a = new Replica("replica-a", db, clock, limit, sleeper);
+            Replica b = new Replica("replica-b", db, clock, limit, sleeper);
+
+            b.take(db);
+            b.send(5);
+            clock.advance(Duration.ofSeconds(10));
+            expireByTheDatabasesClock(url, "bot");
+            a.take(db);
+            a.send(55);
+            assertEquals(List.of(), waits, "60 in the minute, the two replicas' together");
+
+            expireByTheDatabasesClock(url, "bot");
+            b.take(db);
+            b.send(1);
+            assertEquals(List.of(Duration.ofMillis(50_500)), waits,
+                    "taken back right after a spent the minute's budget: waits until b's first requests leave the"
+                            + " minute (60.5 s with the safety margin), not at all by its own log alone");
+            assertEquals(t0.plusMillis(60_500), clock.instant());
+
+            // A restarted process is another replica: it reads every request of the hour, whoever sent it.
+            clock.advance(Duration.ofMinutes(2));
+            expireByTheDatabasesClock(url, "bot");
+            Replica c = new Replica("replica-c", db, clock, limit, sleeper);
+            c.take(db);
+            waits.clear();
+            c.send(2);
+            assertEquals(1, waits.size(), "the hour's 62nd request goes at once, the 63rd waits: " + waits);
+            assertEquals(t0.plus(Duration.ofHours(1)).plusMillis(500), clock.instant(),
+                    "until the hour's first request leaves it");
+
+            clock.advance(Duration.ofHours(2));
+            c.send(1);
+            try (Connection conn = PG.connectUrl(url); Statement s = conn.createStatement()) {
+                assertEquals(List.of("1"), column(s, "SELECT count(*) FROM kore_exporter_requests"),
+                        "rows older than an hour are deleted");
+            }
+        }
+    }
+
+    /** A replica's lease on the bot and its rate limiter for the bot, logging to the database. */
+    private static final class Replica {
+        private final LeaseTable table;
+        private final LeaseBook book;
+        private final RateLimiter limiter;
+
+        Replica(String id, Database db, ManualClock clock, ExporterConfig.RateLimit limit, Sleeper sleeper) {
+            this.table = new LeaseTable(id, LEASE);
+            this.book = new LeaseBook(LEASE, Ticker.SYSTEM, (bot, token) -> {
+            });
+            this.limiter = new RateLimiter(limit, clock, Ticker.of(clock), sleeper,
+                    new PostgresRequestLog(db, "bot", id, book, clock));
+        }
+
+        void take(Database db) throws SQLException {
+            book.acquired("bot", table.acquire(db, "bot").orElseThrow(), Ticker.SYSTEM.nanos());
+        }
+
+        void send(int n) throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                limiter.acquire();
+            }
         }
     }
 
