@@ -70,6 +70,7 @@ final class BotLedger {
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        commits.restore(cp == null ? null : cp.series());
         LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
                 : " resumed from checkpoint, watermark " + oldestWatermark()));
     }
@@ -220,16 +221,15 @@ final class BotLedger {
 
     /**
      * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
-     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}), so that
-     * 0.2.0 and 0.3.0 still read the file.
+     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}); the bot's
+     * cumulative series values, taken here under the lock with the page that moved them, go in {@code series}.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
                 Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout()),
-                followed.snapshot(),
-                containment.snapshot(), ids);
+                followed.snapshot(), containment.snapshot(), ids, writes.series());
     }
 
     private void update(Runnable action) {

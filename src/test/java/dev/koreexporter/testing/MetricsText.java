@@ -7,7 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -53,6 +55,25 @@ public final class MetricsText {
             series.put(key(m.group(1), labels(m.group(3))), Double.parseDouble(m.group(4)));
         }
         return new MetricsText(text, series);
+    }
+
+    /**
+     * Scrapes taken one after the other (of one process and the processes after it, or of two processes whose
+     * series are joined as one) folded as Prometheus's {@code increase()} from zero folds each counter and histogram
+     * sample: a value below the one before is a counter reset, counted from zero, and a scrape without the series
+     * adds nothing. Exporters that start their counters from zero on a restart add up; exporters that continue them
+     * give the last value, and one whose counter went down counts its value again, as Prometheus would.
+     */
+    public static MetricsText increase(List<MetricsText> scrapes) {
+        Map<String, Double> total = new LinkedHashMap<>();
+        Map<String, Double> last = new HashMap<>();
+        for (MetricsText scrape : scrapes) {
+            scrape.series.forEach((k, v) -> {
+                Double before = last.put(k, v);
+                total.merge(k, before == null || v < before ? v : v - before, Double::sum);
+            });
+        }
+        return new MetricsText("", total);
     }
 
     public static String key(String name, Map<String, String> labels) {
