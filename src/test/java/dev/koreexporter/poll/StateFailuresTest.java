@@ -137,6 +137,8 @@ class StateFailuresTest {
         // counter shown above that would go down (README "Reliability and security").
         assertTrue(api.messages.get("korevg").stream().anyMatch(v -> !v.visibleAt().isAfter(clock.instant())));
         assertEquals(0, MetricsText.of(registry).sum("kore_messages_total"), "nothing shown before it is written");
+        assertTrue(MetricsText.of(registry).value("kore_exporter_checkpoint_errors_total", "bot", "billing") > 0,
+                "but the failed writes are, at once: no checkpoint can hold them");
 
         store.writes = true;
         clock.advance(POLL.interval());

@@ -44,13 +44,17 @@ final class ProcessCounts {
         return out;
     }
 
+    static Map<String, Double> exported(List<SimBot> bots, MetricsText first, MetricsText second) {
+        return exported(bots, List.of(first, second));
+    }
+
     /**
-     * The counts of two scrapes, one after the other (of a process and the one after it, or of two processes on one
+     * The counts of scrapes taken one after the other (of a process and the ones after it, or of two processes on one
      * state dir, which never export one bot at once), joined as one series each, as Prometheus's increase() from zero
      * sees them when the scrape config joins them (README "Reliability and security").
      */
-    static Map<String, Double> exported(List<SimBot> bots, MetricsText first, MetricsText second) {
-        MetricsText both = MetricsText.increase(List.of(first, second));
+    static Map<String, Double> exported(List<SimBot> bots, List<MetricsText> scrapes) {
+        MetricsText both = MetricsText.increase(scrapes);
         Map<String, Double> out = new TreeMap<>();
         for (SimBot b : bots) {
             String bot = b.name();

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,28 @@ public final class MetricsText {
             });
         }
         return new MetricsText("", total);
+    }
+
+    /**
+     * Every step down of a bot's kore_* counter or histogram sample ({@code _total}, {@code _bucket}, {@code _count},
+     * {@code _sum}) from one of {@code scrapes} to the next that has it, as {@code key: before -> after}: what
+     * Prometheus would take for a counter reset. Empty when they only go up or stay.
+     */
+    public static List<String> wentDown(List<MetricsText> scrapes) {
+        List<String> down = new ArrayList<>();
+        Map<String, Double> last = new HashMap<>();
+        for (MetricsText scrape : scrapes) {
+            scrape.series.forEach((k, v) -> {
+                String name = k.contains("{") ? k.substring(0, k.indexOf('{')) : k;
+                boolean cumulative = name.startsWith("kore_") && k.contains("bot=\"") && (name.endsWith("_total")
+                        || name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"));
+                Double before = cumulative ? last.put(k, v) : null;
+                if (before != null && v < before) {
+                    down.add(k + ": " + before + " -> " + v);
+                }
+            });
+        }
+        return down;
     }
 
     public static String key(String name, Map<String, String> labels) {

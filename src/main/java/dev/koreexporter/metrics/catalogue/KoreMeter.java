@@ -224,6 +224,17 @@ public enum KoreMeter {
         return turnFeed != null && turnFeed.exemplar();
     }
 
+    /**
+     * A bot's counter or histogram whose cumulative values the bot's checkpoint carries (README "Reliability and
+     * security"): continued across restarts and takeovers, and shown once a checkpoint holding them is written. Not
+     * {@link #CHECKPOINT_ERRORS}: it counts this process's failed writes, which no checkpoint holds, and must show
+     * while they fail (alert KoreExporterCheckpointWritesFailing); like the process's own counters, it starts from
+     * zero in each process.
+     */
+    public boolean checkpointed() {
+        return labels.contains("bot") && type != Type.GAUGE && this != CHECKPOINT_ERRORS;
+    }
+
     /** The meter exported as {@code metricName}. */
     public static Optional<KoreMeter> named(String metricName) {
         return Arrays.stream(values()).filter(m -> m.metricName.equals(metricName)).findFirst();
