@@ -21,10 +21,10 @@ import java.util.logging.Logger;
  * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
  * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the reads under way and how
  * far each got ({@link Progress}), the ids counted inside the lookback horizon ({@link SeenIds} per stream key), the
- * records followed until they close ({@link Followed}), the containment window, and the client's page hints. A page
- * is counted, its read's position moved and its checkpoint written under the lock ({@link #page}), so the checkpoint
- * never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never races it;
- * once stopped, nothing more is counted.
+ * records followed until they close ({@link Followed}), the containment window, the client's page hints. A page is
+ * counted, its read's position moved and its checkpoint, with the bot's series values, written under the lock
+ * ({@link #page}), and scrapes see the page only then, so a kill never loses or repeats it; {@link #stop} (shutdown,
+ * from another thread) never races it; once stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
