@@ -13,6 +13,7 @@ import dev.koreexporter.model.Page;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
 import dev.koreexporter.poll.PollScheduler;
+import dev.koreexporter.poll.Poller;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
@@ -60,7 +61,7 @@ class FaultSuiteStateAndSchedulingIT {
             FaultHarness.Run run = h.start();
             WebServer server = WebServer.builder().port(0).host("127.0.0.1")
                     .routing(r -> r.register("/health", new HealthService(
-                            () -> run.pollers.stream().map(dev.koreexporter.poll.Poller::status).toList())))
+                            () -> run.pollers.stream().map(Poller::status).toList())))
                     .build().start();
             try {
                 run.cycles(Duration.ofMinutes(5));
