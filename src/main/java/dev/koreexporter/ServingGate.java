@@ -51,11 +51,6 @@ final class ServingGate implements CheckpointStore {
     }
 
     @Override
-    public boolean publishesOnlyWritten() {
-        return store.publishesOnlyWritten();
-    }
-
-    @Override
     public Optional<CheckpointLock> tryLock(String botName) throws IOException {
         return store.tryLock(botName);
     }

@@ -3,6 +3,7 @@ package dev.koreexporter;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,7 +39,7 @@ final class Signals {
         handle("HUP", signals::hangUp);
     }
 
-    private static void handle(String name, java.util.function.Consumer<String> handler) {
+    private static void handle(String name, Consumer<String> handler) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> handler.accept("SIG" + name));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {

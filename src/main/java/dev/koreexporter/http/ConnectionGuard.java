@@ -4,6 +4,7 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServerConfig;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
@@ -242,7 +243,7 @@ public final class ConnectionGuard implements AutoCloseable {
         }
 
         @Override
-        public void configureSocket(java.net.Socket socket) {
+        public void configureSocket(Socket socket) {
             delegate.configureSocket(socket);
         }
 

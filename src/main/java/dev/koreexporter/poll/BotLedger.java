@@ -21,10 +21,10 @@ import java.util.logging.Logger;
  * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
  * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the reads under way and how
  * far each got ({@link Progress}), the ids counted inside the lookback horizon ({@link SeenIds} per stream key), the
- * records followed until they close ({@link Followed}), the containment window, and the client's page hints. A page
- * is counted, its read's position moved and its checkpoint written under the lock ({@link #page}), so the checkpoint
- * never lags the meters by more than that page, and {@link #stop} (shutdown, from another thread) never races it;
- * once stopped, nothing more is counted.
+ * records followed until they close ({@link Followed}), the containment window, the client's page hints. A page is
+ * counted, its read's position moved and its checkpoint, with the bot's series values, written under the lock
+ * ({@link #page}), and scrapes see the page only then, so a kill never loses or repeats it; {@link #stop} (shutdown,
+ * from another thread) never races it; once stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
@@ -70,6 +70,7 @@ final class BotLedger {
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        commits.restore(cp == null ? null : cp.series());
         LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
                 : " resumed from checkpoint, watermark " + oldestWatermark()));
     }
@@ -217,11 +218,6 @@ final class BotLedger {
         return stopped;
     }
 
-    /** See {@link CheckpointStore#publishesOnlyWritten}. */
-    boolean publishesOnlyWritten() {
-        return writes.publishesOnlyWritten();
-    }
-
     /** Writes the checkpoint; false when it could not be (see {@link CheckpointWrites}). */
     private boolean commit() {
         if (!writes.write(toCheckpoint())) {
@@ -238,16 +234,15 @@ final class BotLedger {
 
     /**
      * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
-     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}), so that
-     * 0.2.0 and 0.3.0 still read the file.
+     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}); the bot's
+     * cumulative series values, taken here under the lock with the page that moved them, go in {@code series}.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
                 Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout()),
-                followed.snapshot(),
-                containment.snapshot(), ids);
+                followed.snapshot(), containment.snapshot(), ids, writes.series());
     }
 
     private void update(Runnable action) {

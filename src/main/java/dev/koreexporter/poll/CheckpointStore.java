@@ -59,16 +59,6 @@ public interface CheckpointStore {
         return true;
     }
 
-    /**
-     * Whether a bot's counts reach scrapes only once a checkpoint holding them is written. A store shared by replicas
-     * refuses the writes of a replica that lost the bot's lease, and what that replica counted must never be shown
-     * (its successor counts it); the file store shows counts even when a write failed (README "Reliability and
-     * security").
-     */
-    default boolean publishesOnlyWritten() {
-        return false;
-    }
-
     /** Replaces the bot's checkpoint atomically: after a crash either the old or the new one is there. */
     void save(String botName, Checkpoint checkpoint) throws IOException;
 

@@ -130,13 +130,18 @@ public final class LeasedSlot implements Poller {
         ownership.release(bot);
     }
 
-    /** Checkpoints a polled bot; its lease is given up with the others' once every checkpoint is written. */
+    /**
+     * Checkpoints a polled bot and removes its series; its lease is given up with the others' once every checkpoint is
+     * written, so the replica that takes the bot next continues its counters from that checkpoint and two replicas
+     * never show them at once (README "Reliability and security").
+     */
     @Override
     public void stopAndCheckpoint() {
         synchronized (monitor) {
             stopped = true;
             if (running != null) {
                 running.stopAndCheckpoint();
+                metrics.drop(bot);
             }
         }
     }

@@ -14,8 +14,9 @@ import java.util.OptionalLong;
  * Checkpoints in the {@code kore_exporter_bots} table, the same JSON as the file store's (README "Running several
  * replicas"). A write is fenced: it is stored only under the lease this replica holds for the bot, by the database's
  * clock ({@link LeaseTable#write}); a refused write fails like a file that cannot be written, and since counts are
- * published only with a written checkpoint ({@link #publishesOnlyWritten}) nothing counted under a lost lease is ever
- * shown.
+ * published only with a written checkpoint nothing counted under a lost lease is ever shown. The checkpoint is the
+ * file store's, version 3 included: the bot's cumulative series go with it, so they move with the bot to the replica
+ * that takes it over, restored there before any of its series is shown.
  */
 final class PostgresCheckpointStore implements CheckpointStore {
     private final Database db;
@@ -67,10 +68,5 @@ final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public boolean mayCount(String botName) {
         return book.holds(botName);
-    }
-
-    @Override
-    public boolean publishesOnlyWritten() {
-        return true;
     }
 }

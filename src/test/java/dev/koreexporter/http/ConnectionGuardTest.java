@@ -1,5 +1,6 @@
 package dev.koreexporter.http;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,7 +160,7 @@ class ConnectionGuardTest {
 
         // Its thread reads and finds nothing: now it waits on its client.
         unread.connection().readStarting(nanos.get());
-        newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        newcomer.get(5, TimeUnit.SECONDS);
         assertFalse(unread.socket().isOpen());
         assertTrue(served[0].socket().isOpen() && served[1].socket().isOpen());
     }
@@ -175,7 +176,7 @@ class ConnectionGuardTest {
         CompletableFuture<Accepted> newcomer = CompletableFuture.supplyAsync(this::accept);
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !newcomer.isDone());
         advance(Duration.ofMillis(1));
-        newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        newcomer.get(5, TimeUnit.SECONDS);
         assertFalse(handshaking.socket().isOpen());
     }
 
@@ -192,7 +193,7 @@ class ConnectionGuardTest {
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !newcomer.isDone());
 
         advance(Duration.ofMillis(1));
-        Accepted admitted = newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        Accepted admitted = newcomer.get(5, TimeUnit.SECONDS);
         assertFalse(busy[1].socket().isOpen(), "the stalled write made room");
         assertTrue(busy[0].socket().isOpen() && busy[2].socket().isOpen() && admitted.socket().isOpen());
     }
@@ -208,7 +209,7 @@ class ConnectionGuardTest {
 
         busy[0].socket().close();
         guard.ended(busy[0].peer(), busy[0].connection());
-        newcomer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        newcomer.get(5, TimeUnit.SECONDS);
         assertEquals(0, guard.closed(ConnectionGuard.Reason.EVICTED));
         assertEquals(3, guard.openConnections());
     }

@@ -7,6 +7,7 @@ import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,7 @@ class NativeHistogramExpositionTest {
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> u = new java.util.TreeSet<>(a);
+        Set<String> u = new TreeSet<>(a);
         u.addAll(b);
         return u;
     }

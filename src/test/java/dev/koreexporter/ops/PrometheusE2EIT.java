@@ -3,6 +3,7 @@ package dev.koreexporter.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.koreexporter.metrics.Buckets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,7 +198,7 @@ class PrometheusE2EIT {
                     double classic = classicP90.get(0).path("value").get(1).asDouble();
                     // The classic estimate interpolates inside the bucket holding the true p90; the native one is
                     // within a native bucket (~2-4 %) of it. Both servers scrape at their own moments: 20 % slack.
-                    double[] bucket = classicBucket(dev.koreexporter.metrics.Buckets.DEFAULTS
+                    double[] bucket = classicBucket(Buckets.DEFAULTS
                             .get("kore_turn_latency_seconds"), classic);
                     assertTrue(p90 > 0 && p90 >= bucket[0] * 0.8 && p90 <= bucket[1] * 1.2,
                             "native p90 " + p90 + " in the classic bucket (" + bucket[0] + ", " + bucket[1]

@@ -5,6 +5,7 @@ import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.ManualClock;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -83,7 +84,7 @@ class GeneratorStatisticsTest {
     }
 
     private static double median(List<Latency> turns, Function<Latency, Double> f) {
-        List<Double> v = turns.stream().map(f).filter(java.util.Objects::nonNull).sorted().toList();
+        List<Double> v = turns.stream().map(f).filter(Objects::nonNull).sorted().toList();
         return v.get(v.size() / 2);
     }
 }

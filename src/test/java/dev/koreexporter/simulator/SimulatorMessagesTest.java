@@ -1,6 +1,7 @@
 package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.model.Direction;
 import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
@@ -184,7 +185,7 @@ class SimulatorMessagesTest {
                     .filter(x -> x.message().sessionId().equals(out.message().sessionId()))
                     .filter(x -> x.message().createdOn().isBefore(out.message().createdOn()))
                     .max(Comparator.comparing(x -> x.message().createdOn())).orElseThrow();
-            assertEquals(dev.koreexporter.model.Direction.INCOMING, in.message().direction());
+            assertEquals(Direction.INCOMING, in.message().direction());
             assertEquals(out.message().createdOn().minusMillis(total), in.message().createdOn());
         }
         assertTrue(turns > 50, "turns: " + turns);

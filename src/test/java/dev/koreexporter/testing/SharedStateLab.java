@@ -60,12 +60,19 @@ public final class SharedStateLab implements AutoCloseable {
     /**
      * Starts the simulator with {@code botCount} bots ({@link LabSimulatorCommand#bots}).
      *
-     * @param perMinute {@code kore.rate-limit.per-minute} of the replicas: a bot that moves is paced afresh by its new
-     *                  replica, so a third of the simulator's 60/min lets it move twice in a minute without a 429
+     * @param perMinute {@code kore.rate-limit.per-minute} of the replicas: a bot that moves is paced by what its
+     *                  previous replica sent (the request log is shared), so a poll interval that asks for more than
+     *                  this holds a moved bot's first cycle back by the minute's budget
      */
     public SharedStateLab(Path dir, String dbUrl, int botCount, Duration lease, int perMinute, String... simArgs)
             throws Exception {
-        this(dir, dbUrl, botCount, lease, Duration.ofSeconds(1), perMinute, jar(),
+        this(dir, dbUrl, botCount, lease, Duration.ofSeconds(1), perMinute, simArgs);
+    }
+
+    /** As above, with {@code poll.interval} {@code interval}. */
+    public SharedStateLab(Path dir, String dbUrl, int botCount, Duration lease, Duration interval, int perMinute,
+                          String... simArgs) throws Exception {
+        this(dir, dbUrl, botCount, lease, interval, perMinute, jar(),
                 List.of("-cp", JAR + File.pathSeparator + Path.of("target", "test-classes")), simArgs);
     }
 

@@ -243,6 +243,17 @@ public enum KoreMeter {
     }
 
     /**
+     * A bot's counter or histogram whose cumulative values the bot's checkpoint carries (README "Reliability and
+     * security"): continued across restarts and takeovers, and shown once a checkpoint holding them is written. Not
+     * {@link #CHECKPOINT_ERRORS}: it counts this process's failed writes, which no checkpoint holds, and must show
+     * while they fail (alert KoreExporterCheckpointWritesFailing); like the process's own counters, it starts from
+     * zero in each process.
+     */
+    public boolean checkpointed() {
+        return labels.contains("bot") && type != Type.GAUGE && this != CHECKPOINT_ERRORS;
+    }
+
+    /**
      * The name pushed over OTLP (README "OTLP metrics"): the Prometheus name without the {@code _total} of a
      * counter and the unit suffix ({@code _seconds}, {@code _ratio}), with dots between the words, as OpenTelemetry
      * names metrics ({@code kore_turn_latency_seconds} is {@code kore.turn.latency}, unit {@code s}). Prometheus'

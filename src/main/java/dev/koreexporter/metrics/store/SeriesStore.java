@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
  * Every kore_* series (README "Metrics", "Performance and sizing"): per bot, the series its poller writes, in
  * primitive arrays, with label text rendered once; written to a scrape in the text, OpenMetrics or protobuf
  * format with only the numbers formatted then. A bot's counters and histograms reach scrapes when the bot
- * {@link #publish}es (today after each checkpoint write and at the end of each cycle); a bot's cumulative values
- * can be {@link #export}ed and {@link #restore}d (the checkpoint can carry them) and all its series
- * {@link #drop}ped (a bot this process no longer polls).
+ * {@link #publish}es (after each checkpoint write); a bot's cumulative values are {@link #export}ed into its
+ * checkpoint and {@link #restore}d from it, and all its series {@link #drop}ped (a bot this process no longer
+ * polls).
  *
  * <p>Label arguments are the meter's catalogue labels in catalogue order, {@code bot} left out (it is the
  * {@code bot} argument; null for a meter without a {@code bot} label).
