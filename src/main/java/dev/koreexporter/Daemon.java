@@ -56,8 +56,11 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final PollScheduler scheduler;
     private final WebServer server;
+    /** Tells the series store the process stops (see {@code SeriesStore#stopping}). */
+    private final Runnable stopping;
 
-    private Daemon(List<AutoCloseable> resources, PollScheduler scheduler, WebServer server) {
+    private Daemon(List<AutoCloseable> resources, PollScheduler scheduler, WebServer server, Runnable stopping) {
+        this.stopping = stopping;
         this.resources = resources;
         this.scheduler = scheduler;
         this.server = server;
@@ -172,7 +175,7 @@ public final class Daemon implements AutoCloseable {
             server = builder.build().start();
         } catch (RuntimeException | Error e) {
             store.abandon();
-            new Daemon(resources, scheduler, null).close();
+            new Daemon(resources, scheduler, null, metrics.store()::stopping).close();
             throw e;
         }
         store.open();
@@ -180,7 +183,7 @@ public final class Daemon implements AutoCloseable {
                 + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
                 + server.port() + " for " + pollers.size() + " bot(s)"
                 + (shard.sharded() ? " of " + all.bots().size() + " (--shard " + shard + ")" : ""));
-        return new Daemon(resources, scheduler, server);
+        return new Daemon(resources, scheduler, server, metrics.store()::stopping);
     }
 
     /** A poller that has not finished a cycle for this long is stuck: {@code /health/live} answers 503. */
@@ -219,6 +222,7 @@ public final class Daemon implements AutoCloseable {
     /** Stops polling, writes every checkpoint, stops serving. */
     @Override
     public void close() {
+        stopping.run();
         scheduler.close();
         if (server != null) {
             server.stop();

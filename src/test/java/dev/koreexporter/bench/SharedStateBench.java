@@ -54,18 +54,24 @@ final class SharedStateBench {
         }
     }
 
-    /** Rows written (lease renewals, heartbeats, checkpoints) and WAL over {@code window}, per bot-hour; checkpoint size. */
+    /**
+     * Rows written (lease renewals, heartbeats, checkpoints, request log) and WAL over {@code window}, per bot-hour;
+     * checkpoint size.
+     */
     private static List<Row> load(PostgresCluster pg, String url, Duration window, int bots) throws Exception {
         double[] before = counters(pg, url);
         Thread.sleep(window.toMillis());
         double[] after = counters(pg, url);
         double botHours = bots * window.toMillis() / 3_600_000.0;
         double writes = (after[0] - before[0]) / botHours;
+        double requestRows = (after[2] - before[2]) / botHours;
         double walMiB = (after[1] - before[1]) / botHours / (1024 * 1024);
         double[] size = checkpointSize(pg, url);
         return List.of(
-                Row.atMost("replicas.db.writes", "PostgreSQL row writes per bot-hour (renewals, heartbeats, checkpoints)",
-                        writes, "writes", 1_000),
+                Row.atMost("replicas.db.writes", "PostgreSQL row writes per bot-hour (renewals, heartbeats, checkpoints,"
+                        + " request log)", writes, "writes", 1_500),
+                Row.info("replicas.db.requests", "of which request log rows (one per request, deleted after an hour)",
+                        requestRows, "writes"),
                 Row.atMost("replicas.db.wal", "PostgreSQL WAL per bot-hour", walMiB, "MiB", 64),
                 Row.info("replicas.checkpoint.bytes", "checkpoint per bot: JSON bytes written (same as the file)", size[0],
                         "bytes"),
@@ -79,9 +85,11 @@ final class SharedStateBench {
         Thread.sleep(1_500);
         try (Connection c = pg.connectUrl(url); Statement s = c.createStatement()) {
             double rows = single(s, "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
-                    + " WHERE relname IN ('kore_exporter_bots', 'kore_exporter_replicas')");
+                    + " WHERE relname IN ('kore_exporter_bots', 'kore_exporter_replicas', 'kore_exporter_requests')");
             double wal = single(s, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')");
-            return new double[]{rows, wal};
+            double requests = single(s, "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM"
+                    + " pg_stat_user_tables WHERE relname = 'kore_exporter_requests'");
+            return new double[]{rows, wal, requests};
         }
     }
 

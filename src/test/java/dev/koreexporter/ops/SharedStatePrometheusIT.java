@@ -44,8 +44,10 @@ class SharedStatePrometheusIT {
     @Test
     void increaseOfABotsTurnsIsExactAcrossATakeover() throws Exception {
         Path binary = PromtoolIT.executable("prometheus");
-        try (SharedStateLab lab = new SharedStateLab(tmp, PG.database("prometheus"), 3, Duration.ofSeconds(5), 20,
-                "--lateness", "0s", "--rate", "4")) {
+        try (SharedStateLab lab = new SharedStateLab(tmp, PG.database("prometheus"), 3, Duration.ofSeconds(5),
+                // A poll interval at which each bot asks for less than its budget (see SharedStateProcessIT).
+                Duration.ofSeconds(5), 60,
+                "--lateness", "0s", "--rate", "20")) {
             Replica a = lab.start("a");
             Replica b = lab.start("b");
             lab.awaitReady(a);
@@ -78,6 +80,9 @@ class SharedStatePrometheusIT {
                 double before = lab.truth().get(bot + " turns");
                 awaitScraped(prometheus, turns, before);
                 long start = Math.ceilDiv(now(), 1000);
+                // Frozen until the window's first step has passed: that step then sees the count before, not turns
+                // counted in the second after the thaw.
+                await().atMost(Duration.ofSeconds(2)).until(() -> now() > start * 1000);
 
                 lab.thaw();
                 Replica survivor = victim == a ? b : a;
@@ -89,7 +94,9 @@ class SharedStatePrometheusIT {
                 double after = lab.truth().get(bot + " turns");
                 awaitScraped(prometheus, turns, after);
                 assertTrue(after > before, "turns happened across the takeover: " + before + " -> " + after);
-                long end = now() / 1000;
+                // The last step after the sample that showed the count after (the simulator is frozen meanwhile).
+                long end = Math.ceilDiv(now(), 1000);
+                await().atMost(Duration.ofSeconds(2)).until(() -> now() > end * 1000);
                 long span = end - start;
 
                 // Each of the bot's series is one series across both replicas, and never goes down (a reset): the
