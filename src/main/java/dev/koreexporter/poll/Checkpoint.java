@@ -48,11 +48,13 @@ public record Checkpoint(int version,
     static final String PAGE_HINTS = "pageHints";
     /** Not a stream key either. */
     static final String SHARD_LAYOUT = "shardLayout";
+    /** From when each stream's ids are complete ({@link Positions}); not a stream key either. */
+    static final String IDS_FROM = "idsFrom";
     private static final String INDEX = "index";
     private static final String COUNT = "count";
     private static final String MOVED_UNDER = "movedUnder";
     /** The entries of {@code seen} that hold no ids: older versions read and write them back as a stream's ids. */
-    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS, SHARD_LAYOUT);
+    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS, SHARD_LAYOUT, IDS_FROM);
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);
@@ -67,9 +69,12 @@ public record Checkpoint(int version,
         }
     }
 
-    /** The {@code seen} entries that hold no ids, each left out while empty, and the shard layout. */
+    /**
+     * The {@code seen} entries that hold no ids, each left out while empty, and the shard layout. {@code idsFrom} is
+     * written even when empty: a file without it was written before it existed (see {@link #idsFrom}).
+     */
     static Map<String, Map<String, Long>> notIds(Map<String, Long> sweepEnds, Map<String, Long> reads,
-                                                 Map<String, Long> pageHints, Shard layout) {
+                                                 Map<String, Long> pageHints, Shard layout, Map<String, Long> idsFrom) {
         Map<String, Map<String, Long>> out = new HashMap<>();
         Map.of(SWEEP_ENDS, sweepEnds, READS, reads, PAGE_HINTS, pageHints).forEach((k, v) -> {
             if (!v.isEmpty()) {
@@ -77,6 +82,7 @@ public record Checkpoint(int version,
             }
         });
         out.put(SHARD_LAYOUT, Map.of(INDEX, (long) layout.index(), COUNT, (long) layout.count()));
+        out.put(IDS_FROM, Map.copyOf(idsFrom));
         return out;
     }
 
@@ -104,6 +110,14 @@ public record Checkpoint(int version,
     /** The reads under way ({@link Progress}); empty in files without them. */
     Map<String, Long> reads() {
         return seen.getOrDefault(READS, Map.of());
+    }
+
+    /**
+     * From when each stream's counted ids are complete (epoch millis by stream key); empty for a file written before
+     * 0.4.0 kept it, whose ids reach {@code poll.lookback} before each stream's last sweep.
+     */
+    Optional<Map<String, Long>> idsFrom() {
+        return Optional.ofNullable(seen.get(IDS_FROM));
     }
 
     /** What the client learnt of its listings' pages; empty in files without it. */
