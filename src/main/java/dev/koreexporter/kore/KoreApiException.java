@@ -36,13 +36,13 @@ public class KoreApiException extends RuntimeException {
     /** 401: the bot's credentials were refused; the message says what usually causes it. */
     public static final class Auth extends KoreApiException {
         public Auth(Endpoint endpoint, String koreMessage) {
-            super(endpoint, 401, "authentication refused by Kore.ai: " + koreMessage + " (" + likelyCauses(endpoint)
-                    + ")", null);
+            super(endpoint, 401, "authentication refused by Kore.ai (HTTP 401): " + koreMessage + " ("
+                    + likelyCauses(endpoint) + ")", null);
         }
 
         /**
-         * What a 401 from {@code endpoint} usually means: Kore.ai answers 401 to each of these alike (README "Setting up
-         * the Kore.ai app"). Names settings only, never a value.
+         * What a 401 from {@code endpoint} usually means: Kore.ai answers 401 to each of these alike (README "Setting
+         * up the Kore.ai app"). Names settings only, never a value.
          */
         public static String likelyCauses(Endpoint endpoint) {
             return "likely causes: a wrong client id or client secret, a wrong bot id, the app lacks the API scope "

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,8 @@ final class FaultHarness implements AutoCloseable {
     final LabSimulator sim;
     final Path stateDir;
     final ExporterConfig.Kore kore;
-    final List<ExporterConfig.Bot> bots;
+    /** The bots the pollers of runs started from now on poll (default: the simulator's, secrets inline). */
+    List<ExporterConfig.Bot> bots;
     /** What the pollers of runs started from now on read and count (default: {@link ReadOptions#DEFAULT}). */
     ReadOptions options = ReadOptions.DEFAULT;
     /** How the pollers of runs started from now on poll (interval and backfill stay {@link #POLL}'s). */
@@ -73,11 +75,20 @@ final class FaultHarness implements AutoCloseable {
     }
 
     FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout) {
+        this(stateDir, simOptions, timeout, (keys, sim) -> keys);
+    }
+
+    /**
+     * @param koreKeys sets further {@code kore.*} keys (with the simulator started): by default the exporter's rate
+     *                 limits are the simulator's, its base URL the simulator's
+     */
+    FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout,
+                 BiFunction<TestConfig, LabSimulator, TestConfig> koreKeys) {
         this.sim = LabSimulator.start(simOptions.withClock(clock));
         this.stateDir = stateDir;
-        this.kore = TestConfig.builder().set("kore.base-url", sim.baseUrl()).set("kore.timeout", timeout)
+        this.kore = koreKeys.apply(TestConfig.builder().set("kore.base-url", sim.baseUrl()).set("kore.timeout", timeout)
                 .set("kore.rate-limit.per-minute", simOptions.perMinute())
-                .set("kore.rate-limit.per-hour", simOptions.perHour()).kore();
+                .set("kore.rate-limit.per-hour", simOptions.perHour()), sim).kore();
         this.bots = sim.bots().stream().map(FaultHarness::configOf).toList();
     }
 
