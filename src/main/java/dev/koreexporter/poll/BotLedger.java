@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.logging.Logger;
@@ -148,17 +149,20 @@ final class BotLedger {
 
     /**
      * Counts one page: {@code count} runs under the lock, the stream's read moves to {@code next}, then, if it
-     * remembered anything, the checkpoint is written before the lock is released. Here, and only here, a counted page becomes durable. False, counting nothing, once stopped.
+     * remembered anything, the checkpoint is written before the lock is released. Here, and only here, a counted page
+     * becomes durable. A page whose records were all left for a later read (active sessions) remembers nothing, but
+     * its position is written too while more pages of its request window follow, so that a restarted backfill does
+     * not read it again. {@code count} says whether the page held such records. False, counting nothing, once stopped.
      */
-    boolean page(String key, Endpoint endpoint, ReadPosition next, Runnable count) {
+    boolean page(String key, Endpoint endpoint, ReadPosition next, BooleanSupplier count) {
         return locked(() -> {
             if (stopped) {
                 return false;
             }
             int before = changes;
-            count.run();
+            boolean heldBack = count.getAsBoolean();
             progress.moved(key, endpoint, next);
-            if (changes > before) {
+            if (changes > before || heldBack && next.insideWindow()) {
                 commit();
             }
             return true;

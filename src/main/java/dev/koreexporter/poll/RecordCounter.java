@@ -92,11 +92,13 @@ final class RecordCounter implements Meters {
         try {
             boolean counted = ledger.page(stream.key(), endpoint, next, () -> {
                 page.rejections().forEach(this::rejected);
+                boolean heldBack = false;
                 for (T record : page.records()) {
                     if (window.contains(record.time())) {
-                        record(stream, record);
+                        heldBack |= record(stream, record) == Kind.Verdict.NOT_FINAL;
                     }
                 }
+                return heldBack;
             });
             if (counted) {
                 pagesCounted++;
@@ -108,7 +110,8 @@ final class RecordCounter implements Meters {
         }
     }
 
-    private <T extends KoreRecord> void record(Stream<T> stream, T record) {
+    /** Counts one record of a page; returns the verdict on it, null for a duplicate. */
+    private <T extends KoreRecord> Kind.Verdict record(Stream<T> stream, T record) {
         Kind<T> kind = stream.kind();
         if (tally != null) {
             tally.add(record.time());
@@ -117,7 +120,7 @@ final class RecordCounter implements Meters {
         if (ledger.seen(kind.scope(), id)) {
             counts.duplicates++;
             metrics.duplicate(bot.name(), kind.label());
-            return;
+            return null;
         }
         Kind.Verdict verdict = kind.rule().of(record, includeDeveloper);
         if (verdict != Kind.Verdict.NOT_FINAL) {
@@ -140,6 +143,7 @@ final class RecordCounter implements Meters {
             }
             case REJECT -> rejected(new Rejection(kind.label(), RejectionReason.BAD_VALUE));
         }
+        return verdict;
     }
 
     @Override

@@ -138,6 +138,10 @@ class DoctorTest {
             assertEquals("auth", checks.path(0).path("check").asText());
             assertEquals("fail", checks.path(0).path("status").asText());
             assertTrue(checks.path(0).path("detail").asText().contains("401"), checks.toString());
+            // What a 401 usually means, as README "Setting up the Kore.ai app" lists it.
+            for (String cause : List.of("client id or client secret", "bot id", "App Sessions", "published", "JWE")) {
+                assertTrue(checks.path(0).path("detail").asText().contains(cause), cause + ": " + checks);
+            }
             assertEquals(9, checks.size());
             for (int i = 1; i < checks.size(); i++) {
                 assertEquals("fail", checks.path(i).path("status").asText());
