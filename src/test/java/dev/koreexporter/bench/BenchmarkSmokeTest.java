@@ -18,8 +18,8 @@ class BenchmarkSmokeTest {
     private static final List<String> ROWS = List.of(
             "capacity.8.bound", "capacity.8", "capacity.8.ratio", "capacity.2.bound", "capacity.2", "capacity.2.ratio",
             "capacity.aa.8.bound", "capacity.aa.8", "capacity.aa.8.ratio", "capacity.aa.2.bound", "capacity.aa.2",
-            "capacity.aa.2.ratio", "budget.1", "budget.10", "budget.100", "budget.sessions.1", "budget.sessions.10",
-            "budget.sessions.100", "fresh.10.ontime.p50", "fresh.10.ontime.p99",
+            "capacity.aa.2.ratio", "budget.1", "budget.10", "budget.100", "budget.sessions.1", "budget.030.1",
+            "budget.sessions.10", "budget.030.10", "budget.sessions.100", "budget.030.100", "fresh.10.ontime.p50", "fresh.10.ontime.p99",
             "fresh.10.late.p50", "fresh.10.late.p99", "fresh.100.ontime.p50", "fresh.100.ontime.p99",
             "fresh.100.late.p50", "fresh.100.late.p99", "ingest.parse", "ingest.full", "ingest.ratio", "ingest.traced",
             "ingest.tracing", "ingest.file", "scrape.series", "scrape.p50", "scrape.p99", "startup.plain",
