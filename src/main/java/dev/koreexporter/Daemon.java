@@ -4,11 +4,15 @@ import dev.koreexporter.config.ConfigException;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Shard;
 import dev.koreexporter.config.StateStore;
+import dev.koreexporter.http.ClientBounds;
+import dev.koreexporter.http.ConnectionGuard;
 import dev.koreexporter.http.ExporterRoutes;
 import dev.koreexporter.http.ServerTls;
 import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.OtlpPush;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.BotSlot;
 import dev.koreexporter.poll.BotStatus;
@@ -18,6 +22,7 @@ import dev.koreexporter.poll.PollScheduler;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.poll.StateDir;
 import dev.koreexporter.tracing.OtelTurnTracer;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -54,7 +59,7 @@ public final class Daemon implements AutoCloseable {
         this.server = server;
     }
 
-    /** An {@link Error} in a poller or the server exits the process with code 1 ({@link FatalErrors}). */
+    /** An {@link Error} in a poller or the server exits the process: code 3 out of memory, else 1 ({@link FatalErrors}). */
     public static Daemon start(ExporterConfig config, Clock clock, OtelTurnTracer tracer) {
         return start(config, clock, tracer, FatalErrors.exitingProcess());
     }
@@ -70,6 +75,12 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer,
                                Consumer<Error> fatal) {
+        return start(all, shard, clock, tracer, OtlpPush.NONE, fatal);
+    }
+
+    /** @param push the kore_* series pushed over OTLP too (README "OTLP metrics"), or {@link OtlpPush#NONE} */
+    public static Daemon start(ExporterConfig all, Shard shard, Clock clock, OtelTurnTracer tracer, OtlpPush push,
+                               Consumer<Error> fatal) {
         ExporterConfig config = ShardedConfig.select(all, shard);
         ExporterConfig.Server http = config.server();
         // Before anything else starts: an unusable state.dir exits 2 naming it (docs/reliability.md).
@@ -84,6 +95,8 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
                 config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
+        // Closed after the pollers' last checkpoint and publish: its last push carries the final counts.
+        resources.add(push.start(metrics.store(), Version.get(), clock));
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         if (shard.sharded()) {
@@ -120,7 +133,10 @@ public final class Daemon implements AutoCloseable {
         WebServer server;
         try {
             bindJvmMetrics(registry, resources);
-            WebServerConfig.Builder builder = httpServer()
+            ConnectionGuard guard = new ConnectionGuard(ClientBounds.of(http.maxConnections()));
+            resources.add(guard);
+            registerClosedConnections(metrics, guard);
+            WebServerConfig.Builder builder = guard.configure(httpServer(), connectionOptions())
                     .host(http.host())
                     .port(http.port())
                     .routing(r -> ExporterRoutes.routing(r, metrics, registry, statuses, http.basicAuthUsers(), Version.get(),
@@ -153,9 +169,22 @@ public final class Daemon implements AutoCloseable {
                 // Helidon 4.4.0's NIO sockets can stall on responses over ~1 MB (helidon#11340, #11635):
                 // a large /metrics would hang the scrape. Blocking sockets serve it whole.
                 .useNio(false)
-                // /metrics is streamed in chunks; with Nagle's algorithm a chunk's small trailer waits for the
-                // client's delayed ACK (~40 ms per scrape, measured).
-                .connectionOptions(socket -> socket.tcpNoDelay(true));
+                .connectionOptions(connectionOptions());
+    }
+
+    /**
+     * /metrics is streamed in chunks; with Nagle's algorithm a chunk's small trailer waits for the client's
+     * delayed ACK (~40 ms per scrape, measured).
+     */
+    private static SocketOptions connectionOptions() {
+        return SocketOptions.builder().tcpNoDelay(true).build();
+    }
+
+    /** Exports what the HTTP server closed on its own, read at scrape time (README "Metrics"). */
+    private static void registerClosedConnections(KoreMetrics metrics, ConnectionGuard guard) {
+        for (ConnectionGuard.Reason r : ConnectionGuard.Reason.values()) {
+            metrics.store().callback(null, KoreMeter.HTTP_CONNECTIONS_CLOSED, () -> guard.closed(r), r.label());
+        }
     }
 
     public int port() {

@@ -8,15 +8,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An {@link Error} (out of memory, stack overflow) in a poller or the server ends the process with exit code 1
- * (README "Reliability and security"): after one, the JVM's state is not to be trusted, and a process that
- * keeps serving {@code /health/live} while a bot is no longer polled is worse than a restart, which the
- * checkpoints make exact. Logged once; later errors (often the same one in other threads) only exit.
+ * An {@link Error} (out of memory, stack overflow) in a poller or the server ends the process (README "Reliability
+ * and security"): after one, the JVM's state is not to be trusted, and a process that keeps serving {@code
+ * /health/live} while a bot is no longer polled is worse than a restart, which the checkpoints make exact. The exit
+ * code is 3 for an {@link OutOfMemoryError}, as the JVM's {@code -XX:+ExitOnOutOfMemoryError} (every launcher's)
+ * exits, so that a supervisor sees one code for running out of memory however it was noticed; 1 for any other
+ * Error. Logged once; later errors (often the same one in other threads) only exit.
  */
 final class FatalErrors implements Consumer<Error> {
     private static final Logger LOG = Logger.getLogger(FatalErrors.class.getName());
+    /** Exit code for running out of memory (README "Quick start"): the JVM's own for ExitOnOutOfMemoryError. */
+    static final int OUT_OF_MEMORY = 3;
     /** Exit code for "anything else" (README "Quick start"). */
-    static final int EXIT_CODE = 1;
+    static final int OTHER_ERROR = 1;
 
     private final IntConsumer exit;
     private final AtomicBoolean logged = new AtomicBoolean();
@@ -47,11 +51,17 @@ final class FatalErrors implements Consumer<Error> {
     @Override
     public void accept(Error e) {
         if (logged.compareAndSet(false, true)) {
+            int code = exitCode(e);
             LOG.log(Level.SEVERE, "fatal " + e.getClass().getSimpleName() + " in thread "
-                    + Thread.currentThread().getName() + ": exiting with code " + EXIT_CODE
+                    + Thread.currentThread().getName() + ": exiting with code " + code
                     + " (the checkpoints keep counts exact across the restart)", e);
-            exit.accept(EXIT_CODE);
+            exit.accept(code);
         }
+    }
+
+    /** 3 for running out of memory, 1 for anything else. */
+    static int exitCode(Throwable e) {
+        return e instanceof OutOfMemoryError ? OUT_OF_MEMORY : OTHER_ERROR;
     }
 
     /** Errors thrown out of any other thread (the server's included) end the process too. */

@@ -10,6 +10,7 @@ import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.config.Shard;
 import dev.koreexporter.doctor.DoctorCommand;
+import dev.koreexporter.metrics.OtlpPush;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.simulator.KoreSimulator;
 import dev.koreexporter.simulator.SimulatorCommand;
@@ -35,7 +36,14 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        int code = run(args, System.getenv(), System.out, System.err);
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (Error e) {
+            // Before the daemon runs too: out of memory exits 3, any other Error 1 (README "Quick start").
+            FatalErrors.exitingProcess().accept(e);
+            return;
+        }
         if (code != RUNNING) {
             System.exit(code);
         }
@@ -75,7 +83,7 @@ public final class Main {
 
     /** Starts the embedded simulator and the daemon configured for its bots. */
     private static int demo(Command.Demo demo, Map<String, String> env, PrintStream err) {
-        KoreSimulator sim = KoreSimulator.start(SimulatorOptions.defaults().withPort(0));
+        KoreSimulator sim = KoreSimulator.start(demoSimulator());
         ConfigLoader.Loaded loaded;
         try {
             loaded = ConfigLoader.loadYaml(DemoConfig.yaml(sim, demo.config(), Files.createTempDirectory("kore-exporter-demo")),
@@ -92,6 +100,14 @@ public final class Main {
         return serve(loaded, demo.shard(), sim, OtelTurnTracer.demoEnvironment(env), err);
     }
 
+    /**
+     * The demo's embedded simulator: on the loopback address only, as nothing but this process calls it (the
+     * {@code simulator} command listens on every address, for docker-compose).
+     */
+    static SimulatorOptions demoSimulator() {
+        return SimulatorOptions.defaults().withHost("127.0.0.1").withPort(0);
+    }
+
     private static int serve(ConfigLoader.Loaded loaded, Shard shard, AutoCloseable sim, Map<String, String> env,
                              PrintStream err) {
         loaded.warnings().forEach(w -> LOG.warning(w));
@@ -101,7 +117,7 @@ public final class Main {
         try {
             FatalErrors fatal = FatalErrors.exitingProcess();
             fatal.installAsDefaultHandler();
-            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, fatal);
+            daemon = Daemon.start(config, shard, Clock.systemUTC(), tracing, OtlpPush.fromEnvironment(env), fatal);
         } catch (RuntimeException e) {
             tracing.close();
             closeQuietly(sim);

@@ -1,5 +1,6 @@
 package dev.koreexporter;
 
+import io.helidon.logging.common.LogConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,7 +156,7 @@ class MainBadArgumentsTest {
                 """.formatted(cert, key, dir.resolve("state"), secret));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
 
-        io.helidon.logging.common.LogConfig.configureRuntime();
+        LogConfig.configureRuntime();
         List<String> logged = new CopyOnWriteArrayList<>();
         Logger main = Logger.getLogger(Main.class.getName());
         Handler capture = new Handler() {

@@ -24,7 +24,7 @@ class ServingGateTest {
     private final ServingGate gate = new ServingGate(store);
 
     private static Checkpoint checkpoint(long floor) {
-        return new Checkpoint(2, "st-1", floor, Map.of(), Map.of(), Map.of(), List.of(), Map.of());
+        return new Checkpoint(2, "st-1", floor, Map.of(), Map.of(), Map.of(), List.of(), Map.of(), null);
     }
 
     @Test

@@ -88,8 +88,7 @@ public final class KoreMetrics implements BotFigures.Source {
 
     /**
      * Scrapes see the bot's counters and histograms as they are now. The poller calls it once what it counted
-     * is checkpointed (README "Reliability and security"): today after each checkpoint write and at each
-     * cycle's end.
+     * is checkpointed (README "Reliability and security"): after each checkpoint write, never before.
      */
     public void publish(String bot) {
         store.publish(bot);

@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * streams' positions ({@link Positions}: floor, watermarks, sweeps, from when their ids are complete), the reads
  * under way and how far each got ({@link Progress}), the ids counted inside each stream's lookback ({@link SeenIds}
  * per stream key), the containment window, and the client's page hints. A page is counted, its read's position moved
- * and its checkpoint written under the lock ({@link #page}), so the checkpoint never lags the meters by more than
- * that page, and {@link #stop} (shutdown, from another thread) never races it; once stopped, nothing more is counted.
+ * and its checkpoint, with the bot's series values, written under the lock ({@link #page}), and scrapes see the page
+ * only then, so a kill never loses or repeats it; {@link #stop} (shutdown, from another thread) never races it; once
+ * stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
@@ -69,6 +70,7 @@ final class BotLedger {
         // poll.session-horizon see them again (README "How it reads Kore.ai").
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
+        commits.restore(cp == null ? null : cp.series());
         LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
                 : " resumed from checkpoint, watermark " + oldestWatermark()));
     }
@@ -203,8 +205,9 @@ final class BotLedger {
     /**
      * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
      * the reads under way, the page hints, the shard layout and from when each stream's ids are complete go in
-     * {@code seen} (see {@link Checkpoint}), so that 0.2.0 and 0.3.0 still read the file. No session is followed by
-     * id any more: {@code activeSessions} stays empty.
+     * {@code seen} (see {@link Checkpoint}); the bot's cumulative series values, taken here under the lock with the
+     * page that moved them, go in {@code series}. No session is followed by id any more: {@code activeSessions}
+     * stays empty.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
@@ -212,8 +215,7 @@ final class BotLedger {
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
                 Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout(),
                         positions.idsFromMillis()),
-                Map.of(),
-                containment.snapshot(), ids);
+                Map.of(), containment.snapshot(), ids, writes.series());
     }
 
     private void update(Runnable action) {

@@ -5,6 +5,7 @@ import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.metrics.BotGauges;
 import dev.koreexporter.metrics.KoreMetrics;
+import dev.koreexporter.metrics.store.BotSeriesState;
 import dev.koreexporter.model.Containment;
 import dev.koreexporter.tracing.TurnTracer;
 
@@ -64,13 +65,28 @@ public final class BotPoller implements BotGauges, Poller {
                 new CheckpointWrites.Commits() {
                     @Override
                     public void written() {
-                        // Scrapes see counts once their checkpoint is written (README "Reliability and security").
-                        metrics.publish(bot.name());
+                        // Scrapes see counts once their checkpoint is written (README "Reliability and security"),
+                        // never more than it holds: after the final one (written from the shutdown thread) a request
+                        // still answered on this poller's thread is counted, and a restart resumes from that file.
+                        if (!ledger.stopped()) {
+                            metrics.publish(bot.name());
+                        }
                     }
 
                     @Override
                     public void failed() {
                         metrics.checkpointFailed(bot.name());
+                    }
+
+                    @Override
+                    public BotSeriesState series() {
+                        return metrics.export(bot.name());
+                    }
+
+                    @Override
+                    public void restore(BotSeriesState series) {
+                        metrics.restore(bot.name(), series != null ? series
+                                : new BotSeriesState(BotSeriesState.VERSION, List.of()));
                     }
                 }, new PageHints(api::pageHints, api::restorePageHints));
         this.counter = new RecordCounter(bot, metrics, tracer, ledger, clock, options.includeDeveloper());
@@ -126,9 +142,11 @@ public final class BotPoller implements BotGauges, Poller {
         if (!checkpointOk) {
             status.checkpointFailed(ledger.checkpointProblem());
         }
+        // Nothing is published here: what a failed write left unpublished stays so until a write holds it. Shown
+        // now, a restart meanwhile would resume below it, from the last file written: a counter going down, which
+        // Prometheus takes for a reset, adding the whole restored value to increase(). Held back, the restart
+        // re-reads that stretch and counts it once (README "Reliability and security").
         metrics.cycleFinished(bot.name(), status.cycleOk());
-        // Also what a failed checkpoint write left unpublished: today's exporter shows every count at once.
-        metrics.publish(bot.name());
         status.cycleFinished(ledger.oldestWatermark(), checkpointOk, counts, caughtUp,
                 (System.nanoTime() - started) / 1_000_000);
         return caughtUp;

@@ -116,13 +116,19 @@ public final class BotSlot implements Poller {
         return null;
     }
 
-    /** Checkpoints a polled bot (a bot not polled has nothing to write: its file stays as it was), then unlocks. */
+    /**
+     * Checkpoints a polled bot (a bot not polled has nothing to write: its file stays as it was) and removes its
+     * series, then unlocks: a process taking the bot over continues its counters from that checkpoint, and two
+     * processes never show them at once, so scrapes of both joined as one series never see them go down (README
+     * "Reliability and security").
+     */
     @Override
     public void stopAndCheckpoint() {
         synchronized (monitor) {
             stopped = true;
             if (running != null) {
                 running.stopAndCheckpoint();
+                metrics.drop(bot);
             }
             if (lock != null) {
                 lock.close();

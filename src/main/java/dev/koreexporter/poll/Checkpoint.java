@@ -1,6 +1,8 @@
 package dev.koreexporter.poll;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.koreexporter.config.Shard;
+import dev.koreexporter.metrics.store.BotSeriesState;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,7 +15,8 @@ import java.util.Set;
 /**
  * What a bot's poller must remember across restarts, times as epoch millis: the first-start floor (older
  * records are never counted), the end of the last window read completely per stream, the ids counted
- * inside the lookback horizon, the active sessions being followed (id to start) and the recently closed
+ * inside what each stream's re-reads can return, the active sessions 0.3.0 followed (id to start; written empty since
+ * 0.4.0, which re-reads sessions over poll.session-horizon instead) and the recently closed
  * sessions behind kore_containment_ratio. Counted ids are kept as hash/time pairs per stream
  * ({@code seenHashes}, since version 2); {@code seen} (id to time) is still read from version 1 files.
  *
@@ -30,6 +33,22 @@ import java.util.Set;
  * <p>The shard layout the file was written under ({@code --shard index/count}, 0/1 without it) is kept the same way,
  * under {@link #SHARD_LAYOUT}, with {@code movedUnder} once the replica that wrote it no longer polls the bot
  * (README "Running several replicas"). 0.3.0 writes it back hashed, which reads as a file without it.
+ *
+ * <p>Since version 3 the file also carries the cumulative values of the bot's kore_* counters and histograms
+ * ({@code series}, what {@code KoreMetrics#export} gives), written with everything else in one atomic file write, so
+ * a restart or a takeover continues them instead of resetting them (README "Reliability and security"). They are a
+ * top-level field and the version went up, rather than an entry of {@code seen}: they are numbers of a structure
+ * (metric, series, buckets, native buckets), which an entry of {@code seen} could only hold as text in map keys,
+ * parsed by hand, or as one entry per series that 0.3.0 would keep as the hashed ids of hundreds of streams in every
+ * file it writes. And compatibility would buy little: 0.3.0 cannot continue the series anyway, and 0.3.0 (and 0.2.0)
+ * reject a file with an unknown field as well as one of an unknown version, so that bot stops ("unknown version 3"),
+ * its file untouched, and nothing is counted twice. To downgrade, stop the exporter and remove {@code series} and set
+ * {@code version} to 2 in each file (README "Changelog", 0.4.0): 0.3.0 then resumes the rest exactly. A file of
+ * version 1 or 2, or one without {@code series}, is read as before and its bot's series start from zero once. The
+ * values are {@link BotSeriesState} as it is, already arrays of numbers (a count per classic bucket, native buckets as
+ * index gaps and counts): about 400 bytes a series, 11 % of a busy bot's file (README "Reliability and security",
+ * docs/reliability.md); a denser native encoding would save a fifth of that, about 3 % of the file, too little for a
+ * second encoding of the same values.
  */
 public record Checkpoint(int version,
                          String botId,
@@ -38,8 +57,9 @@ public record Checkpoint(int version,
                          Map<String, Map<String, Long>> seen,
                          Map<String, Long> activeSessions,
                          List<ContainmentWindow.Entry> closedSessions,
-                         Map<String, long[]> seenHashes) {
-    static final int VERSION = 2;
+                         Map<String, long[]> seenHashes,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) BotSeriesState series) {
+    static final int VERSION = 3;
     /** Not a stream key: those are {@code sessions}, {@code conversations} and {@code messages:<channel>}. */
     static final String SWEEP_ENDS = "sweepEnds";
     /** The reads under way and how far each got ({@link Progress}); not a stream key either. */
@@ -173,7 +193,8 @@ public record Checkpoint(int version,
         Map<String, Long> stamp = new LinkedHashMap<>(seen.getOrDefault(SHARD_LAYOUT, Map.of()));
         stamp.put(MOVED_UNDER, (long) layout.count());
         marked.put(SHARD_LAYOUT, stamp);
-        return new Checkpoint(version, botId, floor, watermarks, marked, activeSessions, closedSessions, seenHashes);
+        return new Checkpoint(version, botId, floor, watermarks, marked, activeSessions, closedSessions, seenHashes,
+                series);
     }
 
     private static String describe(Shard layout) {

@@ -2,6 +2,7 @@ package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.Jwts;
 
@@ -94,7 +95,7 @@ final class JwtVerifier {
                     .build()
                     .parseSignedClaims(token);
             return null;
-        } catch (io.jsonwebtoken.ExpiredJwtException e) {
+        } catch (ExpiredJwtException e) {
             return AuthFailure.EXPIRED;
         } catch (JwtException | IllegalArgumentException e) {
             return AuthFailure.BAD_SIGNATURE;

@@ -17,6 +17,7 @@ final class SessionGenerator {
     private static final long DEVELOPER_SALT = 0x0de7e10be2L;
     private static final long BAD_SESSION_SALT = 0xbad5e55L;
     private static final long BAD_SEGMENT_SALT = 0xbad5e6L;
+    private static final long GAP_SALT = 0x6a9L;
 
     private static final long AFTER_END_SALT = 0xaf7e4e4dL;
     /** Share of interactive sessions whose caller carries on after {@code end_time} (recorded: user turns, replies). */
@@ -171,9 +172,32 @@ final class SessionGenerator {
         int tts = hasTts ? (int) clamp(logNormal(rnd, 250, 0.5), 30, 1500) : -1;
         int audio = hasTts ? chars * (55 + rnd.nextInt(21)) : -1;
         int firstByte = hasTts && streaming == 1 ? (int) Math.max(1, Math.min(tts - 1, tts * (0.15 + 0.45 * rnd.nextDouble()))) : -1;
-        int total = Math.max(asr, 0) + bot + Math.max(tts, 0);
+        int total = Math.max(asr, 0) + bot + Math.max(tts, 0) + gapMs(asr, bot, tts, confidence, chars);
         return new TurnLatency(total, asr, asrProvider, confidence, bot, tts, ttsProvider, (short) chars, audio,
                 hasTts ? streaming : -1, firstByte);
+    }
+
+    /**
+     * What the total holds beyond the three segments (README "Metrics", {@code kore_turn_gap_seconds}): mostly
+     * 20-300 ms of telephony and endpointing, a tail of queuing up to 2 s, none at all in a tenth of the turns
+     * (the segments cover the total, as in the docs' sample), and in a twelfth segments that overlap (streaming
+     * TTS starting before the bot has finished), so the total is less than their sum. Hashed from the values
+     * already drawn, not drawn from the RNG: every other value of the session stays what it was.
+     */
+    static int gapMs(int asr, int bot, int tts, int confidence, int chars) {
+        long h = Ids.mix(Ids.mix(asr, bot), Ids.mix(tts, chars * 1009L + confidence) ^ GAP_SALT);
+        double u = (h >>> 11) * 0x1.0p-53;
+        double v = (Ids.mix(h) >>> 11) * 0x1.0p-53;
+        if (u < 0.10) {
+            return 0;
+        }
+        if (u < 0.18) {
+            return -(int) Math.min(bot / 2, 10 + 140 * v);
+        }
+        if (u < 0.20) {
+            return 400 + (int) (1600 * v);
+        }
+        return 20 + (int) (280 * v * v);
     }
 
     private static double logNormal(SplittableRandom rnd, double median, double sigma) {

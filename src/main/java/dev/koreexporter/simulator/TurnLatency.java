@@ -4,7 +4,8 @@ import dev.koreexporter.model.Latency;
 
 /**
  * The latency of one bot turn in primitives, because the simulator keeps hundreds of thousands of them.
- * Absent values are -1 (streaming: -1 absent, 0 false, 1 true). asr + bot + tts = total.
+ * Absent values are -1 (streaming: -1 absent, 0 false, 1 true). total = asr + bot + tts + gap, the gap zero,
+ * positive or (overlapping segments) negative: see {@code SessionGenerator#gapMs}.
  */
 record TurnLatency(int totalMs, int asrMs, byte asrProvider, short confidencePermille, int botMs,
                    int ttsMs, byte ttsProvider, short chars, int audioMs, byte streaming, int firstByteMs) {

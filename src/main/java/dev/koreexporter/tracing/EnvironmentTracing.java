@@ -53,8 +53,8 @@ final class EnvironmentTracing {
                     resource.set(withDefaultServiceName(detected));
                     return resource.get();
                 })
-                // Only traces: the exporter's metrics go to Prometheus. This meter provider exists so that the
-                // batch span processor reports its drops to SpanStats.
+                // Only traces: the metrics have an SDK of their own (README "OTLP metrics"). This meter provider
+                // exists so that the batch span processor reports its drops to SpanStats.
                 .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(stats))
                 .addSpanExporterCustomizer((exporter, config) -> gate.counting(exporter))
                 .addSpanProcessorCustomizer((processor, config) -> gate.gating(processor,
@@ -110,7 +110,7 @@ final class EnvironmentTracing {
 
     /**
      * {@code OTEL_FOO_BAR} as the SDK property {@code otel.foo.bar}; metrics and logs exporters off whatever
-     * the environment says (Prometheus is the metrics path).
+     * the environment says (the metrics' OTLP push is a separate SDK, README "OTLP metrics").
      */
     static Map<String, String> properties(Map<String, String> env) {
         Map<String, String> props = new HashMap<>();

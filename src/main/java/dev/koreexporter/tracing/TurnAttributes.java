@@ -29,6 +29,7 @@ final class TurnAttributes {
     static final AttributeKey<Boolean> TTS_STREAMING = AttributeKey.booleanKey("kore.tts.streaming");
     static final AttributeKey<Long> TTS_CHARACTERS = AttributeKey.longKey("kore.tts.characters");
     static final AttributeKey<Double> TTS_AUDIO_MS = AttributeKey.doubleKey("kore.tts.audio_ms");
+    static final AttributeKey<Double> GAP_MS = AttributeKey.doubleKey("kore.gap_ms");
     static final AttributeKey<String> CONTAINMENT = AttributeKey.stringKey("kore.containment");
     static final AttributeKey<String> SESSION_TYPE = AttributeKey.stringKey("kore.session.type");
     static final AttributeKey<String> BOT_TEXT = AttributeKey.stringKey("kore.bot.text");
@@ -70,6 +71,8 @@ final class TurnAttributes {
         if (l.tts() != null) {
             tts(b, l.tts());
         }
+        // Only when kore_turn_gap_seconds observes it, so a trace and the metric agree on which turns have a gap.
+        put(b, GAP_MS, l.gapMs());
         if (includeText) {
             put(b, BOT_TEXT, bounded(m.text()));
             Utterance u = m.sessionId() == null ? null : lastUtterance(bot, m.sessionId());

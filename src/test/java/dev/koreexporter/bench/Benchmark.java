@@ -1,5 +1,6 @@
 package dev.koreexporter.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class Benchmark {
     }
 
     /** The simulator and the pollers log every cycle; the table is what matters here. */
-    static void quietLogs() throws java.io.IOException {
+    static void quietLogs() throws IOException {
         Path config = Files.createTempFile("kore-bench-logging", ".properties");
         Files.writeString(config, "handlers=java.util.logging.ConsoleHandler\n.level=SEVERE\n");
         // Helidon reads the class path's logging.properties unless this property names a file.

@@ -34,7 +34,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,10 +49,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Turns per second from raw getMessagesV2 response bytes to updated meters (parse, map, dedupe, turn
@@ -146,7 +150,7 @@ final class IngestBench {
                 current = Files.createTempDirectory("kore-bench-state");
                 return current;
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -156,9 +160,9 @@ final class IngestBench {
                 return;
             }
             try (var files = Files.walk(current)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             current = null;
         }
@@ -220,7 +224,7 @@ final class IngestBench {
                 throw new IllegalStateException("simulator answered " + response.statusCode());
             }
             byte[] body = response.headers().firstValue("content-encoding").orElse("").contains("gzip")
-                    ? new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes()
+                    ? new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes()
                     : response.body();
             Page<Message> mapped = WirePages.MESSAGES.read(body, channel, false).page();
             int turns = (int) mapped.records().stream().filter(Message::isTurn).count();

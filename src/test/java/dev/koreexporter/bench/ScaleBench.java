@@ -4,6 +4,7 @@ import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.simulator.lab.LabSimulator;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,7 +129,7 @@ final class ScaleBench {
     }
 
     private static UUID uuid(String seed) {
-        return UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
     }
 
     /** VmRSS every second, split at the end of the warm-up. */
@@ -159,7 +160,7 @@ final class ScaleBench {
             }
         }
 
-        void warmedUp() throws java.io.IOException {
+        void warmedUp() throws IOException {
             maxAfterWarmUp = exporter.rssMiB();
             warm = true;
         }

@@ -7,6 +7,8 @@ import dev.koreexporter.model.Message;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,10 +105,10 @@ final class ScrapeBench {
     }
 
     /** Sample lines a snapshot writes in the text format (a histogram: its buckets, _count and _sum). */
-    private static int seriesOf(io.prometheus.metrics.model.snapshots.MetricSnapshot snapshot) {
+    private static int seriesOf(MetricSnapshot snapshot) {
         int n = 0;
         for (var data : snapshot.getDataPoints()) {
-            n += data instanceof io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot h
+            n += data instanceof HistogramSnapshot.HistogramDataPointSnapshot h
                     ? h.getClassicBuckets().size() + 2 : 1;
         }
         return n;

@@ -12,6 +12,8 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +66,8 @@ abstract class ExporterRoutesTestBase {
             if (THROW_ERROR.get()) {
                 throw new StackOverflowError("test: a scrape that overflows the stack");
             }
-            return new io.prometheus.metrics.model.snapshots.GaugeSnapshot(
-                    new io.prometheus.metrics.model.snapshots.MetricMetadata("test_flag"), List.of());
+            return new GaugeSnapshot(
+                    new MetricMetadata("test_flag"), List.of());
         });
         String hash = BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
         ExporterRoutes.routing(routing, metrics, registry, BOTS::get, Map.of(USER, hash), "9.9.9", clock, STUCK::get,

@@ -7,6 +7,7 @@ import dev.koreexporter.model.Message;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -160,7 +161,7 @@ class MetricsServiceTest {
         for (int i = 0; i < 4; i++) {
             Socket s = new Socket();
             s.setReceiveBufferSize(4096);
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()));
             OutputStream out = s.getOutputStream();
             out.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -19,6 +19,9 @@ import dev.koreexporter.testing.MetricsText;
 import dev.koreexporter.tracing.OtelTurnTracer;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import java.util.HashMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,7 +138,7 @@ class StatusPageIT {
 
         Map<String, Double> turnCounts() throws Exception {
             MetricsText m = MetricsText.parse(get("/metrics"));
-            Map<String, Double> counts = new java.util.HashMap<>();
+            Map<String, Double> counts = new HashMap<>();
             BOTS.forEach(b -> counts.put(b.name(), m.sum("kore_turn_latency_seconds_count", "bot", b.name())));
             return counts;
         }
@@ -168,7 +171,7 @@ class StatusPageIT {
             String dom = chromium.dumpDom(r.url("/"));
             Files.writeString(OUT.resolve("status.dom.html"), dom);
             Map<String, Map<String, String>> rows = rows(dom);
-            assertEquals(BOTS.stream().map(SimBot::name).collect(java.util.stream.Collectors.toSet()), rows.keySet(), dom);
+            assertEquals(BOTS.stream().map(SimBot::name).collect(Collectors.toSet()), rows.keySet(), dom);
             for (SimBot b : BOTS) {
                 Map<String, String> row = rows.get(b.name());
                 String where = b.name() + ": " + row;
@@ -278,10 +281,10 @@ class StatusPageIT {
 
     /** Per bot, each cell's text by its class (tags stripped). */
     private static Map<String, Map<String, String>> rows(String html) {
-        Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+        Map<String, Map<String, String>> rows = new TreeMap<>();
         Matcher m = ROW.matcher(html);
         while (m.find()) {
-            Map<String, String> cells = new java.util.HashMap<>();
+            Map<String, String> cells = new HashMap<>();
             Matcher c = CELL.matcher(m.group(2));
             while (c.find()) {
                 cells.put(c.group(1), c.group(2).replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim());

@@ -23,6 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +79,7 @@ class CountingGroundTruthIT {
             MetricsText m = runToEnd(h);
             IngestGroundTruthIT.assertMatchesGroundTruth(h, m.series(), false);
             assertMarkedRecordsCounted(h, m, false);
+            assertTurnGaps(h, m);
         }
     }
 
@@ -120,6 +125,35 @@ class CountingGroundTruthIT {
             assertMarkedRecordsCounted(h, m, false);
             assertTrue(m.sum("kore_exporter_duplicates_dropped_total", "kind", "message") > 0);
         }
+    }
+
+    /**
+     * kore_turn_gap_seconds of each bot holds exactly the gaps ground truth says a correct reader observes, and the
+     * traffic holds every kind of turn: a gap, segments covering the total exactly, overlapping segments (not
+     * observed), a missing segment (no gap) and an invalid value of the four (no gap).
+     */
+    private static void assertTurnGaps(IngestHarness h, MetricsText m) {
+        GroundTruth truth = h.sim.groundTruth();
+        Instant now = h.clock.instant();
+        Map<String, Long> kinds = new TreeMap<>();
+        for (SimBot bot : h.sim.bots()) {
+            List<TruthMessage> turns = truth.messages(bot.botId(), FLOOR, now, now).stream()
+                    .filter(t -> t.counted(false) && t.turn()).toList();
+            List<Double> observed = turns.stream().map(TruthMessage::observedGapMs).filter(Objects::nonNull).toList();
+            assertEquals(observed.size(), m.sum("kore_turn_gap_seconds_count", "bot", bot.name()),
+                    "gaps observed for " + bot.name());
+            assertEquals(observed.stream().mapToDouble(g -> g / 1000).sum(),
+                    m.sum("kore_turn_gap_seconds_sum", "bot", bot.name()), 1e-6, "gap seconds of " + bot.name());
+            for (TruthMessage t : turns) {
+                Double gap = t.gapMs();
+                String kind = gap == null ? "missing segment" : t.observedGapMs() == null && gap >= 0 ? "invalid value"
+                        : gap < 0 ? "overlapping" : gap == 0 ? "no gap" : "gap";
+                kinds.merge(kind, 1L, Long::sum);
+            }
+        }
+        assertEquals(Set.of("gap", "no gap", "overlapping", "missing segment", "invalid value"), kinds.keySet(),
+                "kinds of turns in the traffic: " + kinds);
+        assertTrue(kinds.values().stream().allMatch(n -> n > 5), "several turns of each kind: " + kinds);
     }
 
     /**

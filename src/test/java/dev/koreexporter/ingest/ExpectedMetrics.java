@@ -54,7 +54,7 @@ public final class ExpectedMetrics {
         return out;
     }
 
-    /** The observations CONTRACT §4 derives from each turn, by histogram name. */
+    /** The observations CONTRACT §4 and §8.9 derive from each turn, by histogram name. */
     public static Map<String, Function<Message, Observation>> turnHistograms(String bot) {
         Map<String, Function<Message, Observation>> h = new LinkedHashMap<>();
         h.put("kore_turn_latency_seconds", m -> ms(m.latency().totalMs(),
@@ -74,6 +74,15 @@ public final class ExpectedMetrics {
             Latency.Tts t = m.latency().tts();
             return t == null ? null : ms(t.firstByteMs(), labels("bot", bot, "channel", m.channel(),
                     "language", orUnknown(m.language()), "tts_provider", orUnknown(t.provider())));
+        });
+        h.put("kore_turn_gap_seconds", m -> {
+            Latency l = m.latency();
+            if (l.totalMs() == null || l.asr() == null || l.bot() == null || l.tts() == null) {
+                return null;
+            }
+            double gap = l.totalMs() - l.asr().durationMs() - l.bot().durationMs() - l.tts().durationMs();
+            return gap < 0 ? null : ms(gap, labels("bot", bot, "channel", m.channel(), "language",
+                    orUnknown(m.language())));
         });
         h.put("kore_asr_confidence", m -> {
             Latency.Asr a = m.latency().asr();

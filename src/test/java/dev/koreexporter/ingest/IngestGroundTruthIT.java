@@ -14,6 +14,7 @@ import dev.koreexporter.testing.HorizonTruth;
 import dev.koreexporter.testing.LogCapture;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.TestConfig;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,7 +162,7 @@ class IngestGroundTruthIT {
                     ExpectedMetrics.turnHistograms(bot.name()).entrySet()) {
                 String name = h2.getKey();
                 List<ExpectedMetrics.Observation> obs = turns.stream().map(h2.getValue())
-                        .filter(java.util.Objects::nonNull).toList();
+                        .filter(Objects::nonNull).toList();
                 Map<String, Double> expected = ExpectedMetrics.histogram(name, obs);
                 Map<String, Double> actual = family(exported, name, bot.name());
                 assertEquals(expected.keySet(), actual.keySet(), name + " series of " + bot.name());

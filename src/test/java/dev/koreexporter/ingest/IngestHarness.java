@@ -123,13 +123,9 @@ final class IngestHarness implements AutoCloseable {
         return run;
     }
 
-    /** Every run's series added up, as a Prometheus sum across the restarts would. */
+    /** Every run's series added up, as Prometheus's increase() across the restarts sees them. */
     Map<String, Double> totals() {
-        Map<String, Double> sum = new java.util.TreeMap<>();
-        for (Run r : runs) {
-            r.metrics().series().forEach((k, v) -> sum.merge(k, v, Double::sum));
-        }
-        return sum;
+        return MetricsText.increase(runs.stream().map(Run::metrics).toList()).series();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.koreexporter.metrics;
 
 import dev.koreexporter.kore.ApiRequestListener;
+import dev.koreexporter.kore.BudgetWindow;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Containment;
@@ -15,6 +16,8 @@ import dev.koreexporter.model.Session;
 import dev.koreexporter.metrics.store.ExpositionFormat;
 import dev.koreexporter.metrics.store.ScrapeFilter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -40,8 +43,8 @@ class MetricsGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/metrics.txt");
     static final Path GOLDEN_OPENMETRICS = Path.of("src/test/resources/golden/metrics-openmetrics.txt");
     /** An exemplar's timestamp is the wall-clock time of the observation: the only part that differs per run. */
-    private static final java.util.regex.Pattern EXEMPLAR_TIME = java.util.regex.Pattern.compile("( # \\{[^}]*} \\S+) \\d+(\\.\\d+)?$",
-            java.util.regex.Pattern.MULTILINE);
+    private static final Pattern EXEMPLAR_TIME = Pattern.compile("( # \\{[^}]*} \\S+) \\d+(\\.\\d+)?$",
+            Pattern.MULTILINE);
     static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
 
     /** Renders the fixed dataset as Prometheus text; also used by the promtool lint of the same text. */
@@ -74,8 +77,8 @@ class MetricsGoldenTest {
             }
 
             @Override
-            public java.util.OptionalDouble watermarkLagSeconds(Instant now) {
-                return java.util.OptionalDouble.of(42.5);
+            public OptionalDouble watermarkLagSeconds(Instant now) {
+                return OptionalDouble.of(42.5);
             }
 
             @Override
@@ -110,7 +113,7 @@ class MetricsGoldenTest {
         m.recordDelay("billing", RecordKind.MESSAGE, Duration.ofSeconds(40));
         m.recordDelay("billing", RecordKind.SESSION, Duration.ofMinutes(14));
         m.lookback(Duration.ofMinutes(20));
-        m.registerApiBudget("billing", w -> w == dev.koreexporter.kore.BudgetWindow.MINUTE ? 0.25 : 0.125);
+        m.registerApiBudget("billing", w -> w == BudgetWindow.MINUTE ? 0.25 : 0.125);
         m.standby("billing", false);
         m.publish("billing");
         return new Dataset(registry, m);

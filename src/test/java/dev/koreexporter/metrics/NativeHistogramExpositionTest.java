@@ -7,6 +7,7 @@ import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class NativeHistogramExpositionTest {
             + "version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
             + "*/*;q=0.1";
     private static final Set<String> NATIVE = Set.of("kore_turn_latency_seconds", "kore_asr_latency_seconds",
-            "kore_bot_latency_seconds", "kore_tts_latency_seconds", "kore_tts_first_byte_seconds");
+            "kore_bot_latency_seconds", "kore_tts_latency_seconds", "kore_tts_first_byte_seconds", "kore_turn_gap_seconds");
     private static final Set<String> CLASSIC_ONLY = Set.of("kore_asr_confidence", "kore_tts_audio_seconds",
             "kore_session_duration_seconds", "kore_session_messages", "kore_exporter_api_request_duration_seconds",
             "kore_exporter_record_delay_seconds");
@@ -190,7 +191,7 @@ class NativeHistogramExpositionTest {
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> u = new java.util.TreeSet<>(a);
+        Set<String> u = new TreeSet<>(a);
         u.addAll(b);
         return u;
     }

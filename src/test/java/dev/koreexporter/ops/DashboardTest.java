@@ -2,6 +2,7 @@ package dev.koreexporter.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.koreexporter.metrics.catalogue.KoreMeter;
+import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -214,7 +215,7 @@ class DashboardTest {
     @Test
     void contractListInTheTestMatchesContractWhenPresent() {
         if (Files.isRegularFile(OpsRepo.CONTRACT)) {
-            assertEquals(OpsRepo.CONTRACT_METRICS_FALLBACK, java.util.Map.copyOf(OpsRepo.contractMetrics()),
+            assertEquals(OpsRepo.CONTRACT_METRICS_FALLBACK, Map.copyOf(OpsRepo.contractMetrics()),
                     "CONTRACT.md §4 changed: update OpsRepo.CONTRACT_METRICS_FALLBACK");
         } else {
             assertEquals(23, OpsRepo.contractMetrics().size(), "fallback list of CONTRACT §4");
@@ -225,8 +226,8 @@ class DashboardTest {
         Set<String> known = new HashSet<>(OpsRepo.contractSeriesNames());
         known.addAll(OpsRepo.recordingRuleNames());
         // The catalogue holds the meters added since (README "Metrics" lists them; ReadmeMetricTableTest checks it).
-        for (dev.koreexporter.metrics.catalogue.KoreMeter m : dev.koreexporter.metrics.catalogue.KoreMeter.values()) {
-            boolean histogram = m.type() == dev.koreexporter.metrics.catalogue.KoreMeter.Type.HISTOGRAM;
+        for (KoreMeter m : KoreMeter.values()) {
+            boolean histogram = m.type() == KoreMeter.Type.HISTOGRAM;
             known.addAll(histogram ? List.of(m.metricName() + "_bucket", m.metricName() + "_count",
                     m.metricName() + "_sum") : List.of(m.metricName()));
         }

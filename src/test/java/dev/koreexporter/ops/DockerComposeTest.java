@@ -2,6 +2,9 @@ package dev.koreexporter.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.koreexporter.config.ConfigLoader;
+import dev.koreexporter.simulator.SimulatorOptions;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -99,7 +102,7 @@ class DockerComposeTest {
 
     /** Prometheus takes --enable-feature more than once and comma-separated lists in each. */
     private static Set<String> features(List<String> command) {
-        Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new TreeSet<>();
         command.stream().filter(c -> c.startsWith("--enable-feature="))
                 .forEach(c -> out.addAll(List.of(c.substring("--enable-feature=".length()).split(","))));
         return out;
@@ -219,9 +222,9 @@ class DockerComposeTest {
 
     @Test
     void exporterConfigIsValidAndUsesTheSimulatorsDemoBots() {
-        var config = dev.koreexporter.config.ConfigLoader.load(OpsRepo.ROOT.resolve("deploy/compose/exporter.yml"),
+        var config = ConfigLoader.load(OpsRepo.ROOT.resolve("deploy/compose/exporter.yml"),
                 Map.of()).config();
-        var demo = dev.koreexporter.simulator.SimulatorOptions.DEMO_BOTS;
+        var demo = SimulatorOptions.DEMO_BOTS;
         assertEquals(demo.size(), config.bots().size());
         for (int i = 0; i < demo.size(); i++) {
             var sim = demo.get(i);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import java.io.UncheckedIOException;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,14 +49,14 @@ class K8sManifestsTest {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return out;
     }
 
     @Test
     void theExpectedKindsAreThereAndKustomizationListsEveryFile() throws IOException {
-        assertEquals(java.util.Set.of("Kustomization", "ConfigMap", "Secret", "Service", "StatefulSet", "ServiceMonitor"),
+        assertEquals(Set.of("Kustomization", "ConfigMap", "Secret", "Service", "StatefulSet", "ServiceMonitor"),
                 byKind.keySet());
         List<String> listed = new ArrayList<>();
         byKind.get("Kustomization").path("resources").forEach(r -> listed.add(r.asText()));
@@ -148,10 +151,10 @@ class K8sManifestsTest {
             for (String name : List.of("billing-voice", "support-ivr", "web-chat")) {
                 Path f = secrets.resolve(name);
                 Files.writeString(f, "not-a-real-secret");
-                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         String rewritten = yaml.replace("/run/secrets/kore/", secrets + "/");
         return ConfigLoader.loadYaml(rewritten, "configmap", Map.of()).config();

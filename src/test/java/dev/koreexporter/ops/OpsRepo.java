@@ -3,12 +3,14 @@ package dev.koreexporter.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.koreexporter.metrics.catalogue.KoreMeter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The operations files of the repository (dashboards, rules, compose) as the tests read them. */
@@ -85,11 +88,12 @@ final class OpsRepo {
     }
 
     /**
-     * The latency histograms exported as native histograms too (README "Native histograms"): in PromQL their
+     * The latency histograms exported as native histograms too (README "Native histograms"; the catalogue's
+     * latency histograms, the five of CONTRACT §7.6 and kore_turn_gap_seconds): in PromQL their
      * bare name is the native series, e.g. histogram_quantile(0.9, sum(rate(kore_turn_latency_seconds[1m]))).
      */
-    static final Set<String> NATIVE_HISTOGRAMS = Set.of("kore_turn_latency_seconds", "kore_asr_latency_seconds",
-            "kore_bot_latency_seconds", "kore_tts_latency_seconds", "kore_tts_first_byte_seconds");
+    static final Set<String> NATIVE_HISTOGRAMS = Arrays.stream(KoreMeter.values()).filter(KoreMeter::latency)
+            .map(KoreMeter::metricName).collect(Collectors.toUnmodifiableSet());
 
     /**
      * Every series name a query may use for the contract metrics (histograms: _bucket, _count, _sum; the native

@@ -231,12 +231,15 @@ class BotPollerTest {
         Run first = new Run();
         first.cyclesUntil(T0.plus(Duration.ofMinutes(10)));
         first.poller.stopAndCheckpoint();
-        double counted = first.metrics().sum("kore_messages_total", "direction", "outgoing");
+        MetricsText before = first.metrics();
+        double counted = before.sum("kore_messages_total", "direction", "outgoing");
         assertTrue(counted > 0 && counted < turns, "the first run stopped mid-way");
 
         Run second = new Run();
         second.cyclesUntil(T0.plus(Duration.ofMinutes(50)));
-        assertEquals(turns, counted + second.metrics().sum("kore_messages_total", "direction", "outgoing"));
+        // Added up as Prometheus's increase() across the restart sees the two.
+        assertEquals(turns, MetricsText.increase(List.of(before, second.metrics()))
+                .sum("kore_messages_total", "direction", "outgoing"));
     }
 
     @Test
@@ -245,11 +248,13 @@ class BotPollerTest {
         Run first = new Run();
         first.cyclesUntil(T0.plus(Duration.ofMinutes(10)));
         // No stopAndCheckpoint: the process "dies" here, with only the per-page checkpoints written.
-        double counted = first.metrics().sum("kore_messages_total", "direction", "outgoing");
+        MetricsText before = first.metrics();
 
         Run second = new Run();
         second.cyclesUntil(T0.plus(Duration.ofMinutes(50)));
-        double total = counted + second.metrics().sum("kore_messages_total", "direction", "outgoing");
+        // Added up as Prometheus's increase() across the restart sees the two.
+        double total = MetricsText.increase(List.of(before, second.metrics()))
+                .sum("kore_messages_total", "direction", "outgoing");
         assertTrue(total >= turns, "nothing lost: " + total + " >= " + turns);
         assertTrue(total - turns <= 3, "at most one page (3 records) counted twice, got " + (total - turns));
     }

@@ -26,7 +26,7 @@ class FileCheckpointStoreTest {
     void anUnreadableCheckpointIsReportedByNameAndLeftExactlyAsItWas() throws Exception {
         FileCheckpointStore store = new FileCheckpointStore(dir);
         store.save("good", new Checkpoint(Checkpoint.VERSION, "st-1", 1, Map.of("messages", 5L), Map.of(), Map.of(),
-                List.of(), Map.of()));
+                List.of(), Map.of(), null));
         String whole = Files.readString(dir.resolve("good.checkpoint.json"));
         Map<String, String> cases = Map.of(
                 "truncated", whole.substring(0, whole.length() / 2),
@@ -73,7 +73,7 @@ class FileCheckpointStoreTest {
     void checkpointsTheirTempFilesAndLockFilesAreReadableByTheOwnerOnly() throws Exception {
         FileCheckpointStore store = new FileCheckpointStore(dir);
         Checkpoint cp = new Checkpoint(Checkpoint.VERSION, "st-1", 0, Map.of("sessions", 1L), Map.of(), Map.of(),
-                List.of(), Map.of());
+                List.of(), Map.of(), null);
         store.save("a", cp);
         assertEquals("rw-------", mode(dir.resolve("a.checkpoint.json")));
         Files.writeString(dir.resolve("b.lock"), "", StandardCharsets.UTF_8); // left 0644 by an older version

@@ -3,6 +3,7 @@ package dev.koreexporter.poll;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.config.MessagesApi;
+import dev.koreexporter.metrics.store.BotSeriesState;
 import dev.koreexporter.config.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,15 @@ class SeenIdsTest {
 
                     @Override
                     public void failed() {
+                    }
+
+                    @Override
+                    public BotSeriesState series() {
+                        return null;
+                    }
+
+                    @Override
+                    public void restore(BotSeriesState series) {
                     }
                 }, PageHints.NONE);
 

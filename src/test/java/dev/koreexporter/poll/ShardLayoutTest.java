@@ -205,7 +205,7 @@ class ShardLayoutTest {
         Map<String, long[]> hashes = new HashMap<>(cp.seenHashes());
         hashes.put(Checkpoint.SHARD_LAYOUT, SeenIds.ofIds(seen.remove(Checkpoint.SHARD_LAYOUT)).pairs());
         new FileCheckpointStore(stateDir).save("billing", new Checkpoint(cp.version(), cp.botId(), cp.floor(),
-                cp.watermarks(), seen, cp.activeSessions(), cp.closedSessions(), hashes));
+                cp.watermarks(), seen, cp.activeSessions(), cp.closedSessions(), hashes, null));
 
         Checkpoint resumed = new FileCheckpointStore(stateDir).restore(BOT).orElseThrow();
         assertEquals(cp.seenIds().keySet(), resumed.seenIds().keySet(), "no ids of a stream called shardLayout");

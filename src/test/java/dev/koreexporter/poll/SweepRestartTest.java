@@ -1,6 +1,8 @@
 package dev.koreexporter.poll;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.metrics.KoreMetrics;
@@ -25,12 +27,14 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A busy stream sweeps its lookback only every {@code poll.sweep-interval}, so its last sweep ends before its
  * watermark: the checkpoint keeps that end, and the first read after a restart reaches back a lookback before
- * it (README, "How it reads Kore.ai"), in a file 0.2.0 still reads.
+ * it (README, "How it reads Kore.ai"), in a file 0.2.0 still reads once its series values are removed (the
+ * downgrade of README "Changelog", 0.4.0).
  */
 class SweepRestartTest {
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
@@ -73,13 +77,37 @@ class SweepRestartTest {
             }
         }
 
+        MetricsText metrics() {
+            return MetricsText.of(registry);
+        }
+
         double counted() {
-            return MetricsText.of(registry).sum("kore_agentai_conversations_total");
+            return metrics().sum("kore_agentai_conversations_total");
         }
 
         List<TimeWindow> windows() {
             return api.conversationWindows.subList(windowsBefore, api.conversationWindows.size());
         }
+    }
+
+    /** Conversations counted by two runs, one after the other, added up as Prometheus's increase() sees them. */
+    private static double counted(Run first, Run second) {
+        return MetricsText.increase(List.of(first.metrics(), second.metrics())).sum("kore_agentai_conversations_total");
+    }
+
+    /**
+     * What README "Changelog" (0.4.0) says to do to a checkpoint before a downgrade to 0.3.0 (or 0.2.0): without the
+     * series values, version 2. The file as written, of version 3, neither reads.
+     */
+    private static byte[] downgraded(Path file) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        byte[] bytes = Files.readAllBytes(file);
+        assertThrows(UnrecognizedPropertyException.class, () -> json.readValue(bytes, Checkpoint020.class),
+                "0.2.0 and 0.3.0 refuse a file with the series values: the bot stops, nothing is counted twice");
+        ObjectNode tree = (ObjectNode) json.readTree(bytes);
+        tree.remove("series");
+        tree.put("version", 2);
+        return json.writeValueAsBytes(tree);
     }
 
     /** 6 Agent AI conversations a minute over [T0 - 50 min, T0 + 10 min), each landing up to 15 min late. */
@@ -113,7 +141,7 @@ class SweepRestartTest {
         Run second = new Run();
         second.cyclesUntil(T0.plus(Duration.ofMinutes(40)));
 
-        assertEquals(api.conversations.size(), first.counted() + second.counted(), "each counted exactly once");
+        assertEquals(api.conversations.size(), counted(first, second), "each counted exactly once");
         assertEquals(sweepEnd.minus(POLL.lookback()), second.windows().getFirst().from(),
                 "the first read after the restart reaches back a lookback before the last sweep's end");
     }
@@ -127,7 +155,7 @@ class SweepRestartTest {
         int ids = first.poller.seenIds();
         Path file = stateDir.resolve("billing.checkpoint.json");
 
-        Checkpoint020 old = new ObjectMapper().readValue(Files.readAllBytes(file), Checkpoint020.class);
+        Checkpoint020 old = new ObjectMapper().readValue(downgraded(file), Checkpoint020.class);
         Map<String, Long> sweepEnds = old.seen().get(Checkpoint.SWEEP_ENDS);
         assertTrue(sweepEnds.get(Kind.CONVERSATIONS.key(null)) < old.watermarks().get(Kind.CONVERSATIONS.key(null)),
                 "the busy stream's sweep end is kept, behind its watermark: " + old);
@@ -137,7 +165,7 @@ class SweepRestartTest {
         Map<String, long[]> hashes = new HashMap<>(cp.seenHashes());
         hashes.put(Checkpoint.SWEEP_ENDS, SeenIds.ofIds(sweepEnds).pairs());
         new FileCheckpointStore(stateDir).save("billing", new Checkpoint(cp.version(), cp.botId(), cp.floor(),
-                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes));
+                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes, null));
 
         Run second = new Run();
         assertEquals(ids, second.poller.seenIds(), "no ids of a stream that does not exist");
@@ -156,7 +184,7 @@ class SweepRestartTest {
         first.get().poller.runCycle();
         Path file = stateDir.resolve("billing.checkpoint.json");
 
-        Checkpoint020 old = new ObjectMapper().readValue(Files.readAllBytes(file), Checkpoint020.class);
+        Checkpoint020 old = new ObjectMapper().readValue(downgraded(file), Checkpoint020.class);
         assertTrue(old.seen().containsKey(Checkpoint.READS), "a read under way is kept: " + old.seen().keySet());
 
         // What 0.2.0 and 0.3.0 write back: the entries read as ids of streams they do not have, hashed.
@@ -164,11 +192,12 @@ class SweepRestartTest {
         Map<String, long[]> hashes = new HashMap<>(cp.seenHashes());
         old.seen().forEach((k, v) -> hashes.put(k, SeenIds.ofIds(v).pairs()));
         new FileCheckpointStore(stateDir).save("billing", new Checkpoint(cp.version(), cp.botId(), cp.floor(),
-                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes));
+                cp.watermarks(), Map.of(), cp.activeSessions(), cp.closedSessions(), hashes, null));
 
         Run second = new Run();
         assertEquals(first.get().poller.seenIds(), second.poller.seenIds(), "no ids of a stream that does not exist");
         second.cyclesUntil(T0.plus(Duration.ofMinutes(40)));
+        // Written back without the series values: the second run's series start from zero, so the two add up.
         assertEquals(api.conversations.size(), first.get().counted() + second.counted(),
                 "the window under way read again from its start: each counted exactly once");
     }

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -206,13 +205,9 @@ final class FaultHarness implements AutoCloseable {
         return run;
     }
 
-    /** Every run's series added up, as a Prometheus sum across restarts would. */
+    /** Every run's series added up, as Prometheus's increase() across the restarts sees them. */
     Map<String, Double> totals() {
-        Map<String, Double> sum = new TreeMap<>();
-        for (Run r : runs) {
-            r.metrics().series().forEach((k, v) -> sum.merge(k, v, Double::sum));
-        }
-        return sum;
+        return MetricsText.increase(runs.stream().map(Run::metrics).toList()).series();
     }
 
     /** The simulator never saw more than its limits from any bot in any sliding minute or hour. */

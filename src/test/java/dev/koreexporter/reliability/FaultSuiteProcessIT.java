@@ -21,7 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,6 +109,62 @@ class FaultSuiteProcessIT {
                 assertTrue(got <= e.getValue() + onePagePerStream, e.getKey() + ": " + got + " vs " + e.getValue());
             }
         });
+    }
+
+    /**
+     * kill -9 again and again while reading pages (README "Reliability and security"): each restarted process goes on
+     * from its checkpoint with the bots' counters and histograms where the checkpoint left them, so no scrape ever
+     * sees one go down, and at the end the last process alone shows ground truth: the page in flight at each kill
+     * neither lost nor counted twice.
+     */
+    @Test
+    void killMinus9MidPagingAgainAndAgainNeverTakesACounterBackAndTheLastProcessIsExact() throws Exception {
+        // Pages of 10 records, each answered after 300 ms: each read of the backfill is many pages, for seconds.
+        post("/sim/faults", "[{\"type\":\"small-pages\"},{\"type\":\"slow\",\"delayMs\":300}]");
+        List<MetricsText> scrapes = new ArrayList<>();
+        Random random = new Random(22);
+        List<Double> killedAt = new ArrayList<>();
+        Process exporter = start("exporter-1", "--config", config.toString());
+        for (int run = 2; run <= 5; run++) {
+            // Until this process has counted pages of its own, then a moment more, so kills fall anywhere in a page.
+            double restored = messages(scrapeWhile(scrapes, Duration.ofSeconds(60), m -> false));
+            MetricsText last = scrapeWhile(scrapes, Duration.ofSeconds(60), m -> messages(m) <= restored + 20);
+            await().pollDelay(Duration.ofMillis(random.nextInt(1500))).until(() -> true);
+            killedAt.add(messages(last));
+            exporter.destroyForcibly();
+            assertTrue(exporter.waitFor(10, TimeUnit.SECONDS));
+            exporter = start("exporter-" + run, "--config", config.toString());
+        }
+        clearFaults();
+        post("/sim/freeze", "");
+        Map<String, Double> truth = truth();
+        MetricsText end = scrapeWhile(scrapes, Duration.ofSeconds(120),
+                m -> !ProcessCounts.exported(SimulatorOptions.DEMO_BOTS, List.of(m)).equals(truth));
+
+        double counted = messages(end);
+        assertTrue(killedAt.stream().allMatch(n -> n < counted / 2), "each kill came in the middle of the backfill, "
+                + "its reads under way: " + killedAt + " of " + counted + " messages counted");
+        assertEquals(List.of(), MetricsText.wentDown(scrapes), "no bot's counter or histogram ever went down");
+        assertEquals(truth, ProcessCounts.exported(SimulatorOptions.DEMO_BOTS, List.of(end)),
+                "the last process alone: every record, each once");
+        System.out.printf("kill -9 x4 mid-paging at %s messages: %d scrapes, never down; %.0f messages at the end%n",
+                killedAt, scrapes.size(), counted);
+    }
+
+    private static double messages(MetricsText m) {
+        return m.sum("kore_messages_total");
+    }
+
+    /** Scrapes every 200 ms (keeping each answer) while {@code going} holds; returns the first scrape where not. */
+    private MetricsText scrapeWhile(List<MetricsText> scrapes, Duration atMost, Predicate<MetricsText> going) {
+        AtomicReference<MetricsText> last = new AtomicReference<>();
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            MetricsText m = scrape();
+            scrapes.add(m);
+            last.set(m);
+            return !going.test(m);
+        });
+        return last.get();
     }
 
     private Path writeConfig(int exporterPort) throws IOException {

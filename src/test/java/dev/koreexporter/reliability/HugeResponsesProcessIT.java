@@ -3,6 +3,7 @@ package dev.koreexporter.reliability;
 import dev.koreexporter.testing.MetricsText;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,7 @@ class HugeResponsesProcessIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
                     scrape(port).sum("kore_exporter_api_requests_total", "endpoint", "getMessagesV2", "code", "error")
                             >= 2 * ATTEMPTS_PER_READ);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("alive: " + p.isAlive() + ", log:\n" + Files.readString(log), e);
         }
         MetricsText m = scrape(port);

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * For tests that run the exporter as real processes against a simulator process: the config they share, the
- * simulator's ground truth (its /sim/truth summary) and the same counts from two processes' scrapes added up,
- * as sum() in Prometheus would, keyed alike so that the two maps can be compared whole.
+ * simulator's ground truth (its /sim/truth summary) and the same counts from two processes' scrapes joined,
+ * as increase() in Prometheus sees them, keyed alike so that the two maps can be compared whole.
  */
 final class ProcessCounts {
     private ProcessCounts() {
@@ -45,19 +45,29 @@ final class ProcessCounts {
     }
 
     static Map<String, Double> exported(List<SimBot> bots, MetricsText first, MetricsText second) {
+        return exported(bots, List.of(first, second));
+    }
+
+    /**
+     * The counts of scrapes taken one after the other (of a process and the ones after it, or of two processes on one
+     * state dir, which never export one bot at once), joined as one series each, as Prometheus's increase() from zero
+     * sees them when the scrape config joins them (README "Reliability and security").
+     */
+    static Map<String, Double> exported(List<SimBot> bots, List<MetricsText> scrapes) {
+        MetricsText both = MetricsText.increase(scrapes);
         Map<String, Double> out = new TreeMap<>();
         for (SimBot b : bots) {
             String bot = b.name();
-            out.put(bot + " messages", both(first, second, "kore_messages_total", "bot", bot));
-            out.put(bot + " turns", both(first, second, "kore_turn_latency_seconds_count", "bot", bot));
-            out.put(bot + " sessions", both(first, second, "kore_sessions_total", "bot", bot));
+            out.put(bot + " messages", both.sum("kore_messages_total", "bot", bot));
+            out.put(bot + " turns", both.sum("kore_turn_latency_seconds_count", "bot", bot));
+            out.put(bot + " sessions", both.sum("kore_sessions_total", "bot", bot));
             for (String c : List.of("selfService", "dropOff", "agent")) {
-                double n = both(first, second, "kore_sessions_total", "bot", bot, "containment", c);
+                double n = both.sum("kore_sessions_total", "bot", bot, "containment", c);
                 if (n > 0) {
                     out.put(bot + " sessions " + c, n);
                 }
             }
-            out.put(bot + " conversations", both(first, second, "kore_agentai_conversations_total", "bot", bot));
+            out.put(bot + " conversations", both.sum("kore_agentai_conversations_total", "bot", bot));
         }
         return out;
     }
@@ -89,7 +99,5 @@ final class ProcessCounts {
         return y.toString();
     }
 
-    private static double both(MetricsText a, MetricsText b, String name, String... labels) {
-        return a.sum(name, labels) + b.sum(name, labels);
-    }
+
 }

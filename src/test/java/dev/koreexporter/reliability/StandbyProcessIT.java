@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two real exporter processes on one state dir (README "Reliability and security"): each bot is polled by
  * exactly one of them, the other stands by for it ({@code kore_exporter_standby} 1 and none of its other
  * series); under sum() they add up to ground truth; after a kill -9 of the holder the other takes the bot
- * over from the checkpoint, and the sum stays exact. Process A is configured with bots 0 and 1, B with 1 and
+ * over from the checkpoint, the bot's counters with it, so that joined as one series they never go down, and the
+ * sum stays exact. Process A is configured with bots 0 and 1, B with 1 and
  * 2: each surely polls one bot alone, and they contend for bot 1.
  */
 class StandbyProcessIT {
@@ -97,22 +99,47 @@ class StandbyProcessIT {
         Process killed = aHolds ? a : b;
         int survivorPort = aHolds ? portB : portA;
         MetricsText killedLast = scrape(aHolds ? portA : portB);
+        // The two processes' scrapes in turn, joined as one series each (README "Reliability and security").
+        List<MetricsText> joined = new ArrayList<>(List.of(killedLast));
         long t0 = System.nanoTime();
         killed.destroyForcibly();
         assertTrue(killed.waitFor(10, TimeUnit.SECONDS));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
             MetricsText m = scrape(survivorPort);
+            joined.add(m);
             return m.value("kore_exporter_standby", "bot", SHARED) == 0.0 && m.value("kore_exporter_up", "bot", SHARED) == 1.0;
         });
         long takeoverMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("StandbyProcessIT: takeover after kill -9 took " + takeoverMs + " ms (poll.interval 1s)");
         Files.writeString(Path.of("target/standby-takeover-ms.txt"), takeoverMs + "\n");
 
+        // The taker continues the bot's counters and histograms from the checkpoint: at once, as the holder left them
+        // (the simulator is frozen), never lower, and its own series alone are exact.
+        Map<String, Double> shared = shared(exported(MetricsText.parse(""), killedLast));
+        assertEquals(shared(truth()), shared, "the killed holder had counted everything");
+        assertEquals(shared, shared(exported(MetricsText.parse(""), joined.getLast())),
+                "the taker's first scrape of the bot shows its cumulative counts, not zero");
         // Nothing counted twice by the new holder, nothing missing: the two processes still add up exactly.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
-                assertEquals(truth(), exported(killedLast, scrape(survivorPort))));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
+            MetricsText survivor = scrape(survivorPort);
+            joined.add(survivor);
+            assertEquals(truth(), exported(killedLast, survivor));
+            assertEquals(shared(truth()), shared(exported(MetricsText.parse(""), survivor)));
+        });
+        assertEquals(List.of(), MetricsText.wentDown(joined), "joined as one series, none went down at the takeover");
         assertTrue(scrape(survivorPort).sum("kore_exporter_duplicates_dropped_total", "bot", SHARED) > 0,
                 "the new holder re-read the lookback and dropped what the killed one had counted");
+    }
+
+    /** The counts of the shared bot. */
+    private static Map<String, Double> shared(Map<String, Double> counts) {
+        Map<String, Double> out = new TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (k.startsWith(SHARED + " ")) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     private static List<String> seriesOf(MetricsText m, String bot) {

@@ -8,6 +8,7 @@ import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.tracing.OtelTurnTracer;
+import io.helidon.logging.common.LogConfig;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +29,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import javax.net.ssl.SSLContext;
 
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +57,7 @@ final class SimulatedDaemon implements AutoCloseable {
         @Override
         public void publish(LogRecord r) {
             // The formatted line plus the stack trace with every cause's message.
-            logs.add(format.format(r) + " | raw: " + r.getMessage() + " " + java.util.Arrays.toString(r.getParameters()));
+            logs.add(format.format(r) + " | raw: " + r.getMessage() + " " + Arrays.toString(r.getParameters()));
         }
 
         @Override
@@ -74,7 +77,7 @@ final class SimulatedDaemon implements AutoCloseable {
     SimulatedDaemon(List<SimBot> simBots, List<SimBot> configBots, boolean includeText, String serverYaml,
                     Path stateDir) {
         // Helidon (re)reads the logging configuration once, which drops handlers added before: let it first.
-        io.helidon.logging.common.LogConfig.configureRuntime();
+        LogConfig.configureRuntime();
         oursLevel = ours.getLevel();
         capture.setLevel(Level.ALL);
         ours.setLevel(Level.ALL);
@@ -108,7 +111,7 @@ final class SimulatedDaemon implements AutoCloseable {
     }
 
     /** From now on {@link #get} speaks HTTPS trusting {@code trust}, with basic auth if {@code authorization}. */
-    void useTls(javax.net.ssl.SSLContext trust, String authorization) {
+    void useTls(SSLContext trust, String authorization) {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust).build();
         scheme = "https";
         this.authorization = authorization;

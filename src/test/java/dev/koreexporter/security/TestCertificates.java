@@ -13,9 +13,9 @@ import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
 
 /** A throw-away self-signed certificate for localhost / 127.0.0.1, made with the openssl command line. */
-record TestCertificates(Path certFile, Path keyFile) {
+public record TestCertificates(Path certFile, Path keyFile) {
 
-    static TestCertificates generate(Path dir, String commonName) throws IOException, InterruptedException {
+    public static TestCertificates generate(Path dir, String commonName) throws IOException, InterruptedException {
         Path cert = dir.resolve(commonName + "-cert.pem");
         Path key = dir.resolve(commonName + "-key.pem");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
@@ -31,7 +31,7 @@ record TestCertificates(Path certFile, Path keyFile) {
     }
 
     /** A client context that trusts exactly this certificate. */
-    SSLContext trustingContext() throws IOException, GeneralSecurityException {
+    public SSLContext trustingContext() throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certFile)) {

@@ -1,6 +1,7 @@
 package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.model.Direction;
 import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
@@ -146,12 +147,13 @@ class SimulatorMessagesTest {
     }
 
     @Test
-    void segmentsAddUpAndTheBotAnswersTotalMsAfterTheUser() {
+    void segmentsAndTheGapMakeTheTotalAndTheBotAnswersTotalMsAfterTheUser() {
         List<JsonNode> got = messages(billing, "channelType", "korevg", "includeLatency", true);
         Map<String, TruthMessage> byId = truth.messages(billing.botId(), FROM.minusSeconds(3600), T0, Instant.MAX)
                 .stream().collect(Collectors.toMap(m -> m.message().id(), Function.identity()));
         int turns = 0;
         int withoutAsr = 0;
+        int withGap = 0;
         for (JsonNode m : got) {
             if (!m.has("latency")) {
                 continue;
@@ -161,7 +163,14 @@ class SimulatorMessagesTest {
             long total = l.path("totalMs").asLong();
             long sum = l.path("asr").path("durationMs").asLong(0) + l.path("bot").path("durationMs").asLong()
                     + l.path("tts").path("durationMs").asLong(0);
-            assertEquals(total, sum, m.path("_id").asText());
+            TruthMessage out = byId.get(m.path("_id").asText());
+            assertNotNull(out);
+            // What the segments leave of the total is the gap ground truth has (telephony, endpointing, queuing).
+            assertEquals(out.message().latency().totalMs(), total, m.path("_id").asText());
+            if (out.gapMs() != null) {
+                assertEquals(out.gapMs(), total - sum, m.path("_id").asText());
+                withGap += total > sum ? 1 : 0;
+            }
             withoutAsr += l.has("asr") ? 0 : 1;
             if (l.has("asr")) {
                 double c = l.path("asr").path("confidenceScore").asDouble();
@@ -172,17 +181,16 @@ class SimulatorMessagesTest {
                 assertTrue(l.path("tts").path("streamingEnabled").asBoolean());
                 assertTrue(l.path("tts").path("firstByteMs").asLong() < l.path("tts").path("durationMs").asLong());
             }
-            TruthMessage out = byId.get(m.path("_id").asText());
-            assertNotNull(out);
             TruthMessage in = byId.values().stream()
                     .filter(x -> x.message().sessionId().equals(out.message().sessionId()))
                     .filter(x -> x.message().createdOn().isBefore(out.message().createdOn()))
                     .max(Comparator.comparing(x -> x.message().createdOn())).orElseThrow();
-            assertEquals(dev.koreexporter.model.Direction.INCOMING, in.message().direction());
+            assertEquals(Direction.INCOMING, in.message().direction());
             assertEquals(out.message().createdOn().minusMillis(total), in.message().createdOn());
         }
         assertTrue(turns > 50, "turns: " + turns);
         assertTrue(withoutAsr < turns / 5);
+        assertTrue(withGap > turns / 2, "most totals hold more than the segments: " + withGap + " of " + turns);
     }
 
     @Test

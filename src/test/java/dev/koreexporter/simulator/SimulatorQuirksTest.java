@@ -1,6 +1,7 @@
 package dev.koreexporter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.model.Latency;
 import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthConversation;
@@ -8,6 +9,7 @@ import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
 import dev.koreexporter.testing.ManualClock;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -182,17 +184,17 @@ class SimulatorQuirksTest {
     static final class CorrectReader {
         static final double MAX_MS = 600_000;
 
-        static dev.koreexporter.model.Latency latency(JsonNode l) {
-            var asr = segment(l.path("asr")) ? new dev.koreexporter.model.Latency.Asr(ms(l.path("asr").path("durationMs")),
+        static Latency latency(JsonNode l) {
+            var asr = segment(l.path("asr")) ? new Latency.Asr(ms(l.path("asr").path("durationMs")),
                     text(l.path("asr").path("provider")), ratio(l.path("asr").path("confidenceScore"))) : null;
-            var bot = segment(l.path("bot")) ? new dev.koreexporter.model.Latency.BotSegment(ms(l.path("bot").path("durationMs"))) : null;
+            var bot = segment(l.path("bot")) ? new Latency.BotSegment(ms(l.path("bot").path("durationMs"))) : null;
             JsonNode t = l.path("tts");
-            var tts = segment(t) ? new dev.koreexporter.model.Latency.Tts(ms(t.path("durationMs")), text(t.path("provider")),
+            var tts = segment(t) ? new Latency.Tts(ms(t.path("durationMs")), text(t.path("provider")),
                     t.path("utteranceLengthChars").isIntegralNumber() && t.path("utteranceLengthChars").asLong() >= 0
                             ? t.path("utteranceLengthChars").asLong() : null,
                     ms(t.path("audioLengthMs")), t.path("streamingEnabled").isBoolean() ? t.path("streamingEnabled").asBoolean() : null,
                     ms(t.path("firstByteMs"))) : null;
-            return new dev.koreexporter.model.Latency(ms(l.path("totalMs")), asr, bot, tts);
+            return new Latency(ms(l.path("totalMs")), asr, bot, tts);
         }
 
         private static boolean segment(JsonNode s) {
@@ -256,9 +258,9 @@ class SimulatorQuirksTest {
 
     @Test
     void sharesOutsideZeroToOneAreRefused() {
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Quirks.NONE.withDeveloperShare(1.5));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Quirks.NONE.withBadSegmentShare(Double.NaN));
         assertTrue(Quirks.DEFAULT.developerShare() > 0, "the exporter leaves developer traffic out: the demo shows it");
         assertTrue(new ArrayList<>(List.of(Quirks.DEFAULT)).getFirst().strictSecureForm());

@@ -1,5 +1,6 @@
 package dev.koreexporter.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class HeadlessChromium {
     /** Fails with what to install when there is no chromium. */
     public static HeadlessChromium find(Path work) throws IOException {
         List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser")));
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 candidates.add(Path.of(dir, "chromium"));
             }

@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -53,6 +56,47 @@ public final class MetricsText {
             series.put(key(m.group(1), labels(m.group(3))), Double.parseDouble(m.group(4)));
         }
         return new MetricsText(text, series);
+    }
+
+    /**
+     * Scrapes taken one after the other (of one process and the processes after it, or of two processes whose
+     * series are joined as one) folded as Prometheus's {@code increase()} from zero folds each counter and histogram
+     * sample: a value below the one before is a counter reset, counted from zero, and a scrape without the series
+     * adds nothing. Exporters that start their counters from zero on a restart add up; exporters that continue them
+     * give the last value, and one whose counter went down counts its value again, as Prometheus would.
+     */
+    public static MetricsText increase(List<MetricsText> scrapes) {
+        Map<String, Double> total = new LinkedHashMap<>();
+        Map<String, Double> last = new HashMap<>();
+        for (MetricsText scrape : scrapes) {
+            scrape.series.forEach((k, v) -> {
+                Double before = last.put(k, v);
+                total.merge(k, before == null || v < before ? v : v - before, Double::sum);
+            });
+        }
+        return new MetricsText("", total);
+    }
+
+    /**
+     * Every step down of a bot's kore_* counter or histogram sample ({@code _total}, {@code _bucket}, {@code _count},
+     * {@code _sum}) from one of {@code scrapes} to the next that has it, as {@code key: before -> after}: what
+     * Prometheus would take for a counter reset. Empty when they only go up or stay.
+     */
+    public static List<String> wentDown(List<MetricsText> scrapes) {
+        List<String> down = new ArrayList<>();
+        Map<String, Double> last = new HashMap<>();
+        for (MetricsText scrape : scrapes) {
+            scrape.series.forEach((k, v) -> {
+                String name = k.contains("{") ? k.substring(0, k.indexOf('{')) : k;
+                boolean cumulative = name.startsWith("kore_") && k.contains("bot=\"") && (name.endsWith("_total")
+                        || name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum"));
+                Double before = cumulative ? last.put(k, v) : null;
+                if (before != null && v < before) {
+                    down.add(k + ": " + before + " -> " + v);
+                }
+            });
+        }
+        return down;
     }
 
     public static String key(String name, Map<String, String> labels) {

@@ -1,6 +1,7 @@
 package dev.koreexporter.tracing;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.model.Latency;
 import dev.koreexporter.model.Message;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
@@ -124,6 +125,28 @@ class OtelTurnTracerTest {
         assertTrue(one(spans, "kore.tts", t.getSpanId()).getEvents().isEmpty());
     }
 
+    /** kore.gap_ms exactly when kore_turn_gap_seconds observes the turn; the span tree stays as it was. */
+    @Test
+    void theGapIsAnAttributeOfTheTurnOnlyWhenObserved() {
+        Latency gap = new Latency(1300.0, new Latency.Asr(300.0, "microsoft", 0.87), new Latency.BotSegment(600.0),
+                new Latency.Tts(250.0, "elevenlabs", 42L, 2750.5, true, null));
+        Latency overlap = new Latency(1000.0, gap.asr(), gap.bot(), gap.tts());
+        tracer.turn(BOT, turn("m-gap", "sess-g", T1, gap, null));
+        tracer.turn(BOT, turn("m-overlap", "sess-g", T1, overlap, null));
+        tracer.turn(BOT, turn("m-no-asr", "sess-g", T1, latency(null, 700.0, 210.0, null), null));
+        assertTrue(tracer.flush(Duration.ofSeconds(5)));
+        Map<String, SpanData> turns = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("kore.turn"))
+                .collect(Collectors.toMap(s -> s.getAttributes().get(AttributeKey.stringKey("kore.message.id")), s -> s));
+        AttributeKey<Double> gapMs = AttributeKey.doubleKey("kore.gap_ms");
+        assertEquals(150.0, turns.get("m-gap").getAttributes().get(gapMs));
+        assertEquals(null, turns.get("m-overlap").getAttributes().get(gapMs), "overlapping segments");
+        assertEquals(null, turns.get("m-no-asr").getAttributes().get(gapMs), "no ASR segment");
+        SpanData tts = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("kore.tts")
+                && s.getParentSpanId().equals(turns.get("m-gap").getSpanId())).findFirst().orElseThrow();
+        assertEquals(turns.get("m-gap").getStartEpochNanos() + 1_150_000_000L, tts.getEndEpochNanos(),
+                "segments end to end from the turn's start: the gap is left at the end, no span of its own");
+    }
+
     @Test
     void attributesFollowTheContract() {
         List<SpanData> spans = emitSession(tracer, exporter);
@@ -135,7 +158,8 @@ class OtelTurnTracerTest {
                 Map.entry("kore.language", "en"), Map.entry("kore.message.id", "m-1"),
                 Map.entry("kore.asr.provider", "microsoft"), Map.entry("kore.asr.confidence", 0.87),
                 Map.entry("kore.tts.provider", "elevenlabs"), Map.entry("kore.tts.streaming", true),
-                Map.entry("kore.tts.characters", 42L), Map.entry("kore.tts.audio_ms", 2750.5));
+                Map.entry("kore.tts.characters", 42L), Map.entry("kore.tts.audio_ms", 2750.5),
+                Map.entry("kore.gap_ms", 0.0));
         assertEquals(expected, attributes(t));
         assertEquals("microsoft", attributes(one(spans, "kore.asr", t.getSpanId())).get("kore.asr.provider"));
         assertEquals(42L, attributes(one(spans, "kore.tts", t.getSpanId())).get("kore.tts.characters"));

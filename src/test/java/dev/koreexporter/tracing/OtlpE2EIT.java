@@ -115,6 +115,13 @@ class OtlpE2EIT {
                 expected.put("kore.tts.streaming", l.tts().streaming());
             }
         }
+        // kore.gap_ms exactly when kore_turn_gap_seconds observes the turn: all four values valid, no overlap.
+        if (l.asr() != null && l.bot() != null && l.tts() != null) {
+            double gap = l.totalMs() - l.asr().durationMs() - l.bot().durationMs() - l.tts().durationMs();
+            if (gap >= 0) {
+                expected.put("kore.gap_ms", gap);
+            }
+        }
         Map<String, Object> actual = turn.attributes().entrySet().stream()
                 .filter(e -> !e.getKey().equals("kore.bot.name"))
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> value(e.getValue())));

@@ -1,9 +1,13 @@
 package dev.koreexporter.tracing;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -27,9 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A real OTLP trace receiver on loopback, decoding what arrives with the official protocol classes
- * ({@code opentelemetry-proto}): over gRPC (grpc-java's {@code TraceService}) or over HTTP/protobuf
- * ({@code POST /v1/traces} with an {@code ExportTraceServiceRequest} body), as a collector would.
+ * A real OTLP trace and metrics receiver on loopback, decoding what arrives with the official protocol classes
+ * ({@code opentelemetry-proto}): over gRPC (grpc-java's {@code TraceService} and {@code MetricsService}) or over
+ * HTTP/protobuf ({@code POST /v1/traces} with an {@code ExportTraceServiceRequest} body, {@code POST /v1/metrics}
+ * with an {@code ExportMetricsServiceRequest}), as a collector would.
  */
 abstract sealed class OtlpReceiver implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
@@ -50,6 +55,7 @@ abstract sealed class OtlpReceiver implements AutoCloseable {
     }
 
     final List<ExportTraceServiceRequest> requests = new CopyOnWriteArrayList<>();
+    final List<ExportMetricsServiceRequest> metricRequests = new CopyOnWriteArrayList<>();
 
     abstract String endpoint();
 
@@ -87,6 +93,15 @@ abstract sealed class OtlpReceiver implements AutoCloseable {
                             response.onCompleted();
                         }
                     })
+                    .addService(new MetricsServiceGrpc.MetricsServiceImplBase() {
+                        @Override
+                        public void export(ExportMetricsServiceRequest request,
+                                           StreamObserver<ExportMetricsServiceResponse> response) {
+                            metricRequests.add(request);
+                            response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+                            response.onCompleted();
+                        }
+                    })
                     .build().start();
         }
 
@@ -107,27 +122,37 @@ abstract sealed class OtlpReceiver implements AutoCloseable {
 
         Http() throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/v1/traces", exchange -> {
-                try (exchange) {
-                    if (!"POST".equals(exchange.getRequestMethod())) {
-                        exchange.sendResponseHeaders(405, -1);
-                        return;
-                    }
-                    contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
-                    InputStream body = exchange.getRequestBody();
-                    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-                        body = new GZIPInputStream(body);
-                    }
-                    requests.add(ExportTraceServiceRequest.parseFrom(body.readAllBytes()));
-                    byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-                    exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-                    exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
-                    if (answer.length > 0) {
-                        exchange.getResponseBody().write(answer);
-                    }
-                }
-            });
+            server.createContext("/v1/traces", exchange -> receive(exchange,
+                    body -> requests.add(ExportTraceServiceRequest.parseFrom(body)),
+                    ExportTraceServiceResponse.getDefaultInstance().toByteArray()));
+            server.createContext("/v1/metrics", exchange -> receive(exchange,
+                    body -> metricRequests.add(ExportMetricsServiceRequest.parseFrom(body)),
+                    ExportMetricsServiceResponse.getDefaultInstance().toByteArray()));
             server.start();
+        }
+
+        private interface Decoder {
+            void decode(byte[] body) throws IOException;
+        }
+
+        private void receive(HttpExchange exchange, Decoder decoder, byte[] answer) throws IOException {
+            try (exchange) {
+                if (!"POST".equals(exchange.getRequestMethod())) {
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+                InputStream body = exchange.getRequestBody();
+                if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                    body = new GZIPInputStream(body);
+                }
+                decoder.decode(body.readAllBytes());
+                exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+                exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
+                if (answer.length > 0) {
+                    exchange.getResponseBody().write(answer);
+                }
+            }
         }
 
         @Override

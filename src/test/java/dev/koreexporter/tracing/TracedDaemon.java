@@ -3,6 +3,8 @@ package dev.koreexporter.tracing;
 import dev.koreexporter.Daemon;
 import dev.koreexporter.config.ConfigLoader;
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.Shard;
+import dev.koreexporter.metrics.OtlpPush;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.simulator.SimBot;
@@ -26,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
 
@@ -43,6 +46,8 @@ final class TracedDaemon implements AutoCloseable {
     final LabSimulator sim;
     final OtelTurnTracer tracer;
     final Daemon daemon;
+    /** Errors that would have ended the process: none, or the test fails when closing. */
+    final List<Error> fatal = new CopyOnWriteArrayList<>();
 
     TracedDaemon(double sessionsPerMinutePerBot, Map<String, String> otelEnv, Path stateDir) {
         sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0).withSeed(14).withClock(clock)
@@ -50,7 +55,8 @@ final class TracedDaemon implements AutoCloseable {
                 .withMaxLateness(Duration.ofMinutes(2)));
         ExporterConfig config = ConfigLoader.loadYaml(yaml(stateDir), "test", Map.of()).config();
         tracer = OtelTurnTracer.fromEnvironment(config.tracing(), otelEnv);
-        daemon = Daemon.start(config, clock, tracer);
+        // The kore_* series pushed over OTLP too when otelEnv says so (OTEL_METRICS_EXPORTER), as in production.
+        daemon = Daemon.start(config, Shard.ALL, clock, tracer, OtlpPush.fromEnvironment(otelEnv), fatal::add);
     }
 
     private String yaml(Path stateDir) {
@@ -134,5 +140,8 @@ final class TracedDaemon implements AutoCloseable {
         daemon.close();
         tracer.close();
         sim.close();
+        if (!fatal.isEmpty()) {
+            throw new AssertionError("fatal errors in the daemon: " + fatal, fatal.getFirst());
+        }
     }
 }

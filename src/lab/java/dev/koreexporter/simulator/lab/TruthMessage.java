@@ -68,6 +68,29 @@ public record TruthMessage(String botId, Message message, String userId, Instant
                 observedLatency(), m.text(), m.traceId());
     }
 
+    /**
+     * What the generated total holds beyond the {@code asr}, {@code bot} and {@code tts} durations, in ms: zero
+     * or more, or negative where the segments overlap; null without latency or when a segment is missing.
+     */
+    public Double gapMs() {
+        Latency l = message.latency();
+        if (l == null || l.asr() == null || l.bot() == null || l.tts() == null) {
+            return null;
+        }
+        return l.totalMs() - l.asr().durationMs() - l.bot().durationMs() - l.tts().durationMs();
+    }
+
+    /**
+     * The gap a correct reader observes ({@code kore_turn_gap_seconds}, the turn span's {@code kore.gap_ms}): the
+     * generated gap when it is zero or more and the wire carried all four values validly; null otherwise.
+     */
+    public Double observedGapMs() {
+        Latency o = valid() ? observedLatency() : null;
+        Double gap = gapMs();
+        boolean whole = o != null && o.totalMs() != null && o.asr() != null && o.bot() != null && o.tts() != null;
+        return whole && gap >= 0 ? gap : null;
+    }
+
     /** A turn whose {@code totalMs} a correct reader observes (a turn latency observation and a turn span). */
     public boolean observedTurn() {
         return valid() && turn() && observedLatency().totalMs() != null;

@@ -55,6 +55,14 @@ public enum KoreMeter {
             bounds(0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.0),
             TurnFeed.latency(l -> l.tts() == null ? null : l.tts().firstByteMs(), new SloWording(
                     "Text-to-speech of %s starts too late", "TTS requests whose first audio byte took longer than %s"))),
+    TURN_GAP("kore_turn_gap_seconds", Type.HISTOGRAM, Unit.SECONDS,
+            "Part of a voice turn's latency no segment accounts for (telephony, endpointing, queuing): latency.totalMs"
+                    + " minus the asr, bot and tts durationMs, when all four are valid and the segments do not overlap",
+            names("bot", "channel", "language"),
+            bounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
+            TurnFeed.latency(Latency::gapMs, new SloWording("Voice turns of %s lose too much time outside ASR, bot"
+                    + " and TTS", "voice turns with more than %s outside ASR, bot and TTS (telephony, endpointing,"
+                    + " queuing)"))),
     ASR_CONFIDENCE("kore_asr_confidence", Type.HISTOGRAM, Unit.RATIO,
             "ASR confidence score of a voice turn, 0..1 (latency.asr.confidenceScore)",
             names("bot", "channel", "asr_provider"),
@@ -115,6 +123,10 @@ public enum KoreMeter {
             "Poll cycles that started earlier, by the local clock, than the bot's previous cycle", names("bot")),
     HTTP_AUTH_FAILURES("kore_exporter_http_auth_failures_total", Type.COUNTER, Unit.NONE,
             "Logins to the exporter refused by basic auth (wrong user or password)", names()),
+    HTTP_CONNECTIONS_CLOSED("kore_exporter_http_connections_closed_total", Type.COUNTER, Unit.NONE,
+            "Connections the exporter's HTTP server closed on its own: request headers not complete in time"
+                    + " (header_timeout), a response the client did not take (write_timeout), or closed to make room"
+                    + " under server.max-connections (evicted)", names("reason")),
     STANDBY("kore_exporter_standby", Type.GAUGE, Unit.NONE,
             "1 while another process holds the bot's checkpoint lock and this one stands by, 0 while this one polls it",
             names("bot")),
@@ -222,6 +234,49 @@ public enum KoreMeter {
      */
     public boolean latency() {
         return turnFeed != null && turnFeed.exemplar();
+    }
+
+    /**
+     * A bot's counter or histogram whose cumulative values the bot's checkpoint carries (README "Reliability and
+     * security"): continued across restarts and takeovers, and shown once a checkpoint holding them is written. Not
+     * {@link #CHECKPOINT_ERRORS}: it counts this process's failed writes, which no checkpoint holds, and must show
+     * while they fail (alert KoreExporterCheckpointWritesFailing); like the process's own counters, it starts from
+     * zero in each process.
+     */
+    public boolean checkpointed() {
+        return labels.contains("bot") && type != Type.GAUGE && this != CHECKPOINT_ERRORS;
+    }
+
+    /**
+     * The name pushed over OTLP (README "OTLP metrics"): the Prometheus name without the {@code _total} of a
+     * counter and the unit suffix ({@code _seconds}, {@code _ratio}), with dots between the words, as OpenTelemetry
+     * names metrics ({@code kore_turn_latency_seconds} is {@code kore.turn.latency}, unit {@code s}). Prometheus'
+     * OTLP translation adds the suffixes back: a backend that stores OTLP as Prometheus series names them as
+     * {@code /metrics} does.
+     */
+    public String otelName() {
+        String name = metricName;
+        if (type == Type.COUNTER) {
+            name = name.replaceFirst("_total$", "");
+        }
+        name = switch (unit) {
+            case SECONDS -> name.replaceFirst("_seconds$", "");
+            case RATIO -> name.replaceFirst("_ratio$", "");
+            case NONE -> name;
+        };
+        return name.replace('_', '.');
+    }
+
+    /**
+     * The UCUM unit pushed over OTLP: {@code s}, {@code 1} for a ratio, none for a count (a gauge with unit
+     * {@code 1} would become {@code _ratio} in Prometheus).
+     */
+    public String otelUnit() {
+        return switch (unit) {
+            case SECONDS -> "s";
+            case RATIO -> "1";
+            case NONE -> "";
+        };
     }
 
     /** The meter exported as {@code metricName}. */

@@ -90,9 +90,12 @@ final class Family {
         return meter.type() == KoreMeter.Type.HISTOGRAM;
     }
 
-    /** Counters and histograms of a bot wait for the bot's publish; gauges show what they are set to. */
+    /**
+     * The counters and histograms a bot's checkpoint carries ({@link KoreMeter#checkpointed}) wait for the bot's
+     * publish, and are exported and restored; gauges (and the rest) show what they are set to.
+     */
     boolean published() {
-        return botLabel >= 0 && meter.type() != KoreMeter.Type.GAUGE;
+        return meter.checkpointed();
     }
 
     /** Label values in sorted-label order, from values in catalogue order. */

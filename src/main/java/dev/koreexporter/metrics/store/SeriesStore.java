@@ -1,6 +1,9 @@
 package dev.koreexporter.metrics.store;
 
 import dev.koreexporter.metrics.catalogue.KoreMeter;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -10,12 +13,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -24,9 +29,9 @@ import java.util.stream.Collectors;
  * Every kore_* series (README "Metrics", "Performance and sizing"): per bot, the series its poller writes, in
  * primitive arrays, with label text rendered once; written to a scrape in the text, OpenMetrics or protobuf
  * format with only the numbers formatted then. A bot's counters and histograms reach scrapes when the bot
- * {@link #publish}es (today after each checkpoint write and at the end of each cycle); a bot's cumulative values
- * can be {@link #export}ed and {@link #restore}d (the checkpoint can carry them) and all its series
- * {@link #drop}ped (a bot this process no longer polls).
+ * {@link #publish}es (after each checkpoint write); a bot's cumulative values are {@link #export}ed into its
+ * checkpoint and {@link #restore}d from it, and all its series {@link #drop}ped (a bot this process no longer
+ * polls).
  *
  * <p>Label arguments are the meter's catalogue labels in catalogue order, {@code bot} left out (it is the
  * {@code bot} argument; null for a meter without a {@code bot} label).
@@ -255,6 +260,27 @@ public final class SeriesStore {
             sink.write(EOF);
         }
         sink.flush();
+    }
+
+    /**
+     * Every family's series as a scrape would show them now, as OpenTelemetry metric data (README "OTLP metrics"),
+     * in catalogue order; families without a series to show are left out.
+     *
+     * @param startNanos  epoch nanos the cumulative values count from (when the push began)
+     * @param exponential the latency histograms as exponential histograms; false: as explicit-bucket ones
+     */
+    public List<MetricData> otlp(Resource resource, InstrumentationScopeInfo scope, long startNanos,
+                                 boolean exponential) {
+        OtlpWriter writer = new OtlpWriter(resource, scope, startNanos, TimeUnit.MILLISECONDS.toNanos(clock.millis()),
+                exponential, exemplarsSince());
+        List<MetricData> out = new ArrayList<>();
+        for (Family f : byMeter) {
+            MetricData m = writer.family(f);
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     Family[] families() {

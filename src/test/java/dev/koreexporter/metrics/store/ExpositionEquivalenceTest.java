@@ -14,6 +14,7 @@ import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Session;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -127,7 +128,7 @@ class ExpositionEquivalenceTest {
     void theDatasetReallyShrankANativeSchemaAndHasANegativeBucket() {
         PrometheusRegistry registry = new PrometheusRegistry();
         dataset(registry);
-        var turns = (io.prometheus.metrics.model.snapshots.HistogramSnapshot) registry.scrape().stream()
+        var turns = (HistogramSnapshot) registry.scrape().stream()
                 .filter(s -> s.getMetadata().getName().equals("kore_turn_latency_seconds")).findFirst().orElseThrow();
         assertTrue(turns.getDataPoints().stream().anyMatch(p -> p.getNativeSchema() < NativeHistogram.INITIAL_SCHEMA),
                 "a series with a reduced schema");

@@ -11,6 +11,8 @@ import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Arrays;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -195,7 +197,7 @@ class SeriesStoreTest {
         clock.advance(Duration.ofMillis(1));
         String later = text(m, ExpositionFormat.OPENMETRICS, ScrapeFilter.ALL, registry);
         assertFalse(later.contains(" # {"), "as client_java: gone after 70 s");
-        Family turns = java.util.Arrays.stream(m.store().families()).filter(f -> f.meter == KoreMeter.TURN_LATENCY)
+        Family turns = Arrays.stream(m.store().families()).filter(f -> f.meter == KoreMeter.TURN_LATENCY)
                 .findFirst().orElseThrow();
         assertTrue(((HistogramSeries) turns.sorted()[0]).state.exemplars == null,
                 "and no longer held once a scrape found them expired");
@@ -209,13 +211,13 @@ class SeriesStoreTest {
             m.turn(bot, turn("korevg", "en", 800), null);
             m.publish(bot);
         }
-        String ab = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of("a", "b"), List.of()), registry);
+        String ab = text(m, ExpositionFormat.TEXT, new ScrapeFilter(Set.of("a", "b"), List.of()), registry);
         assertTrue(ab.contains("bot=\"a\"") && ab.contains("bot=\"b\"") && !ab.contains("bot=\"c\""), ab);
         assertFalse(ab.contains("kore_exporter_build_info"), "series of no bot only with bot=(none)");
-        String process = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of(ScrapeFilter.NO_BOT),
+        String process = text(m, ExpositionFormat.TEXT, new ScrapeFilter(Set.of(ScrapeFilter.NO_BOT),
                 List.of()), registry);
         assertTrue(process.contains("kore_exporter_build_info") && !process.contains("bot=\""), process);
-        String names = text(m, ExpositionFormat.TEXT, new ScrapeFilter(java.util.Set.of(),
+        String names = text(m, ExpositionFormat.TEXT, new ScrapeFilter(Set.of(),
                 List.of("kore_messages_total", "kore_bot_latency_seconds")), registry);
         assertTrue(names.contains("kore_bot_latency_seconds_count{bot=\"c\""), names);
         assertFalse(names.contains("kore_turn_latency_seconds"), names);
@@ -263,7 +265,7 @@ class SeriesStoreTest {
         assertEquals(threads * turns, text.sum(COUNT, "bot", "shared"));
         assertEquals(threads * turns, text.sum("kore_asr_latency_seconds_count", "bot", "shared"));
         long[] buckets = m.store().bucketCounts("shared", KoreMeter.TURN_LATENCY);
-        assertEquals(threads * turns, java.util.Arrays.stream(buckets).sum(), "the status page's sums agree");
+        assertEquals(threads * turns, Arrays.stream(buckets).sum(), "the status page's sums agree");
         assertArrayEquals(new long[] {threads * turns, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, buckets);
     }
 }
