@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Performance benchmark: capacity per bot, API budget and freshness (simulated clock), ingest throughput, scrape
- * time, start-up time, footprint and 100 bots on one replica. Prints one table; every figure with its target and the ratio measured in the
- * same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
+ * time, start-up time, footprint (in parts), 100 bots on one replica and 1,000 on the scrape path alone. Prints one
+ * table; every figure with its target and the ratio measured in the same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
  *
  * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint,scale]</pre>
  */
