@@ -116,7 +116,7 @@ final class CapacityBench {
     }
 
     /**
-     * Requests per hour at 1, 10 and 100 sessions/min against one page per stream per cycle; the sessions stream's
+     * Requests per hour at 1, 10 and 100 sessions/min against the capacity model's cost of that traffic; the sessions stream's
      * requests measured against what 0.3.0's reading costs on the same traffic (its cost model, {@link
      * #sessionsCost030}, fed by the same ground truth; README "How it reads Kore.ai"); freshness.
      */
@@ -140,11 +140,14 @@ final class CapacityBench {
             TrafficRun.Result r = results.get(i);
             System.out.printf(Locale.ROOT, "   budget %d sessions/min: by endpoint %s, %s%n", rate, r.byEndpoint(),
                     r.problems().isEmpty() ? "exact" : r.problems());
-            rows.add(Row.atMost("budget." + rate, String.format(Locale.ROOT,
-                            "requests/h/bot at %d sessions/min (floor %.0f: a page per stream per cycle) vs 1.5x floor",
-                            rate, r.floorPerHour()),
-                    r.requestsPerHour(), "req/h", 1.5 * r.floorPerHour()));
             double measuredRate = r.setup().rate();
+            // Against the cost the capacity runs compute for this traffic (hourlyCost: the rules of README "How it
+            // reads Kore.ai"), not a page per stream per cycle: no exporter that counts late records re-reads less.
+            double model = hourlyCost(measuredRate, p, false, sweep);
+            rows.add(Row.atMost("budget." + rate, String.format(Locale.ROOT,
+                            "requests/h/bot at %d sessions/min (capacity model %.0f, floor %.0f) vs 1.25x model",
+                            rate, model, r.floorPerHour()),
+                    r.requestsPerHour(), "req/h", 1.25 * model));
             double sessions030 = sessionsCost030(measuredRate, p, sweep);
             double all030 = sessions030 + messagesCost(measuredRate, p, sweep);
             System.out.printf(Locale.ROOT, "   budget %.0f sessions/min: sessions stream %.0f req/h (model %.0f), "
