@@ -56,14 +56,14 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final PollScheduler scheduler;
     private final WebServer server;
-    /** Tells the series store the process stops (see {@code SeriesStore#stopping}). */
-    private final Runnable stopping;
+    /** The OTLP push: closed once the pollers stopped and before their series go, so its last push is final. */
+    private final AutoCloseable push;
 
-    private Daemon(List<AutoCloseable> resources, PollScheduler scheduler, WebServer server, Runnable stopping) {
-        this.stopping = stopping;
+    private Daemon(List<AutoCloseable> resources, PollScheduler scheduler, WebServer server, AutoCloseable push) {
         this.resources = resources;
         this.scheduler = scheduler;
         this.server = server;
+        this.push = push;
     }
 
     /** An {@link Error} in a poller or the server exits the process: code 3 out of memory, else 1 ({@link FatalErrors}). */
@@ -107,8 +107,9 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         KoreMetrics metrics = new KoreMetrics(registry, config.metrics().buckets(), Version.get(), clock,
                 config.metrics().maxLabelValues(), config.metrics().maxSeriesPerMetric());
-        // Closed after the pollers' last checkpoint and publish: its last push carries the final counts.
-        resources.add(push.start(metrics.store(), Version.get(), clock));
+        // Closed after the pollers' last checkpoint and publish, before they drop their series: its last push
+        // carries the final counts.
+        AutoCloseable pushing = push.start(metrics.store(), Version.get(), clock);
         metrics.registerSpanDrops(() -> tracer.spanCounts().lost());
         metrics.lookback(config.poll().lookback());
         if (shard.sharded()) {
@@ -175,7 +176,7 @@ public final class Daemon implements AutoCloseable {
             server = builder.build().start();
         } catch (RuntimeException | Error e) {
             store.abandon();
-            new Daemon(resources, scheduler, null, metrics.store()::stopping).close();
+            new Daemon(resources, scheduler, null, pushing).close();
             throw e;
         }
         store.open();
@@ -183,7 +184,7 @@ public final class Daemon implements AutoCloseable {
                 + (http.basicAuthUsers().isEmpty() ? "" : " with basic auth") + " on " + http.host() + ":"
                 + server.port() + " for " + pollers.size() + " bot(s)"
                 + (shard.sharded() ? " of " + all.bots().size() + " (--shard " + shard + ")" : ""));
-        return new Daemon(resources, scheduler, server, metrics.store()::stopping);
+        return new Daemon(resources, scheduler, server, pushing);
     }
 
     /** A poller that has not finished a cycle for this long is stuck: {@code /health/live} answers 503. */
@@ -222,17 +223,18 @@ public final class Daemon implements AutoCloseable {
     /** Stops polling, writes every checkpoint, stops serving. */
     @Override
     public void close() {
-        stopping.run();
-        scheduler.close();
+        scheduler.close(() -> closeQuietly(push));
         if (server != null) {
             server.stop();
         }
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.fine(() -> "closing " + r + ": " + e);
-            }
+        resources.forEach(Daemon::closeQuietly);
+    }
+
+    private static void closeQuietly(AutoCloseable r) {
+        try {
+            r.close();
+        } catch (Exception e) {
+            LOG.fine(() -> "closing " + r + ": " + e);
         }
     }
 

@@ -25,7 +25,7 @@ public final class Cli {
               kore-exporter rules --config FILE              print Prometheus SLO recording rules and alerts for the config
               kore-exporter simulator [--port N]             run only the Kore.ai simulator
               kore-exporter doctor --config FILE [--format text|json]
-                                                             check each bot against Kore.ai (at most 12 requests a bot)
+                                                             check each bot against Kore.ai (at most 14 requests a bot)
               kore-exporter --help                           this text
 
               --shard I/N   this replica polls shard I (0 <= I < N) of the bots, by rendezvous hashing of the

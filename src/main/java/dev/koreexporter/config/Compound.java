@@ -69,12 +69,12 @@ final class Compound {
                 if (shared != null) {
                     d.warnings().add(s.path(fileKey) + ": " + shared);
                 }
-                String value = content.replaceAll("[\\r\\n]+$", "");
-                if (value.isEmpty()) {
+                String value = Secret.content(content).orElse(null);
+                if (value == null) {
                     s.problems().add(s.path(fileKey), "\"" + path + "\" is empty");
                     return null;
                 }
-                return new Secret(value);
+                return Secret.fromFile(value, path);
             }
         };
     }

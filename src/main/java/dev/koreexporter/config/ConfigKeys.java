@@ -66,13 +66,20 @@ final class ConfigKeys {
             .byDefault("30s")
             .doc("timeout of one API request, the whole body included (a server trickling its answer is cut off);"
                     + " positive, at most `10m`"));
+    /**
+     * Two thirds of Kore.ai's 60/min and 1,800/h per bot, which the bot's other design-time APIs share: the exporter
+     * leaves a third to them (README "How it reads Kore.ai", the budget).
+     */
     static final ConfigKey<Integer> PER_MINUTE = add(key("kore.rate-limit.per-minute", integer(1, Integer.MAX_VALUE))
-            .byDefault("60").doc("requests per bot in any sliding 60 s; at least 1"));
+            .byDefault("40").doc("requests per bot the exporter sends in any sliding 60 s, its share of Kore.ai's 60"
+                    + " per bot, which the bot's other API users share (see [the budget](#how-it-reads-koreai)); at"
+                    + " least 1"));
     static final ConfigKey<Integer> PER_HOUR = add(key("kore.rate-limit.per-hour", integer(1, Integer.MAX_VALUE))
-            .byDefault("1800")
+            .byDefault("1200")
             .rule(List.of(PER_MINUTE), (perHour, v) -> perHour < v.get(PER_MINUTE)
                     ? "must be at least per-minute (" + v.get(PER_MINUTE) + "), got " + perHour : null)
-            .doc("requests per bot in any sliding hour; at least 1 and at least `per-minute`"));
+            .doc("requests per bot the exporter sends in any sliding hour, its share of Kore.ai's 1,800 per bot; at"
+                    + " least 1 and at least `per-minute`"));
     static final ConfigKey<Path> CA_BUNDLE = add(key("kore.ca-bundle", Kind.file(false)).shownAs("JVM trust store")
             .doc("PEM file of CA certificates to trust for `base-url` (private CA, proxy); must be readable"));
     static final ConfigKey<MessagesApi> MESSAGES_API = add(key("kore.messages-api",
@@ -100,8 +107,8 @@ final class ConfigKeys {
             .byDefault(v -> v.get(LOOKBACK).dividedBy(8), "`poll.lookback / 8` (`2m30s`)")
             .rule(List.of(LOOKBACK), (d, v) -> d.compareTo(v.get(LOOKBACK)) > 0 ? "must be at most poll.lookback ("
                     + Durations.format(v.get(LOOKBACK)) + "), got " + Durations.format(d) : null)
-            .doc("how often a busy stream re-reads its whole lookback and sessions active longer than the lookback are"
-                    + " looked up by id: records only those reads see are counted within this + one cycle. Shorter:"
+            .doc("how often a busy stream re-reads its whole lookback (sessions: their `poll.session-horizon`):"
+                    + " records and session closures only those reads see are counted within this + one cycle. Shorter:"
                     + " fresher late records, more requests on busy bots; longer: fewer requests. Positive, at most"
                     + " `poll.lookback`"));
     /** Without the key a lookback longer than an hour (valid before the key existed) still makes a valid config. */
@@ -109,9 +116,11 @@ final class ConfigKeys {
             .byDefault(v -> max(Duration.ofHours(1), v.get(LOOKBACK)), "`1h` (`poll.lookback` when longer)")
             .rule(List.of(LOOKBACK), (d, v) -> d.compareTo(v.get(LOOKBACK)) < 0 ? "must be at least poll.lookback ("
                     + Durations.format(v.get(LOOKBACK)) + "), got " + Durations.format(d) : null)
-            .doc("how long after its start a session may close and still be counted (Kore.ai reports a voice session"
-                    + " closed only at its inactivity timeout, often 25-45 min after its start); a session closing later"
-                    + " is not counted. At least `poll.lookback`, at most `1d`"));
+            .doc("how long after its start a session may be reported closed and still be counted (Kore.ai reports a"
+                    + " voice session closed only at its inactivity timeout, often 25-45 min after its start): the"
+                    + " sessions stream re-reads this far back by start time. A session reported closed later is not"
+                    + " counted, or only up to one re-read later (see [sessions](#how-it-reads-koreai)). At least"
+                    + " `poll.lookback`, at most `1d`"));
 
     static final ConfigKey<Path> STATE_DIR = add(key("state.dir", Kind.path()).byDefault("./state")
             .doc("directory for checkpoints (watermarks, recently seen ids, reads under way), lock files and the rate"

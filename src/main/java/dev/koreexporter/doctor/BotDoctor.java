@@ -7,6 +7,8 @@ import dev.koreexporter.kore.KoreClient;
 import dev.koreexporter.kore.Listing;
 import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.Sleeper;
+import dev.koreexporter.kore.Ticker;
+import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
@@ -29,12 +31,11 @@ import java.util.Set;
 /**
  * The checks of one bot (README "First run against your tenant"): the first page of each of the bot's streams, as
  * the exporter would read them (the same {@link Streams}), through the same client with retries off: one getSessions
- * page, one page per channel (two when getMessagesV2 is missing), one Agent AI page and at most one lookup by id, so
- * never more than {@link #MAX_REQUESTS}. Nothing is counted and no state is written.
+ * page, one page per channel (two when getMessagesV2 is missing), one page without a channel, one Agent AI page and
+ * at most one lookup by id, so never more than {@link #MAX_REQUESTS}. Nothing is counted and no state is written.
  */
 final class BotDoctor implements AutoCloseable {
-    static final int MAX_REQUESTS = 12;
-    static final Duration MAX_SKEW = Duration.ofSeconds(30);
+    static final int MAX_REQUESTS = 14;
     /** Kore.ai refuses windows of 7 days or more. */
     private static final Duration MAX_WINDOW = Duration.ofDays(7).minusSeconds(1);
 
@@ -44,6 +45,7 @@ final class BotDoctor implements AutoCloseable {
     private final KoreClient client;
     private final Clock clock;
     private final Budget budget;
+    private final PageTimeCheck pageTime = new PageTimeCheck();
     /** Assumption warnings by check name, each a list of findings joined into one line. */
     private final Map<String, List<String>> assumptions = new LinkedHashMap<>();
     private final Set<String> messageSessions = new LinkedHashSet<>();
@@ -60,18 +62,18 @@ final class BotDoctor implements AutoCloseable {
         this.client = KoreClient.builder(config.kore(), bot, clock).sleeper(sleeper)
                 .listener((endpoint, code, duration) -> requests++).build();
         this.clock = clock;
-        this.budget = new Budget(config.poll().interval(), config.poll().lookback(), config.poll().backfill(),
-                config.poll().sweepInterval());
+        this.budget = new Budget(config.poll(), config.kore().rateLimit());
     }
 
     /** Every check name this bot reports, in report order (assumption warnings follow them). */
     List<String> checkNames() {
         List<String> names = new ArrayList<>(List.of("auth", streams.sessions().key()));
         streams.messages().forEach(s -> names.add(s.key()));
+        names.add(ChannelsCheck.NAME);
         if (streams.conversations() != null) {
             names.add("agentai");
         }
-        names.addAll(List.of("clock", "budget"));
+        names.addAll(List.of("clock", "budget", PageTimeCheck.NAME));
         return names;
     }
 
@@ -81,7 +83,7 @@ final class BotDoctor implements AutoCloseable {
         from = now.minus(window);
         List<CheckResult> out = new ArrayList<>();
         Stream<Session> sessions = streams.sessions();
-        KoreClient.Answer<Session> listing = client.first(sessions.listings().getFirst(),
+        KoreClient.Answer<Session> listing = ask(sessions.listings().getFirst(),
                 sessions.query(new TimeWindow(from, now)));
         if (listing.status() < 200 || listing.status() >= 300) {
             out.add(CheckResult.fail("auth", "getSessions: " + listing.problem()));
@@ -95,24 +97,26 @@ final class BotDoctor implements AutoCloseable {
         for (Stream<Message> messages : streams.messages()) {
             out.add(messagesCheck(messages));
         }
+        out.add(channelsCheck());
         if (streams.conversations() != null) {
             out.add(agentAiCheck(streams.conversations()));
         }
         if (summary != null) {
             activeSessions(listing.page().page().records(), summary);
         }
-        out.add(clockCheck(listing));
-        out.add(budget.check(config.kore().rateLimit().perHour()));
+        out.add(ClockCheck.of(listing));
+        out.add(budget.check());
+        out.add(pageTime.check(config.kore().timeout()));
         assumptions.forEach((name, findings) -> out.add(CheckResult.warn(name, String.join("; ", findings))));
         return new BotReport(bot.name(), out, requests);
     }
 
     private CheckResult sessionsCheck(KoreClient.Answer<Session> listing, PageSummary p, int limit) {
         if (p == null) {
-            budget.stream(0, limit);
+            budget.stream(streams.sessions(), 0, limit);
             return CheckResult.fail("sessions", "getSessions: " + listing.problem());
         }
-        budget.stream(p.count(), p.capped() ? p.received() : limit);
+        budget.stream(streams.sessions(), p.count(), p.capped() ? p.received() : limit);
         pageSizes("getSessions", p, "the exporter advances skip by what it receives, so counts stay exact at more"
                 + " requests (the budget check counts pages of " + p.received() + ")");
         String pages = p.capped() ? "pages of " + p.received() + " (asked " + limit + ")"
@@ -136,14 +140,14 @@ final class BotDoctor implements AutoCloseable {
                 return prefix.isEmpty() ? skipped(check) : CheckResult.warn(check, prefix + endpoint
                         + " not checked: doctor's limit of " + MAX_REQUESTS + " requests for this bot reached");
             }
-            KoreClient.Answer<Message> answer = client.first(listing, stream.query(new TimeWindow(from, now)));
+            KoreClient.Answer<Message> answer = ask(listing, stream.query(new TimeWindow(from, now)));
             if (answer.status() == 404 && listing.endpoint() == Endpoint.GET_MESSAGES_V2) {
                 if (!last) {
                     v2Missing = true;
                     prefix = notAvailable();
                     continue;
                 }
-                budget.stream(0, listing.pageSize());
+                budget.stream(stream, 0, listing.pageSize());
                 return CheckResult.fail(check, endpoint + ": " + answer.problem()
                         + " (not on this tenant?): set kore.messages-api to auto or v1");
             }
@@ -161,11 +165,11 @@ final class BotDoctor implements AutoCloseable {
         String check = stream.key();
         String endpoint = listing.endpoint().label();
         if (!answer.ok()) {
-            budget.stream(0, listing.pageSize());
+            budget.stream(stream, 0, listing.pageSize());
             return CheckResult.fail(check, prefix + endpoint + ": " + answer.problem());
         }
         PageSummary p = PageSummary.messages(answer.page(), listing.pageSize());
-        budget.stream(p.count(), p.capped() ? p.received() : listing.pageSize());
+        budget.stream(stream, p.count(), p.capped() ? p.received() : listing.pageSize());
         messageSessions.addAll(p.sessionIds());
         Set<String> others = new LinkedHashSet<>(p.channels());
         others.remove(stream.channel());
@@ -194,6 +198,17 @@ final class BotDoctor implements AutoCloseable {
         return new CheckResult(check, prefix.isEmpty() ? Status.OK : Status.WARN, prefix + found + ", " + latency);
     }
 
+    /** One page of the messages listing the exporter reads, without a channel (README, the channels check). */
+    private CheckResult channelsCheck() throws InterruptedException {
+        if (spent()) {
+            return skipped(ChannelsCheck.NAME);
+        }
+        List<Listing<Message>> listings = streams.messages().getFirst().listings();
+        Listing<Message> listing = v2Missing ? listings.getLast() : listings.getFirst();
+        KoreClient.Answer<Message> answer = ask(listing, Query.of(new TimeWindow(from, now)));
+        return ChannelsCheck.of(listing.endpoint().label(), duration(from, now), answer, bot.channels());
+    }
+
     private CheckResult agentAiCheck(Stream<AgentAiConversation> stream) throws InterruptedException {
         if (spent()) {
             return skipped("agentai");
@@ -205,14 +220,14 @@ final class BotDoctor implements AutoCloseable {
             first = last.minusDays(6);
         }
         Listing<AgentAiConversation> listing = stream.listings().getFirst();
-        KoreClient.Answer<AgentAiConversation> answer = client.first(listing,
+        KoreClient.Answer<AgentAiConversation> answer = ask(listing,
                 stream.query(new TimeWindow(first.atStartOfDay(ZoneOffset.UTC).toInstant(), now)));
         if (!answer.ok()) {
-            budget.stream(0, listing.pageSize());
+            budget.stream(stream, 0, listing.pageSize());
             return CheckResult.fail("agentai", "aaconversation: " + answer.problem());
         }
         PageSummary p = PageSummary.conversations(answer.page(), listing.pageSize());
-        budget.stream(p.count(), p.capped() ? p.received() : listing.pageSize());
+        budget.stream(stream, p.count(), p.capped() ? p.received() : listing.pageSize());
         if (p.ascending() != 1) {
             assume("assumption:ordering", "aaconversation pages are not oldest first: the exporter then reads every"
                     + " Agent AI day from page 1 (exact, at more requests)");
@@ -234,36 +249,32 @@ final class BotDoctor implements AutoCloseable {
         if (p.active() > 0 || messageSessions.isEmpty() || spent()) {
             return;
         }
-        Listing<Session> lookUp = streams.sessions().kind().lookUp();
-        KoreClient.Answer<Session> answer = client.first(lookUp, Query.ids(messageSessions));
+        KoreClient.Answer<Session> answer = ask(Listing.SESSIONS_BY_ID, Query.ids(messageSessions));
         if (!answer.ok()) {
             return;
         }
         int missing = ActiveSessions.leftOut(listed, p, answer.page().page().records(), from, now);
         if (missing > 0) {
             assume("assumption:active-sessions", "getSessions without containmentType left out " + missing
-                    + " active session(s) that a lookup by id shows: the exporter then sees a session only once it"
-                    + " is listed closed, so a session closing more than poll.lookback ("
-                    + duration(Duration.ZERO, config.poll().lookback()) + ") after its start is never counted;"
-                    + " keep poll.lookback above your longest sessions");
+                    + " active session(s) that a lookup by id shows: the exporter does not need them listed, it"
+                    + " re-reads sessions by start time over poll.session-horizon ("
+                    + duration(Duration.ZERO, config.poll().sessionHorizon()) + ") and counts each once it is listed"
+                    + " closed; a session reported closed later than that after its start is not counted");
         }
     }
 
-    private CheckResult clockCheck(KoreClient.Answer<?> first) {
-        if (first.date() == null) {
-            return CheckResult.warn("clock", "Kore.ai sent no readable Date header: the skew is unknown");
+    /**
+     * One request, timed for the page-time check by the monotonic clock: what it took for real, whatever clock the
+     * windows are dated by.
+     */
+    private <T extends KoreRecord> KoreClient.Answer<T> ask(Listing<T> listing, Query query)
+            throws InterruptedException {
+        long started = Ticker.SYSTEM.nanos();
+        try {
+            return client.first(listing, query);
+        } finally {
+            pageTime.request(listing.endpoint(), Duration.ofNanos(Ticker.SYSTEM.nanos() - started));
         }
-        Instant local = first.sent().plus(Duration.between(first.sent(), first.received()).dividedBy(2));
-        Duration skew = Duration.between(local, first.date());
-        long seconds = Math.abs(skew.toSeconds());
-        String direction = skew.isNegative() ? "behind" : "ahead of";
-        if (skew.abs().compareTo(MAX_SKEW) > 0) {
-            return CheckResult.warn("clock", "Kore.ai's clock is " + seconds + " s " + direction + " this host's:"
-                    + " the exporter's windows follow this host's clock, so sync it (NTP); until then records"
-                    + " land that much later or earlier than poll.lookback allows for");
-        }
-        return CheckResult.ok("clock", "Kore.ai's clock is within " + Math.max(1, seconds) + " s of this host's"
-                + " (Date header, 1 s resolution)");
     }
 
     private boolean spent() {

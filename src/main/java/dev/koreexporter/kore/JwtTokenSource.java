@@ -9,6 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,23 +18,27 @@ import java.util.Date;
 import java.util.Objects;
 
 /**
- * Issues the HS256 JWT Kore.ai expects in the {@code auth} header: claims {@code appId} (client id),
- * {@code sub}, {@code iat}, {@code exp}, signed with the app's client secret. Tokens are short-lived,
- * cached, and re-issued a minute before they expire.
+ * Issues the HS256 JWT Kore.ai expects in the {@code auth} header (README "How it reads Kore.ai"): a fresh one for
+ * every request, never sent before, with claims {@code appId} (client id), {@code sub}, a random {@code jti} of 128
+ * bits, {@code iat} and {@code exp} five minutes later, signed with the app's client secret. Apps set to "Enforce
+ * JTI" refuse a token without {@code jti} or one they have seen, so tokens are neither cached nor reused. After
+ * Kore.ai refused one ({@link #refused}), a secret read from a file is read again before the next token, so a
+ * rotated secret is picked up without a restart. Thread-safe.
  */
 public final class JwtTokenSource {
-    static final Duration TTL = Duration.ofMinutes(10);
-    static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(1);
+    /** Kore.ai's JWT apps want a short life; five minutes also covers a request that waits for its answer. */
+    static final Duration TTL = Duration.ofMinutes(5);
     static final String SUBJECT = "kore-exporter";
+    /** 128 bits: a {@code jti} no two requests share (RFC 7519 asks for a negligible chance of a collision). */
+    private static final int JTI_BYTES = 16;
     private static final String HS256_HEADER = Base64.getUrlEncoder().withoutPadding()
             .encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
 
     private final String clientId;
-    private final Secret secret;
     private final Clock clock;
-    private String token;
-    private Instant renewAt = Instant.MIN;
-    private Instant issuedAt = Instant.MIN;
+    private final SecureRandom random = new SecureRandom();
+    private Secret secret;
+    private boolean readAgain;
 
     public JwtTokenSource(String clientId, Secret secret, Clock clock) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
@@ -41,23 +46,32 @@ public final class JwtTokenSource {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A valid token, issued anew when the cached one is about to expire. */
+    /** A token for one request, issued now (never handed out twice). */
     public synchronized String token() {
-        Instant now = clock.instant();
-        // Also when the clock stepped back past the token's issue time: its iat would be in the future.
-        if (token == null || !now.isBefore(renewAt) || now.isBefore(issuedAt)) {
-            token = issue(now);
-            issuedAt = now;
-            renewAt = now.plus(TTL).minus(RENEW_BEFORE_EXPIRY);
+        if (readAgain) {
+            readAgain = false;
+            secret = secret.reread();
         }
-        return token;
+        return issue(clock.instant());
+    }
+
+    /**
+     * Kore.ai refused a token (401): a secret read from a file is read again before the next token. Returns whether
+     * it will be (a secret written in the config cannot change without a restart).
+     */
+    public synchronized boolean refused() {
+        readAgain = secret.fromFile();
+        return readAgain;
     }
 
     private String issue(Instant now) {
         byte[] key = secret.reveal().getBytes(StandardCharsets.UTF_8);
+        byte[] jti = new byte[JTI_BYTES];
+        random.nextBytes(jti);
         var builder = Jwts.builder()
                 .claim("appId", clientId)
                 .subject(SUBJECT)
+                .id(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(TTL)));
         try {

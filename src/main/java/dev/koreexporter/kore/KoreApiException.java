@@ -1,5 +1,7 @@
 package dev.koreexporter.kore;
 
+import java.time.Duration;
+
 /**
  * A Kore.ai call that failed for good (after the retries the failure allows). Messages are the endpoint's label
  * and a detail, and never carry a secret or a token.
@@ -31,10 +33,31 @@ public class KoreApiException extends RuntimeException {
         return detail;
     }
 
-    /** 401: the bot's credentials were refused. */
+    /** 401: the bot's credentials were refused; the message says what usually causes it. */
     public static final class Auth extends KoreApiException {
         public Auth(Endpoint endpoint, String koreMessage) {
-            super(endpoint, 401, "authentication refused by Kore.ai: " + koreMessage, null);
+            super(endpoint, 401, "authentication refused by Kore.ai (HTTP 401): " + koreMessage + " ("
+                    + likelyCauses(endpoint) + ")", null);
+        }
+
+        /**
+         * What a 401 from {@code endpoint} usually means: Kore.ai answers 401 to each of these alike (README "Setting
+         * up the Kore.ai app"). Names settings only, never a value.
+         */
+        public static String likelyCauses(Endpoint endpoint) {
+            return "likely causes: a wrong client id or client secret, a wrong bot id, the app lacks the API scope "
+                    + endpoint.scope() + " or it is not published yet, or the app is set to encrypt tokens (JWE) or to"
+                    + " an algorithm other than HS256; see README \"Setting up the Kore.ai app\"";
+        }
+    }
+
+    /**
+     * No whole answer within {@code kore.timeout}: the same page asked again would most likely take as long, a
+     * smaller one may not ({@link PagedListing}). Not retried as it stands.
+     */
+    public static final class TimedOut extends KoreApiException {
+        public TimedOut(Endpoint endpoint, Duration timeout) {
+            super(endpoint, 0, "no whole answer within kore.timeout (" + timeout.toMillis() + " ms)", null);
         }
     }
 

@@ -34,6 +34,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     private final String accountId;
     private final boolean includeText;
     private final Map<Endpoint, AgentAiCursor> cursors = new EnumMap<>(Endpoint.class);
+    private final PageSizes pageSizes;
 
     private KoreClient(Builder b) {
         this.transport = new Transport(b.kore, b.bot, b.clock, b.sleeper, b.listener, b.requestLog);
@@ -42,6 +43,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
         this.botId = b.bot.id();
         this.accountId = b.bot.accountId();
         this.includeText = b.includeText;
+        this.pageSizes = new PageSizes(b.clock);
     }
 
     /** A client for {@code bot}; by default it reports to no listener and leaves message text out. */
@@ -76,10 +78,26 @@ public final class KoreClient implements KoreApi, AutoCloseable {
     @Override
     public <T extends KoreRecord> Iterable<PageAt<T>> read(Listing<T> listing, Query query, ReadPosition from) {
         return switch (listing.paging()) {
-            case SKIP -> PagedListing.shrinkingOnTooLarge(WindowSplitter.split(query.window()), listing.pageSize(),
-                    from, (w, skip, limit) -> fetch(listing, query.in(w), skip, limit));
+            case SKIP -> PagedListing.shrinking(WindowSplitter.split(query.window()), limit(listing, query), from,
+                    (w, skip, limit) -> fetch(listing, query.in(w), skip, limit));
             case DAYS -> days(listing, query, from);
             case IDS -> byIds(listing, query, from);
+        };
+    }
+
+    /** The page size of the stream {@code query} reads, kept smaller for a while after a timeout ({@link PageSizes}). */
+    private PagedListing.Limit limit(Listing<?> listing, Query query) {
+        Endpoint endpoint = listing.endpoint();
+        return new PagedListing.Limit() {
+            @Override
+            public int current() {
+                return pageSizes.limit(endpoint, query.channel(), listing.pageSize());
+            }
+
+            @Override
+            public int timedOut(int asked) {
+                return pageSizes.timedOut(endpoint, query.channel(), asked);
+            }
         };
     }
 
@@ -111,10 +129,13 @@ public final class KoreClient implements KoreApi, AutoCloseable {
                         new ReadPosition(i + 1, ReadPosition.FROM_START))).iterator();
     }
 
-    /** The Agent AI page cursors (README "How it reads Kore.ai"), by endpoint label, day and page. */
+    /**
+     * The Agent AI page cursors (README "How it reads Kore.ai"), by endpoint label, day and page, and the page sizes
+     * kept smaller after timeouts.
+     */
     @Override
     public Map<String, Long> pageHints() {
-        Map<String, Long> hints = new HashMap<>();
+        Map<String, Long> hints = new HashMap<>(pageSizes.snapshot());
         synchronized (cursors) {
             cursors.forEach((endpoint, cursor) -> hints.putAll(cursor.snapshot(endpoint.label() + "|")));
         }
@@ -123,6 +144,7 @@ public final class KoreClient implements KoreApi, AutoCloseable {
 
     @Override
     public void restorePageHints(Map<String, Long> hints) {
+        pageSizes.restore(hints);
         for (Endpoint endpoint : Endpoint.values()) {
             String prefix = endpoint.label() + "|";
             if (endpoint.agentAi() && hints.keySet().stream().anyMatch(k -> k.startsWith(prefix))) {
@@ -157,13 +179,14 @@ public final class KoreClient implements KoreApi, AutoCloseable {
             throw new InterruptedException("interrupted");
         } catch (KoreApiException.NoResponse e) {
             // The exception's own message may quote the URL, never the token; its class says enough.
-            return new Answer<>(0, null, "no response from " + transport.host() + " ("
+            return new Answer<>(0, null, "no response from " + transport.host(endpoint) + " ("
                     + e.getCause().getClass().getSimpleName() + ")", null, null, null);
         } catch (KoreApiException e) {
             return new Answer<>(0, null, e.detail(), null, null, null);
         }
         if (!r.ok()) {
-            String problem = r.redirectRefused() != null ? r.redirectRefused() : "HTTP " + r.status() + r.koreMessage(": ");
+            String problem = r.redirectRefused() != null ? r.redirectRefused() : "HTTP " + r.status() + r.koreMessage(": ")
+                    + (r.status() == 401 ? " (" + KoreApiException.Auth.likelyCauses(endpoint) + ")" : "");
             return new Answer<>(r.status(), null, problem, r.date(), r.sent(), r.received());
         }
         try {

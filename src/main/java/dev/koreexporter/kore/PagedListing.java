@@ -31,8 +31,18 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
         WirePage<T> fetch(W window, int position, int limit);
     }
 
-    /** The smallest page size asked for after pages that were too large (README "How it reads Kore.ai"). */
+    /** The smallest page size asked for after pages that were too large or slow (README "How it reads Kore.ai"). */
     static final int MIN_LIMIT = 100;
+    /** After this many timeouts in a row a read fails for the cycle: each one cost a whole {@code kore.timeout}. */
+    static final int MAX_TIMEOUTS_IN_A_ROW = 3;
+
+    /** The page size of the stream being read: what it asks for, and what it asks for after a timeout. */
+    interface Limit {
+        int current();
+
+        /** A request for {@code asked} records timed out; returns what the stream asks for from now on. */
+        int timedOut(int asked);
+    }
 
     /** How the position moves from page to page. */
     enum Paging {
@@ -46,7 +56,7 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
     private final Paging paging;
     private final LimitedFetcher<W, T> fetcher;
     private final ToIntFunction<W> start;
-    private final int limit;
+    private final Limit limit;
     private final ReadPosition from;
 
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher) {
@@ -58,11 +68,11 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
      * begins at {@code from}.
      */
     PagedListing(List<W> windows, Paging paging, Fetcher<W, T> fetcher, ToIntFunction<W> start, ReadPosition from) {
-        this(windows, paging, (w, position, limit) -> fetcher.fetch(w, position), start, MIN_LIMIT, from);
+        this(windows, paging, (w, position, limit) -> fetcher.fetch(w, position), start, null, from);
     }
 
     private PagedListing(List<W> windows, Paging paging, LimitedFetcher<W, T> fetcher, ToIntFunction<W> start,
-                         int limit, ReadPosition from) {
+                         Limit limit, ReadPosition from) {
         this.windows = List.copyOf(windows);
         this.paging = paging;
         this.fetcher = fetcher;
@@ -72,17 +82,19 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
     }
 
     /**
-     * {@code skip} paging that survives pages too large to read: a page over {@code kore.max-response-size}
-     * ({@link KoreApiException.TooLarge}) is asked for again at the same skip with half the {@code limit},
-     * down to {@link #MIN_LIMIT}, and the listing goes on with the smaller limit; one still too large at
-     * {@link #MIN_LIMIT} is thrown (the stream's read fails this cycle and is retried the next). Pages handed
-     * out before are unaffected, so nothing counted is lost.
+     * {@code skip} paging that survives pages too large or too slow to read: a page over
+     * {@code kore.max-response-size} ({@link KoreApiException.TooLarge}) or not answered within {@code kore.timeout}
+     * ({@link KoreApiException.TimedOut}) is asked for again at the same skip with half the {@code limit}, down to
+     * {@link #MIN_LIMIT}, and the listing goes on with the smaller limit; a timeout also makes the stream keep the
+     * smaller size ({@code limit}, see {@link PageSizes}). One still too large at {@link #MIN_LIMIT}, one timing out at
+     * it, and the {@link #MAX_TIMEOUTS_IN_A_ROW}th timeout in a row are thrown (the stream's read fails this cycle and
+     * is retried the next). Pages handed out before are unaffected, so nothing counted is lost.
      *
-     * @param limit the page size asked for first
+     * @param limit the stream's page size: asked for first, and told of timeouts
      * @param from  where the listing begins
      */
-    static <W, T> PagedListing<W, T> shrinkingOnTooLarge(List<W> windows, int limit, ReadPosition from,
-                                                         LimitedFetcher<W, T> fetcher) {
+    static <W, T> PagedListing<W, T> shrinking(List<W> windows, Limit limit, ReadPosition from,
+                                               LimitedFetcher<W, T> fetcher) {
         return new PagedListing<>(windows, Paging.SKIP, fetcher, w -> 0, limit, from);
     }
 
@@ -92,7 +104,8 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
             private int window = from.part();
             private int position = from.at() == ReadPosition.FROM_START ? start(window) : from.at();
             private boolean windowStart = from.at() == ReadPosition.FROM_START;
-            private int pageSize = limit;
+            private int pageSize = limit == null ? MIN_LIMIT : limit.current();
+            private int timeouts;
             private PageAt<T> next;
 
             @Override
@@ -120,7 +133,23 @@ final class PagedListing<W, T> implements Iterable<PageAt<T>> {
             private WirePage<T> fetch(W w) {
                 while (true) {
                     try {
-                        return fetcher.fetch(w, position, pageSize);
+                        WirePage<T> page = fetcher.fetch(w, position, pageSize);
+                        timeouts = 0;
+                        return page;
+                    } catch (KoreApiException.TimedOut e) {
+                        if (limit == null) {
+                            throw e;
+                        }
+                        int asked = pageSize;
+                        int smaller = Math.min(limit.timedOut(asked), asked);
+                        if (++timeouts >= MAX_TIMEOUTS_IN_A_ROW || smaller >= asked) {
+                            throw e;
+                        }
+                        int inARow = timeouts;
+                        LOG.info(() -> e.endpoint().label() + ": page of " + asked + " records not answered within"
+                                + " kore.timeout (" + inARow + " in a row), asking again for " + smaller
+                                + " (kept for " + PageSizes.KEEP.toMinutes() + " min)");
+                        pageSize = smaller;
                     } catch (KoreApiException.TooLarge e) {
                         if (pageSize <= MIN_LIMIT) {
                             throw e;

@@ -14,6 +14,11 @@ public record ReadPosition(int part, int at) {
     /** The start of a read. */
     public static final ReadPosition START = new ReadPosition(0, FROM_START);
 
+    /** Whether the read goes on inside the request window it is in (more pages of that window follow). */
+    public boolean insideWindow() {
+        return at != FROM_START;
+    }
+
     public ReadPosition {
         if (part < 0 || at < FROM_START) {
             throw new IllegalArgumentException("no such read position: " + part + "/" + at);

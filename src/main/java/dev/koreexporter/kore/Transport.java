@@ -32,20 +32,29 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Builds and sends one request to Kore.ai for one bot, the way every request is sent: after the bot's rate
- * limiter, signed with its JWT ({@code auth} header), gzip accepted, bounded as a whole by {@code kore.timeout}
- * and in size by {@code kore.max-response-size} (README "Configuration"). Every request is reported to the
- * listener and every {@code Date} header to the {@link ServerClock}. It never retries: {@link ApiCaller} does,
- * {@code doctor} does not.
+ * limiter, to {@code kore.base-url} or, for Agent AI, {@code kore.agent-ai-base-url}, signed with a JWT of its own
+ * ({@code auth} header), gzip accepted, bounded as a whole by {@code kore.timeout} and in size by
+ * {@code kore.max-response-size} (README "Configuration"). Every request is reported to the listener and every
+ * {@code Date} header to the {@link ServerClock}; a 401 has the token source read a secret file again. It never
+ * retries: {@link ApiCaller} does, {@code doctor} does not.
  */
 final class Transport implements AutoCloseable {
     private static final HeaderName AUTH = HeaderNames.create("auth");
     private static final int ERROR_BODY_BYTES = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(Transport.class.getName());
+    /**
+     * The socket's own read timeout is later than the whole request's deadline, so that a page that hangs always ends
+     * as {@link KoreApiException.TimedOut}, never as a dropped connection that would be retried as it stands.
+     */
+    private static final Duration SOCKET_GRACE = Duration.ofSeconds(1);
 
     private final WebClient client;
     private final String baseUrl;
+    private final String agentAiBaseUrl;
     private final String bot;
     private final JwtTokenSource jwt;
     private final RateLimiter limiter;
@@ -60,6 +69,7 @@ final class Transport implements AutoCloseable {
               ApiRequestListener listener, RequestLog requestLog) {
         this.client = webClient(kore);
         this.baseUrl = kore.baseUrl().toString().replaceAll("/+$", "");
+        this.agentAiBaseUrl = kore.agentAiBaseUrl().toString().replaceAll("/+$", "");
         this.bot = bot.name();
         // Tokens are dated by Kore.ai's clock when the local one is behind it: else they would be expired.
         this.jwt = new JwtTokenSource(bot.clientId(), bot.clientSecret(), serverClock.notBehind(clock));
@@ -118,6 +128,7 @@ final class Transport implements AutoCloseable {
      * POSTs {@code payload} (JSON) to {@code path} once.
      *
      * @throws KoreApiException.NoResponse  when no answer arrived (worth another attempt)
+     * @throws KoreApiException.TimedOut    when no whole answer arrived within {@code kore.timeout}
      * @throws KoreApiException.TooLarge    for a body over {@code kore.max-response-size}
      * @throws KoreApiException.Interrupted when the thread was interrupted
      * @throws KoreApiException             for a TLS certificate that is not trusted (not worth another attempt)
@@ -130,12 +141,16 @@ final class Transport implements AutoCloseable {
         }
         String token = jwt.token();
         Instant sent = clock.instant();
+        String url = (endpoint.agentAi() ? agentAiBaseUrl : baseUrl) + path;
         Response response;
         try {
-            response = exchangeWithin(path, headers, payload, token, sent);
+            response = exchangeWithin(url, headers, payload, token, sent);
         } catch (BoundedBody.TooLarge e) {
             listener.requestCompleted(endpoint, "error", Duration.between(sent, clock.instant()));
             throw new KoreApiException.TooLarge(endpoint, maxResponseSize);
+        } catch (OverDeadline e) {
+            listener.requestCompleted(endpoint, "error", Duration.between(sent, clock.instant()));
+            throw new KoreApiException.TimedOut(endpoint, deadline);
         } catch (RuntimeException e) {
             // Helidon reports timeouts, refused and reset connections as assorted unchecked exceptions.
             listener.requestCompleted(endpoint, "error", Duration.between(sent, clock.instant()));
@@ -144,7 +159,7 @@ final class Transport implements AutoCloseable {
             }
             Throwable certificate = certificateProblem(e);
             if (certificate != null) {
-                throw new KoreApiException(endpoint, 0, "TLS certificate of " + URI.create(baseUrl).getHost()
+                throw new KoreApiException(endpoint, 0, "TLS certificate of " + URI.create(url).getHost()
                         + " not trusted (" + certificate.getMessage() + "); if Kore.ai is reached through a "
                         + "private CA, set kore.ca-bundle to its PEM certificate", null);
             }
@@ -156,6 +171,10 @@ final class Transport implements AutoCloseable {
                 Duration.between(sent, response.received()));
         if (response.status() == 429) {
             listener.throttled(endpoint);
+        }
+        if (response.status() == 401 && jwt.refused()) {
+            LOG.info(() -> "bot " + bot + " endpoint " + endpoint.label() + ": HTTP 401, reading client-secret-file"
+                    + " again before the next request (a rotated secret is picked up without a restart)");
         }
         return response;
     }
@@ -178,8 +197,9 @@ final class Transport implements AutoCloseable {
         return bot;
     }
 
-    String host() {
-        return URI.create(baseUrl).getHost();
+    /** The host an endpoint's requests go to. */
+    String host(Endpoint endpoint) {
+        return URI.create(endpoint.agentAi() ? agentAiBaseUrl : baseUrl).getHost();
     }
 
     /**
@@ -187,15 +207,15 @@ final class Transport implements AutoCloseable {
      * socket's read timeout alone lets a server trickle a body forever. Interrupting a virtual thread blocked
      * on a socket closes that socket, so a request given up on does not linger.
      */
-    private Response exchangeWithin(String path, Map<String, String> headers, byte[] payload, String token,
-                                    Instant sent) throws BoundedBody.TooLarge {
-        FutureTask<Response> task = new FutureTask<>(() -> exchange(path, headers, payload, token, sent));
+    private Response exchangeWithin(String url, Map<String, String> headers, byte[] payload, String token,
+                                    Instant sent) throws BoundedBody.TooLarge, OverDeadline {
+        FutureTask<Response> task = new FutureTask<>(() -> exchange(url, headers, payload, token, sent));
         Thread.ofVirtual().name("kore-request-" + bot).start(task);
         try {
             return task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             task.cancel(true);
-            throw new IllegalStateException("whole request over kore.timeout (" + deadline.toMillis() + " ms)");
+            throw new OverDeadline();
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();
@@ -211,10 +231,10 @@ final class Transport implements AutoCloseable {
         }
     }
 
-    private Response exchange(String path, Map<String, String> headers, byte[] payload, String token, Instant sent)
+    private Response exchange(String url, Map<String, String> headers, byte[] payload, String token, Instant sent)
             throws IOException, BoundedBody.TooLarge {
         HttpClientRequest request = client.post()
-                .uri(URI.create(baseUrl + path))
+                .uri(URI.create(url))
                 .header(AUTH, token)
                 .header(HeaderNames.ACCEPT_ENCODING, "gzip")
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
@@ -275,6 +295,13 @@ final class Transport implements AutoCloseable {
         return null;
     }
 
+    /** The whole request ran past {@code kore.timeout}. */
+    private static final class OverDeadline extends Exception {
+        OverDeadline() {
+            super(null, null, false, false);
+        }
+    }
+
     static KoreApiException interrupted(Endpoint endpoint, Throwable cause) {
         Thread.currentThread().interrupt();
         return new KoreApiException.Interrupted(endpoint, cause);
@@ -287,7 +314,7 @@ final class Transport implements AutoCloseable {
                 // security"), and following it with the header would send the token to another host.
                 .followRedirects(false)
                 .connectTimeout(kore.timeout())
-                .readTimeout(kore.timeout())
+                .readTimeout(kore.timeout().plus(SOCKET_GRACE))
                 // No discovered decoders: Helidon would refuse "Content-Encoding: gzip" without its gzip
                 // module (not on our class path), so the body is un-gzipped here instead.
                 .contentEncoding(ContentEncodingContext.create(c -> c.contentEncodingsDiscoverServices(false)));

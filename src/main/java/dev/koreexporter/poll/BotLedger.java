@@ -8,23 +8,23 @@ import dev.koreexporter.model.Containment;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
  * One bot's polling memory and its checkpoint, one object under one lock (README "How it reads Kore.ai"): the
- * streams' positions ({@link Positions}: floor, watermarks, sweeps, follow-up lookups), the reads under way and how
- * far each got ({@link Progress}), the ids counted inside the lookback horizon ({@link SeenIds} per stream key), the
- * records followed until they close ({@link Followed}), the containment window, the client's page hints. A page is
- * counted, its read's position moved and its checkpoint, with the bot's series values, written under the lock
- * ({@link #page}), and scrapes see the page only then, so a kill never loses or repeats it; {@link #stop} (shutdown,
- * from another thread) never races it; once stopped, nothing more is counted.
+ * streams' positions ({@link Positions}: floor, watermarks, sweeps, from when their ids are complete), the reads
+ * under way and how far each got ({@link Progress}), the ids counted inside each stream's lookback ({@link SeenIds}
+ * per stream key), the containment window, and the client's page hints. A page is counted, its read's position moved
+ * and its checkpoint, with the bot's series values, written under the lock ({@link #page}), and scrapes see the page
+ * only then, so a kill never loses or repeats it; {@link #stop} (shutdown, from another thread) never races it; once
+ * stopped, nothing more is counted.
  */
 final class BotLedger {
     private static final Logger LOG = Logger.getLogger(BotLedger.class.getName());
@@ -39,9 +39,8 @@ final class BotLedger {
     private final Progress progress;
     private final Supplier<Map<String, Long>> pageHints;
     private final Map<String, SeenIds> seen;
-    private final Followed followed;
     private final ContainmentWindow containment;
-    /** Ids remembered or records followed since the checkpoint was written. */
+    /** Ids remembered since the checkpoint was written. */
     private int changes;
     private volatile boolean stopped;
 
@@ -61,14 +60,15 @@ final class BotLedger {
         this.writes = new CheckpointWrites(bot.name(), store, commits);
         this.pageHints = hints.current();
         Checkpoint cp = store.restore(bot).orElse(null);
-        this.positions = cp == null ? new Positions(planner, streams, newFloor, Map.of(), Map.of(), now)
+        this.positions = cp == null ? new Positions(planner, streams, newFloor)
                 : new Positions(planner, streams, Instant.ofEpochMilli(cp.floor()), cp.watermarks(), cp.sweepEnds(),
-                        now);
+                        cp.idsFrom().orElse(null), now);
         this.progress = new Progress(planner, streams.stream().map(Stream::key).collect(Collectors.toSet()),
                 cp == null ? Map.of() : cp.reads());
         hints.restore().accept(cp == null ? Map.of() : cp.pageHints());
+        // A checkpoint of 0.3.0 also lists the active sessions it followed: the sessions stream's re-reads over
+        // poll.session-horizon see them again (README "How it reads Kore.ai").
         this.seen = cp == null ? new HashMap<>() : cp.seenIds();
-        this.followed = new Followed(cp == null ? Map.of() : cp.activeSessions());
         this.containment = new ContainmentWindow(containmentWindow, cp == null ? List.of() : cp.closedSessions());
         commits.restore(cp == null ? null : cp.series());
         LOG.info(() -> "bot=" + this.bot + (cp == null ? " no checkpoint: first cycle backfills from " + floor()
@@ -112,9 +112,10 @@ final class BotLedger {
         update(() -> {
             positions.completed(key, read, tally, now, end);
             progress.done(key);
+            Instant keepFrom = positions.forgetIdsBefore(key);
             SeenIds ids = seen.get(key);
             if (ids != null) {
-                ids.pruneBefore(positions.keepIdsFrom(key));
+                ids.pruneBefore(keepFrom);
             }
             containment.prune(end);
         });
@@ -128,29 +129,11 @@ final class BotLedger {
 
     /**
      * Remembers an id under the stream that read it, with its record's time (kept at the nearest end of what epoch
-     * milliseconds hold), and follows it no longer.
+     * milliseconds hold).
      */
-    void remember(String key, long hash, String id, Instant time) {
+    void remember(String key, long hash, Instant time) {
         Instant t = time.isAfter(MAX_MILLIS) ? MAX_MILLIS : time.isBefore(MIN_MILLIS) ? MIN_MILLIS : time;
-        update(() -> {
-            changes += seen.computeIfAbsent(key, k -> new SeenIds()).addHash(hash, t.toEpochMilli()) ? 1 : 0;
-            followed.unfollow(id);
-        });
-    }
-
-    /** Follows a record until it is final (a session until it closes). */
-    void follow(String id, Instant time) {
-        update(() -> changes += followed.follow(id, time) ? 1 : 0);
-    }
-
-    /** Ids Kore.ai no longer knows are not looked up again. */
-    void unfollow(Collection<String> ids) {
-        update(() -> followed.unfollow(ids));
-    }
-
-    /** Followed records a window from {@code windowStart} no longer covers: they must be looked up by id. */
-    List<String> followUps(Instant windowStart) {
-        return locked(() -> followed.due(windowStart));
+        update(() -> changes += seen.computeIfAbsent(key, k -> new SeenIds()).addHash(hash, t.toEpochMilli()) ? 1 : 0);
     }
 
     /** A session closed at {@code end}, for kore_containment_ratio. */
@@ -167,11 +150,13 @@ final class BotLedger {
     }
 
     /**
-     * Counts one page: {@code count} runs under the lock, the stream's read moves to {@code next} (a lookup by id,
-     * {@code key} null, moves nothing), then, if it remembered anything, the checkpoint is written before the lock is
-     * released. Here, and only here, a counted page becomes durable. False, counting nothing, once stopped.
+     * Counts one page: {@code count} runs under the lock, the stream's read moves to {@code next}, then, if it
+     * remembered anything, the checkpoint is written before the lock is released. Here, and only here, a counted page
+     * becomes durable. A page whose records were all left for a later read (active sessions) remembers nothing, but
+     * its position is written too while more pages of its request window follow, so that a restarted backfill does
+     * not read it again. {@code count} says whether the page held such records. False, counting nothing, once stopped.
      */
-    boolean page(String key, Endpoint endpoint, ReadPosition next, Runnable count) {
+    boolean page(String key, Endpoint endpoint, ReadPosition next, BooleanSupplier count) {
         return locked(() -> {
             if (stopped) {
                 return false;
@@ -182,11 +167,9 @@ final class BotLedger {
                 return false;
             }
             int before = changes;
-            count.run();
-            if (key != null) {
-                progress.moved(key, endpoint, next);
-            }
-            if (changes > before) {
+            boolean heldBack = count.getAsBoolean();
+            progress.moved(key, endpoint, next);
+            if (changes > before || heldBack && next.insideWindow()) {
                 commit();
             }
             return true;
@@ -234,15 +217,18 @@ final class BotLedger {
 
     /**
      * The one place a checkpoint is assembled, from everything above: what a restart resumes from. The sweep ends,
-     * the reads under way, the page hints and the shard layout go in {@code seen} (see {@link Checkpoint}); the bot's
-     * cumulative series values, taken here under the lock with the page that moved them, go in {@code series}.
+     * the reads under way, the page hints, the shard layout and from when each stream's ids are complete go in
+     * {@code seen} (see {@link Checkpoint}); the bot's cumulative series values, taken here under the lock with the
+     * page that moved them, go in {@code series}. No session is followed by id any more: {@code activeSessions}
+     * stays empty.
      */
     private Checkpoint toCheckpoint() {
         Map<String, long[]> ids = new HashMap<>();
         seen.forEach((k, v) -> ids.put(k, v.pairs()));
         return new Checkpoint(Checkpoint.VERSION, botId, floor().toEpochMilli(), positions.watermarkMillis(),
-                Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout()),
-                followed.snapshot(), containment.snapshot(), ids, writes.series());
+                Checkpoint.notIds(positions.sweepEndMillis(), progress.snapshot(), pageHints.get(), writes.layout(),
+                        positions.idsFromMillis()),
+                Map.of(), containment.snapshot(), ids, writes.series());
     }
 
     private void update(Runnable action) {

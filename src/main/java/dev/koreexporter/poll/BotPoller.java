@@ -57,7 +57,9 @@ public final class BotPoller implements BotGauges, Poller {
         this.streams = Streams.of(bot, options.messagesApi()).all();
         this.streams.forEach(s -> byKey.put(s.key(), s));
         this.lookback = poll.lookback();
-        this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval());
+        Map<String, Duration> reaches = new HashMap<>();
+        this.streams.forEach(s -> reaches.put(s.key(), s.kind().reach().of(poll)));
+        this.planner = new SweepPlanner(poll.lookback(), poll.interval(), poll.sweepInterval(), reaches);
         Instant now = clock.instant();
         this.ledger = new BotLedger(bot, store, streams, planner, now.minus(poll.backfill()), containmentWindow, now,
                 new CheckpointWrites.Commits() {
@@ -125,7 +127,7 @@ public final class BotPoller implements BotGauges, Poller {
         List<SweepPlanner.StreamState> states = streams.stream()
                 .map(s -> ledger.state(s.key(), reader.listing(s).pageSize())).toList();
         boolean caughtUp = true;
-        for (SweepPlanner.Read read : planner.plan(now, ledger.floor(), states)) {
+        for (SweepPlanner.Read read : planner.plan(now, states)) {
             if (!ledger.stopped()) {
                 caughtUp &= read(byKey.get(read.key()), read, now);
             }

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * What a bot's poller must remember across restarts, times as epoch millis: the first-start floor (older
  * records are never counted), the end of the last window read completely per stream, the ids counted
- * inside the lookback horizon, the active sessions being followed (id to start) and the recently closed
+ * inside what each stream's re-reads can return, the active sessions 0.3.0 followed (id to start; written empty since
+ * 0.4.0, which re-reads sessions over poll.session-horizon instead) and the recently closed
  * sessions behind kore_containment_ratio. Counted ids are kept as hash/time pairs per stream
  * ({@code seenHashes}, since version 2); {@code seen} (id to time) is still read from version 1 files.
  *
@@ -67,11 +68,13 @@ public record Checkpoint(int version,
     static final String PAGE_HINTS = "pageHints";
     /** Not a stream key either. */
     static final String SHARD_LAYOUT = "shardLayout";
+    /** From when each stream's ids are complete ({@link Positions}); not a stream key either. */
+    static final String IDS_FROM = "idsFrom";
     private static final String INDEX = "index";
     private static final String COUNT = "count";
     private static final String MOVED_UNDER = "movedUnder";
     /** The entries of {@code seen} that hold no ids: older versions read and write them back as a stream's ids. */
-    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS, SHARD_LAYOUT);
+    private static final Set<String> NOT_IDS = Set.of(SWEEP_ENDS, READS, PAGE_HINTS, SHARD_LAYOUT, IDS_FROM);
 
     public Checkpoint {
         watermarks = Map.copyOf(watermarks);
@@ -86,9 +89,12 @@ public record Checkpoint(int version,
         }
     }
 
-    /** The {@code seen} entries that hold no ids, each left out while empty, and the shard layout. */
+    /**
+     * The {@code seen} entries that hold no ids, each left out while empty, and the shard layout. {@code idsFrom} is
+     * written even when empty: a file without it was written before it existed (see {@link #idsFrom}).
+     */
     static Map<String, Map<String, Long>> notIds(Map<String, Long> sweepEnds, Map<String, Long> reads,
-                                                 Map<String, Long> pageHints, Shard layout) {
+                                                 Map<String, Long> pageHints, Shard layout, Map<String, Long> idsFrom) {
         Map<String, Map<String, Long>> out = new HashMap<>();
         Map.of(SWEEP_ENDS, sweepEnds, READS, reads, PAGE_HINTS, pageHints).forEach((k, v) -> {
             if (!v.isEmpty()) {
@@ -96,6 +102,7 @@ public record Checkpoint(int version,
             }
         });
         out.put(SHARD_LAYOUT, Map.of(INDEX, (long) layout.index(), COUNT, (long) layout.count()));
+        out.put(IDS_FROM, Map.copyOf(idsFrom));
         return out;
     }
 
@@ -123,6 +130,14 @@ public record Checkpoint(int version,
     /** The reads under way ({@link Progress}); empty in files without them. */
     Map<String, Long> reads() {
         return seen.getOrDefault(READS, Map.of());
+    }
+
+    /**
+     * From when each stream's counted ids are complete (epoch millis by stream key); empty for a file written before
+     * 0.4.0 kept it, whose ids reach {@code poll.lookback} before each stream's last sweep.
+     */
+    Optional<Map<String, Long>> idsFrom() {
+        return Optional.ofNullable(seen.get(IDS_FROM));
     }
 
     /** What the client learnt of its listings' pages; empty in files without it. */

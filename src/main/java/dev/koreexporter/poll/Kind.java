@@ -1,6 +1,6 @@
 package dev.koreexporter.poll;
 
-import dev.koreexporter.kore.Listing;
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.metrics.TurnExemplar;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.KoreRecord;
@@ -11,6 +11,7 @@ import dev.koreexporter.model.RejectionReason;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.tracing.SpanRef;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 
@@ -19,26 +20,29 @@ import java.util.function.Function;
  * {@code kind} label; the checkpoint keys its ids are de-duplicated across ({@code scope}: every key starting with
  * it, so a message is counted once per bot whichever channel's stream read it); what a record not seen before means
  * ({@link Rule}); how a counted one reaches the meters and the tracer ({@link Sink}); the time its delay is counted
- * from; and, for a kind whose records are followed until they close, the listing that looks them up by id. The one
- * read-and-count path ({@link StreamReader}, {@link RecordCounter}) serves every kind.
+ * from; and how far back its streams re-read ({@link Reach}). The one read-and-count path ({@link StreamReader},
+ * {@link RecordCounter}) serves every kind.
  */
 public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T> rule, Sink<T> sink,
-                                         Function<T, Instant> countedFrom, Listing<T> lookUp) {
+                                         Function<T, Instant> countedFrom, Reach reach) {
 
     /**
-     * Sessions are counted once, when closed; an active one is followed, and looked up by id once the window no
-     * longer covers it, until it closes. Developer sessions are left out whatever their times (when first seen,
-     * even active); sessions with impossible times are rejected.
+     * Sessions are counted once, when listed closed. getSessions lists them by start time, and Kore.ai reports a
+     * session closed only at its inactivity close, often 25-45 min after its start: so the sessions stream re-reads
+     * by start time over {@code poll.session-horizon}, and a session still active is left for a later re-read (it is
+     * neither counted nor remembered). That counts every session reported closed within the horizon whether or not
+     * getSessions lists active sessions at all. Developer sessions are left out whatever their times (when first
+     * seen, even active); sessions with impossible times are rejected.
      */
     public static final Kind<Session> SESSIONS = new Kind<>(RecordKind.SESSION, "sessions",
             (s, includeDeveloper) -> s.developer() && !includeDeveloper ? Verdict.EXCLUDE
-                    : s.badTimes() ? Verdict.REJECT : s.active() ? Verdict.FOLLOW : Verdict.COUNT,
+                    : s.badTimes() ? Verdict.REJECT : s.active() ? Verdict.NOT_FINAL : Verdict.COUNT,
             (s, out) -> {
                 out.closed(s.end(), s.containment());
                 out.metrics().sessionClosed(out.bot().name(), s);
                 out.afterPage(tracer -> tracer.sessionClosed(out.bot(), s));
             },
-            Session::end, Listing.SESSIONS_BY_ID);
+            Session::end, Reach.SESSION_HORIZON);
 
     /**
      * Messages of every channel, counted once per bot; a turn is traced. Invalid latency values count as one
@@ -46,12 +50,13 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
      */
     public static final Kind<Message> MESSAGES = new Kind<>(RecordKind.MESSAGE, "messages:",
             (m, includeDeveloper) -> m.developer() && !includeDeveloper ? Verdict.EXCLUDE : Verdict.COUNT,
-            Kind::message, Message::createdOn, null);
+            Kind::message, Message::createdOn, Reach.LOOKBACK);
 
     /** Agent AI conversations (bots with an account id), each counted once. */
     public static final Kind<AgentAiConversation> CONVERSATIONS = new Kind<>(RecordKind.CONVERSATION,
             "conversations", (c, includeDeveloper) -> Verdict.COUNT,
-            (c, out) -> out.metrics().conversation(out.bot().name(), c), AgentAiConversation::startTime, null);
+            (c, out) -> out.metrics().conversation(out.bot().name(), c), AgentAiConversation::startTime,
+            Reach.LOOKBACK);
 
     private static final Rejection SEGMENT_BAD_VALUE = new Rejection(RecordKind.SEGMENT, RejectionReason.BAD_VALUE);
 
@@ -59,12 +64,24 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
     public enum Verdict {
         /** Counted now: it reaches the meters and the tracer. */
         COUNT,
-        /** Not final yet (an active session): followed, and counted once it is. */
-        FOLLOW,
+        /** Not final yet (an active session): nothing is remembered; a later re-read counts it once it is. */
+        NOT_FINAL,
         /** Left out on purpose (developer traffic), counted as excluded, once. */
         EXCLUDE,
         /** Impossible as it stands ({@code bad_value}), counted as rejected, once. */
         REJECT
+    }
+
+    /** How far back each read of a kind's streams reaches (README "How it reads Kore.ai"). */
+    public enum Reach {
+        /** {@code poll.lookback}: how late Kore.ai's data may land. */
+        LOOKBACK,
+        /** {@code poll.session-horizon}: how long after its start a session may be reported closed and still count. */
+        SESSION_HORIZON;
+
+        public Duration of(ExporterConfig.Poll poll) {
+            return this == LOOKBACK ? poll.lookback() : poll.sessionHorizon();
+        }
     }
 
     /** The verdict on a record; {@code includeDeveloper} is {@code filters.include-developer}. */

@@ -138,9 +138,25 @@ public final class LeasedSlot implements Poller {
     @Override
     public void stopAndCheckpoint() {
         synchronized (monitor) {
+            stopKeepingSeries();
+            release();
+        }
+    }
+
+    @Override
+    public void stopKeepingSeries() {
+        synchronized (monitor) {
             stopped = true;
             if (running != null) {
                 running.stopAndCheckpoint();
+            }
+        }
+    }
+
+    @Override
+    public void release() {
+        synchronized (monitor) {
+            if (running != null) {
                 metrics.drop(bot);
             }
         }

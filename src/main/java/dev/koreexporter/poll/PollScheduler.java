@@ -159,15 +159,28 @@ public final class PollScheduler implements AutoCloseable {
     /** Stops polling, abandons in-flight requests, and writes every bot's checkpoint. */
     @Override
     public void close() {
+        close(() -> { });
+    }
+
+    /**
+     * {@link #close()}, running {@code beforeRelease} once every bot is stopped and checkpointed but still shows its
+     * final counts (the last OTLP push), before the bots give up their series and locks.
+     */
+    public void close(Runnable beforeRelease) {
         closed = true;
         // Checkpoint first (each waits at most for the page being counted), then interrupt the requests in
         // flight: interrupting first broke checkpoint writes under way (ClosedByInterruptException).
-        pollers.forEach(Poller::stopAndCheckpoint);
+        pollers.forEach(Poller::stopKeepingSeries);
         executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            beforeRelease.run();
+        } finally {
+            pollers.forEach(Poller::release);
         }
     }
 }

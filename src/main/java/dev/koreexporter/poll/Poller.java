@@ -10,6 +10,19 @@ public interface Poller {
     /** Writes the checkpoint now and stops counting: called on shutdown, from another thread. */
     void stopAndCheckpoint();
 
+    /**
+     * {@link #stopAndCheckpoint} in two steps, for shutdown: this one stops and checkpoints but keeps what a
+     * {@link BotSlot} gives up when it stops (the bot's series, its lock) until {@link #release}, so that what is
+     * done in between (the last OTLP push) sees the final counts.
+     */
+    default void stopKeepingSeries() {
+        stopAndCheckpoint();
+    }
+
+    /** The second step of {@link #stopKeepingSeries}. */
+    default void release() {
+    }
+
     BotStatus status();
 
     /**

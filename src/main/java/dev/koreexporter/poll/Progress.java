@@ -56,7 +56,6 @@ final class Progress {
     private static final String TALLY = "tally";
     private static final String ENDPOINT = "endpoint";
     private static final long SWEEP = 1;
-    private static final long FOLLOW_UPS = 2;
 
     private final SweepPlanner planner;
     private final Map<String, InFlight> reads = new HashMap<>();
@@ -75,9 +74,9 @@ final class Progress {
                 continue;
             }
             long flags = saved.getOrDefault(key + "|" + FLAGS, 0L);
+            // 0.3.0 also flagged reads followed by lookups of active sessions by id (2): there are none any more.
             SweepPlanner.Read read = new SweepPlanner.Read(key,
-                    new TimeWindow(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)), (flags & SWEEP) != 0,
-                    (flags & FOLLOW_UPS) != 0);
+                    new TimeWindow(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to)), (flags & SWEEP) != 0);
             SweepPlanner.Tally tally = planner.tally(read);
             tally.addCounted(saved.getOrDefault(key + "|" + TALLY, 0L).intValue());
             reads.put(key, new InFlight(read, tally, endpoint,
@@ -119,7 +118,7 @@ final class Progress {
         reads.forEach((key, r) -> {
             out.put(key + "|" + FROM, r.read.window().from().toEpochMilli());
             out.put(key + "|" + TO, r.read.window().to().toEpochMilli());
-            out.put(key + "|" + FLAGS, (r.read.sweep() ? SWEEP : 0) | (r.read.followUps() ? FOLLOW_UPS : 0));
+            out.put(key + "|" + FLAGS, r.read.sweep() ? SWEEP : 0);
             out.put(key + "|" + PART, (long) r.at.part());
             out.put(key + "|" + AT, (long) r.at.at());
             out.put(key + "|" + TALLY, (long) r.tally.records());

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
 /**
  * Counts what the streams read, for one bot, every record by its {@link Kind}: a record whose id the kind's scope
  * counted before is a dropped duplicate; otherwise the kind's rule says whether it is counted (its sink hands it to
- * the meters and the tracer), followed, left out or rejected, each once. Each page is counted in the bot's
+ * the meters and the tracer), left for a later read (not final yet), left out or rejected, each once. Each page is counted in the bot's
  * {@link BotLedger}, under its lock, and checkpointed there.
  */
 final class RecordCounter implements Meters {
@@ -80,8 +80,8 @@ final class RecordCounter implements Meters {
     }
 
     /**
-     * Counts one page of {@code stream}: its records whose time lies in {@code window}, or all of them for a lookup
-     * by id ({@code window} null); the stream's read then goes on from {@code next} (of {@code endpoint}). Spans are
+     * Counts one page of {@code stream}: its records whose time lies in {@code window}; the stream's read then goes
+     * on from {@code next} (of {@code endpoint}). Spans are
      * emitted after the page's counting section, outside the ledger's lock: they may wait for room in the span queue
      * (README "Tracing"), and a slow trace backend must not hold the bot's ledger meanwhile. The meters are fed within
      * the section, so a page's counts are published with its checkpoint; a turn's exemplar (its span's ids) follows
@@ -90,14 +90,15 @@ final class RecordCounter implements Meters {
     <T extends KoreRecord> boolean page(Stream<T> stream, Page<T> page, TimeWindow window, Endpoint endpoint,
                                         ReadPosition next) {
         try {
-            boolean counted = ledger.page(window == null ? null : stream.key(), endpoint, next, () -> {
+            boolean counted = ledger.page(stream.key(), endpoint, next, () -> {
                 page.rejections().forEach(this::rejected);
+                boolean heldBack = false;
                 for (T record : page.records()) {
-                    if (window == null || window.contains(record.time())) {
-                        record(stream, record);
+                    if (window.contains(record.time())) {
+                        heldBack |= record(stream, record) == Kind.Verdict.NOT_FINAL;
                     }
                 }
-                ledger.unfollow(page.unknownIds());
+                return heldBack;
             });
             if (counted) {
                 pagesCounted++;
@@ -109,7 +110,8 @@ final class RecordCounter implements Meters {
         }
     }
 
-    private <T extends KoreRecord> void record(Stream<T> stream, T record) {
+    /** Counts one record of a page; returns the verdict on it, null for a duplicate. */
+    private <T extends KoreRecord> Kind.Verdict record(Stream<T> stream, T record) {
         Kind<T> kind = stream.kind();
         if (tally != null) {
             tally.add(record.time());
@@ -118,12 +120,12 @@ final class RecordCounter implements Meters {
         if (ledger.seen(kind.scope(), id)) {
             counts.duplicates++;
             metrics.duplicate(bot.name(), kind.label());
-            return;
+            return null;
         }
         Kind.Verdict verdict = kind.rule().of(record, includeDeveloper);
-        if (verdict != Kind.Verdict.FOLLOW) {
+        if (verdict != Kind.Verdict.NOT_FINAL) {
             // Whatever the verdict, so that it is given once: a developer record is excluded once, not per re-read.
-            ledger.remember(stream.key(), id, record.id(), record.time());
+            ledger.remember(stream.key(), id, record.time());
         }
         switch (verdict) {
             case COUNT -> {
@@ -131,7 +133,9 @@ final class RecordCounter implements Meters {
                 counts.counted(kind.label());
                 delay(kind.label(), kind.countedFrom().apply(record));
             }
-            case FOLLOW -> ledger.follow(record.id(), record.time());
+            case NOT_FINAL -> {
+                // Read again by the stream's re-reads (README "How it reads Kore.ai"): counted once it is final.
+            }
             case EXCLUDE -> {
                 // Left out of the kore_* metrics on purpose (README, "How it reads Kore.ai"); not logged: routine.
                 metrics.excluded(bot.name(), kind.label(), ExclusionReason.DEVELOPER);
@@ -139,6 +143,7 @@ final class RecordCounter implements Meters {
             }
             case REJECT -> rejected(new Rejection(kind.label(), RejectionReason.BAD_VALUE));
         }
+        return verdict;
     }
 
     @Override

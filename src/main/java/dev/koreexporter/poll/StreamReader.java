@@ -5,20 +5,16 @@ import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreApiException;
 import dev.koreexporter.kore.Listing;
 import dev.koreexporter.kore.PageAt;
-import dev.koreexporter.kore.Query;
-import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.TimeWindow;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The one read-and-count path of every stream of one bot: reads a planned window through the stream's listing,
- * counting each page as it arrives ({@link RecordCounter}), then looks up by id what the stream's kind follows and
- * the window no longer covers. An endpoint that answers 404 (getMessagesV2 on a tenant of a release before it) is
+ * counting each page as it arrives ({@link RecordCounter}). An endpoint that answers 404 (getMessagesV2 on a tenant of a release before it) is
  * left, from then on until the process restarts, for the stream's next listing, logged once; the window whose read
  * met the 404 is read again from its start with it (a position on one endpoint means nothing on another), and what the failed read counted is de-duplicated, so counts
  * stay exact (README "How it reads Kore.ai"). Used by the poller's thread only.
@@ -51,9 +47,8 @@ final class StreamReader {
     }
 
     /**
-     * Reads one window, from where {@code read} got (its position is moved with every page counted), and when the
-     * read says so, looks up what the window no longer covers. Failures are thrown as {@code KoreApiException}; the
-     * poller contains them to this stream.
+     * Reads one window, from where {@code read} got (its position is moved with every page counted). Failures are
+     * thrown as {@code KoreApiException}; the poller contains them to this stream.
      */
     <T extends KoreRecord> void read(Stream<T> stream, Progress.InFlight read) {
         TimeWindow window = read.read().window();
@@ -67,13 +62,6 @@ final class StreamReader {
                 if (!leftFor(stream, listing, e)) {
                     throw e;
                 }
-            }
-        }
-        Listing<T> lookUp = stream.kind().lookUp();
-        if (read.read().followUps() && lookUp != null && !ledger.stopped()) {
-            List<String> ids = ledger.followUps(window.from());
-            if (!ids.isEmpty()) {
-                count(stream, lookUp.endpoint(), api.read(lookUp, Query.ids(ids), ReadPosition.START), null);
             }
         }
     }

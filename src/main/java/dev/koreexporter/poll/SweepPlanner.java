@@ -6,18 +6,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Plans which window each stream reads in one cycle. Pure: the time and what the poller remembers go in,
  * windows come out; nothing is read or written here.
  *
- * <p>Each stream reads [watermark - lookback, now], at most {@link #CATCH_UP_STEP} past its watermark.
- * Re-reading the lookback is what costs requests: a busy bot's 20 minutes of sessions are many pages of 100
- * (Agent AI: 20), read again every 30 s. So a stream whose lookback held more than {@link #CHEAP_SWEEP_PAGES}
- * pages' worth of records at its last full read (a "sweep") sweeps only every {@code poll.sweep-interval}
- * (default {@code lookback / 8}), from a lookback before the previous sweep's end, and in between reads from
- * one interval before its watermark. Data landing up to a lookback late is still read, only up to a sweep
- * interval later. Quiet streams sweep every cycle (README, "How it reads Kore.ai").
+ * <p>Each stream reads [watermark - lookback, now], at most {@link #CATCH_UP_STEP} past its watermark; a stream's
+ * lookback is {@code poll.lookback}, or longer for some (sessions re-read {@code poll.session-horizon}, see
+ * {@link Kind.Reach}). Re-reading the lookback is what costs requests: a busy bot's hour of sessions is several pages
+ * of 1,000 (Agent AI: 20 a page), read again every 30 s. So a stream whose lookback held more than
+ * {@link #CHEAP_SWEEP_PAGES} pages' worth of records at its last full read (a "sweep") sweeps only every
+ * {@code poll.sweep-interval} (default {@code poll.lookback / 8}), from a lookback before the previous sweep's end,
+ * and in between reads from one interval before its watermark. Data landing up to a lookback late is still read,
+ * only up to a sweep interval later. Quiet streams sweep every cycle (README, "How it reads Kore.ai").
  *
  * <p>Busy is judged by what the lookback holds, counted with a {@link Tally}: only the records whose time lies
  * within a lookback of the window's end. A first backfill or a catch-up step reads far more than the lookback;
@@ -79,46 +81,66 @@ final class SweepPlanner {
 
     /**
      * What the planner needs of one stream: its key, its page size (records, not requests, so that a server
-     * capping pages lower than documented does not turn a quiet stream into a swept one), the end of the last
-     * window it read completely (the floor before its first), its last sweep and the window end of its last
-     * follow-up lookups (both null before the first).
+     * capping pages lower than documented does not turn a quiet stream into a swept one), its floor (it reads
+     * nothing older: the first start's, or later where its counted ids do not reach further back, see
+     * {@link Positions}), the end of the last window it read completely (the floor before its first) and its last
+     * sweep (null before the first).
      */
-    record StreamState(String key, int pageSize, Instant watermark, Sweep lastSweep, Instant lastFollowUp) {
+    record StreamState(String key, int pageSize, Instant floor, Instant watermark, Sweep lastSweep) {
     }
 
-    /** One planned read; {@code followUps}: look up the sessions the window no longer covers. */
-    record Read(String key, TimeWindow window, boolean sweep, boolean followUps) {
+    /** One planned read. */
+    record Read(String key, TimeWindow window, boolean sweep) {
     }
 
     private final Duration lookback;
     private final Duration interval;
     private final Duration sweepEvery;
+    private final Map<String, Duration> lookbacks;
 
     /** With the default sweep interval, {@code lookback / 8}. */
     SweepPlanner(Duration lookback, Duration interval) {
         this(lookback, interval, lookback.dividedBy(8));
     }
 
-    /** @param sweepInterval how often a busy stream sweeps its lookback and long-active sessions are looked up */
+    /** @param sweepInterval how often a busy stream sweeps its lookback */
     SweepPlanner(Duration lookback, Duration interval, Duration sweepInterval) {
+        this(lookback, interval, sweepInterval, Map.of());
+    }
+
+    /** @param lookbacks the lookback of each stream (by key) that has one of its own, longer than {@code lookback} */
+    SweepPlanner(Duration lookback, Duration interval, Duration sweepInterval, Map<String, Duration> lookbacks) {
         this.lookback = lookback;
         this.interval = interval;
         this.sweepEvery = sweepInterval;
+        this.lookbacks = Map.copyOf(lookbacks);
+    }
+
+    /** {@code poll.lookback}: how far back streams without a lookback of their own re-read. */
+    Duration lookback() {
+        return lookback;
+    }
+
+    /** How far back the stream {@code key} re-reads. */
+    Duration lookback(String key) {
+        return lookbacks.getOrDefault(key, lookback);
     }
 
     /** A tally of the records of {@code read} its lookback holds, for the {@link Sweep} it will be. */
     Tally tally(Read read) {
         Instant end = read.window().to();
-        return new Tally(max(read.window().from(), end.minus(lookback)), end);
+        return new Tally(max(read.window().from(), end.minus(lookback(read.key()))), end);
     }
 
     /** The reads of one cycle, in the order of {@code streams}; a stream with nothing to read is left out. */
-    List<Read> plan(Instant now, Instant floor, List<StreamState> streams) {
+    List<Read> plan(Instant now, List<StreamState> streams) {
         // One costly sweep per cycle, the most overdue first: streams due together take turns (a later sweep
         // still starts from its previous one, so waiting a cycle loses nothing).
         String costlySweep = mostOverdueCostlySweep(now, streams);
         List<Read> reads = new ArrayList<>();
         for (StreamState s : streams) {
+            Duration lookback = lookback(s.key());
+            Instant floor = s.floor();
             Instant start = max(floor, s.watermark().minus(lookback));
             Instant end = min(now, s.watermark().plus(CATCH_UP_STEP));
             if (end.isBefore(start)) {
@@ -139,18 +161,14 @@ final class SweepPlanner {
                 Instant since = min(s.watermark().minus(interval), full.to());
                 window = new TimeWindow(max(since, full.from()), full.to());
             }
-            // Sessions active for longer than the lookback (often ones that never close) cost a lookup each: at
-            // most one round of lookups per sweep interval, not one per cycle.
-            boolean followUps = sweep
-                    && (s.lastFollowUp() == null || !window.to().isBefore(s.lastFollowUp().plus(sweepEvery)));
-            reads.add(new Read(s.key(), window, sweep, followUps));
+            reads.add(new Read(s.key(), window, sweep));
         }
         return reads;
     }
 
-    /** Ids stay until no sweep can read them again: a lookback before the last sweep's end. */
-    Instant keepIdsFrom(Sweep lastSweep) {
-        return lastSweep.end().minus(lookback);
+    /** The ids of stream {@code key} stay until no sweep can read them again: a lookback before the last sweep's end. */
+    Instant keepIdsFrom(String key, Sweep lastSweep) {
+        return lastSweep.end().minus(lookback(key));
     }
 
     private boolean costly(StreamState s) {

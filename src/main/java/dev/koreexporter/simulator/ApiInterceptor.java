@@ -29,6 +29,11 @@ public interface ApiInterceptor {
             return tenant;
         }
 
+        /** The bot's app as the tenant has it for this request: the token is checked against its secret. */
+        default SimBot app(SimBot bot) {
+            return bot;
+        }
+
         /** An answer in place of the API's, given after the rate limits and before the token is checked. */
         default Optional<Reply> replacement() {
             return Optional.empty();

@@ -128,7 +128,7 @@ final class KoreApiService implements HttpService {
         if (replacement.isPresent()) {
             return reply(req, res, bot, endpoint, replacement.get());
         }
-        Optional<AuthFailure> refused = jwt.admit(req.headers().first(AUTH).orElse(null), bot.bot);
+        Optional<AuthFailure> refused = jwt.admit(req.headers().first(AUTH).orElse(null), exchange.app(bot.bot));
         if (refused.isPresent()) {
             exchange.refused(refused.get());
             return reply(req, res, bot, endpoint, Reply.error(401, refused.get().message()));

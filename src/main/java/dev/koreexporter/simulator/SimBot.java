@@ -56,6 +56,12 @@ public record SimBot(String name, String botId, String clientId, String clientSe
                 otherRequestsPerMinute);
     }
 
+    /** The same bot whose app's client secret was rotated to {@code v}. */
+    public SimBot withClientSecret(String v) {
+        return new SimBot(name, botId, clientId, v, accountId, channels, inactivityTimeout, enforceJti,
+                otherRequestsPerMinute);
+    }
+
     public SimBot withOtherRequestsPerMinute(double v) {
         return new SimBot(name, botId, clientId, clientSecret, accountId, channels, inactivityTimeout, enforceJti, v);
     }

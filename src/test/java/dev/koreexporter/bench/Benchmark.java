@@ -14,9 +14,10 @@ import java.util.logging.Logger;
 
 /**
  * Performance benchmark: capacity per bot, API budget and freshness (simulated clock), ingest throughput, scrape
- * time, start-up time, footprint, 100 bots on one replica, and replicas sharing state in PostgreSQL (database load,
- * takeover after a replica's death). Prints one table; every figure with its target and the ratio measured in the
- * same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for the figures to mean anything).
+ * time, start-up time, footprint (in parts), 100 bots on one replica and 1,000 on the scrape path alone, and replicas
+ * sharing state in PostgreSQL (database load, takeover after a replica's death). Prints one table; every figure with its
+ * target and the ratio measured in the same run. {@code --tiny} is a smoke run of a few seconds (sizes too small for
+ * the figures to mean anything).
  *
  * <pre>bin/benchmark [--tiny] [--only capacity,budget,ingest,scrape,startup,footprint,scale,replicas]</pre>
  */

@@ -54,7 +54,49 @@ final class ProcessBench {
         }
     }
 
+    /**
+     * Footprint in parts: the fixed cost (an exporter polling one idle bot), then 3 busy bots at {@link #BUSY_RATE}
+     * and what each adds; series are costed in the scale section.
+     */
     static List<Row> footprint(Benchmark.Options o) throws Exception {
+        Idle idle = idle(o);
+        List<Row> rows = new ArrayList<>(List.of(
+                Row.info("footprint.idle.rss", "footprint: fixed JVM cost, exporter polling 1 idle bot, RSS max",
+                        idle.rss(), "MiB"),
+                Row.info("footprint.idle.anon", "footprint: fixed JVM cost, anonymous memory (RssAnon) max",
+                        idle.anon(), "MiB")));
+        rows.addAll(busy(o, idle));
+        rows.add(BenchSupport.loadAverage("footprint"));
+        return rows;
+    }
+
+    private record Idle(double rss, double anon) {
+    }
+
+    private static Idle idle(Benchmark.Options o) throws Exception {
+        Path dir = Files.createTempDirectory("kore-bench-idle");
+        SimulatorOptions defaults = SimulatorOptions.defaults();
+        try (LabSimulator sim = LabSimulator.start(defaults.withPort(0).withBots(defaults.bots().subList(0, 1))
+                .withSessionsPerMinutePerBot(0))) {
+            Exporter exporter = Exporter.start(o, sim, dir, List.of());
+            try {
+                exporter.awaitReady(Duration.ofSeconds(60));
+                double rss = 0;
+                double anon = 0;
+                // Long enough for a few cycles and the JVM meters' first scrape-free minute of timers.
+                for (int i = 0; i < (o.tiny() ? 2 : 30); i++) {
+                    Thread.sleep(1000);
+                    rss = Math.max(rss, exporter.rssMiB());
+                    anon = Math.max(anon, exporter.anonMiB());
+                }
+                return new Idle(rss, anon);
+            } finally {
+                exporter.stop();
+            }
+        }
+    }
+
+    private static List<Row> busy(Benchmark.Options o, Idle idle) throws Exception {
         Path dir = Files.createTempDirectory("kore-bench-footprint");
         Duration length = o.tiny() ? Duration.ofSeconds(4) : Duration.ofSeconds(120);
         Duration warmUp = o.tiny() ? Duration.ofSeconds(1) : Duration.ofSeconds(40);
@@ -68,6 +110,7 @@ final class ProcessBench {
                 exporter.await("/health/live", Duration.ofSeconds(60));
                 long start = System.nanoTime();
                 List<Double> rssAfterWarmUp = new ArrayList<>();
+                double maxAnon = 0;
                 double maxRss = 0;
                 double maxHeap = 0;
                 int maxThreads = 0;
@@ -79,6 +122,7 @@ final class ProcessBench {
                     maxThreads = Math.max(maxThreads, exporter.threads());
                     if (System.nanoTime() - start >= warmUp.toNanos()) {
                         rssAfterWarmUp.add(rss);
+                        maxAnon = Math.max(maxAnon, exporter.anonMiB());
                     }
                 }
                 double[] steady = rssAfterWarmUp.stream().mapToDouble(Double::doubleValue).toArray();
@@ -94,7 +138,11 @@ final class ProcessBench {
                         Row.info("footprint.heap", "footprint: heap used, max sampled", maxHeap, "MiB"),
                         Row.info("footprint.growth", "footprint: RSS growth after warm-up (" + steady.length + " s)",
                                 growth, "MiB"),
-                        Row.info("footprint.threads", "footprint: JVM threads, max sampled", maxThreads, "threads"));
+                        Row.info("footprint.threads", "footprint: JVM threads, max sampled", maxThreads, "threads"),
+                        Row.info("footprint.anon", "footprint: anonymous memory (RssAnon) after warm-up, max",
+                                maxAnon, "MiB"),
+                        Row.info("footprint.bot.anon", "footprint: per busy bot, anonymous memory above the idle"
+                                + " exporter ((busy - idle) / 3)", (maxAnon - idle.anon()) / 3, "MiB"));
             } finally {
                 exporter.stop();
             }
@@ -169,12 +217,11 @@ final class ProcessBench {
         }
 
         double rssMiB() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-            throw new IllegalStateException("no VmRSS for " + process.pid());
+            return BenchSupport.statusMiB(process.pid(), "VmRSS");
+        }
+
+        double anonMiB() throws IOException {
+            return BenchSupport.statusMiB(process.pid(), "RssAnon");
         }
 
         /** utime + stime so far, in seconds (on Linux the JDK reads both from {@code /proc/<pid>/stat}). */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -37,6 +36,7 @@ final class ScaleBench {
     static List<Row> run(Benchmark.Options o) throws Exception {
         List<Row> rows = new ArrayList<>(polling(o));
         rows.addAll(ScaleScrapeBench.run(o));
+        rows.add(BenchSupport.loadAverage("scale"));
         return rows;
     }
 
@@ -84,6 +84,8 @@ final class ScaleBench {
                         Row.atMost("scale.rss", "scale: RSS after warm-up, max (recommended flags)", rss.maxAfterWarmUp(),
                                 "MiB", 192),
                         Row.info("scale.rss.peak", "scale: RSS peak incl. first backfill", rss.max(), "MiB"),
+                        Row.info("scale.anon", "scale: anonymous memory (RssAnon) after warm-up, max",
+                                rss.maxAnonAfterWarmUp(), "MiB"),
                         Row.info("scale.cpu", "scale: CPU per bot-hour, steady (" + measured.toSeconds() + " s)",
                                 cpu / botCount / hours, "s"),
                         Row.info("scale.cpu.warmup", "scale: CPU of start-up and first backfill, all bots", warmUpCpu, "s"),
@@ -132,13 +134,14 @@ final class ScaleBench {
         return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** VmRSS every second, split at the end of the warm-up. */
+    /** VmRSS (and RssAnon after the warm-up) every second, split at the end of the warm-up. */
     private static final class RssSampler implements Runnable {
         private final ProcessBench.Exporter exporter;
         private volatile boolean warm;
         private volatile boolean stopped;
         private volatile double max;
         private volatile double maxAfterWarmUp;
+        private volatile double maxAnonAfterWarmUp;
 
         RssSampler(ProcessBench.Exporter exporter) {
             this.exporter = exporter;
@@ -152,6 +155,7 @@ final class ScaleBench {
                     max = Math.max(max, rss);
                     if (warm) {
                         maxAfterWarmUp = Math.max(maxAfterWarmUp, rss);
+                        maxAnonAfterWarmUp = Math.max(maxAnonAfterWarmUp, exporter.anonMiB());
                     }
                     Thread.sleep(1000);
                 }
@@ -162,6 +166,7 @@ final class ScaleBench {
 
         void warmedUp() throws IOException {
             maxAfterWarmUp = exporter.rssMiB();
+            maxAnonAfterWarmUp = exporter.anonMiB();
             warm = true;
         }
 
@@ -175,6 +180,10 @@ final class ScaleBench {
 
         double maxAfterWarmUp() {
             return maxAfterWarmUp;
+        }
+
+        double maxAnonAfterWarmUp() {
+            return maxAnonAfterWarmUp;
         }
     }
 }

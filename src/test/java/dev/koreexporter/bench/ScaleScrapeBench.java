@@ -9,90 +9,128 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scrape path alone at 100 bots, in a child JVM with the recommended flags ({@link ScrapeHarness}): the
+ * The scrape path alone, in a child JVM ({@link ScrapeHarness}): at 100 bots with the recommended flags, the
  * simulator's label mix and a realistic one (2 channels, 2 languages, 1 ASR, 1 TTS provider), every format with
- * and without gzip, two concurrent scrapes, RSS; and the same series answered 0.3.0's way (a client_java
- * snapshot and writer) for comparison.
+ * and without gzip, two concurrent scrapes, RSS; the same series answered 0.3.0's way (a client_java snapshot and
+ * writer) for comparison; then 1,000 realistic bots with the heap they need ({@link #LARGE_HEAP}), and what the
+ * two realistic sizes say per bot and per 10k series.
  */
 final class ScaleScrapeBench {
+    /**
+     * The heap 1,000 realistic bots need (README "Performance and sizing"): ~70 MB live after a full collection,
+     * which -Xmx64m cannot hold; SerialGC's old generation (two thirds of the heap) then keeps ~35 MB free.
+     */
+    static final String LARGE_HEAP = "-Xmx160m";
+
+    /** What one harness run measured, beside its rows. */
+    private record Run(List<Row> rows, int bots, double series, double liveHeapMiB, double rssMiB, double anonMiB) {
+    }
+
     private ScaleScrapeBench() {
     }
 
     static List<Row> run(Benchmark.Options o) throws Exception {
-        List<Row> rows = new ArrayList<>();
-        for (String mix : List.of("realistic", "simulator")) {
-            rows.addAll(mix(o, mix));
-        }
+        int small = o.tiny() ? 4 : 100;
+        int large = o.tiny() ? 8 : 1000;
+        Run realistic = mix(o, "realistic", small, "-Xmx64m", o.tiny() ? 5 : 100, true);
+        Run simulator = mix(o, "simulator", small, "-Xmx64m", o.tiny() ? 5 : 100, true);
+        Run many = mix(o, "realistic", large, LARGE_HEAP, o.tiny() ? 3 : 40, false);
+        List<Row> rows = new ArrayList<>(realistic.rows());
+        rows.addAll(simulator.rows());
+        rows.addAll(many.rows());
+        int moreBots = many.bots() - realistic.bots();
+        double moreSeries = many.series() - realistic.series();
+        String between = " (realistic mix, " + realistic.bots() + " -> " + many.bots() + " bots)";
+        rows.add(Row.info("scale.bot.heap", "scale: live heap per realistic bot" + between,
+                (many.liveHeapMiB() - realistic.liveHeapMiB()) * 1024 / moreBots, "KiB"));
+        rows.add(Row.info("scale.series10k.heap", "scale: live heap per 10k series" + between,
+                (many.liveHeapMiB() - realistic.liveHeapMiB()) / moreSeries * 10_000, "MiB"));
+        rows.add(Row.info("scale.series10k.anon", "scale: anonymous memory per 10k series, each size at its flags"
+                + between, (many.anonMiB() - realistic.anonMiB()) / moreSeries * 10_000, "MiB"));
         return rows;
     }
 
-    private static List<Row> mix(Benchmark.Options o, String mix) throws Exception {
-        int bots = o.tiny() ? 4 : 100;
-        int scrapes = o.tiny() ? 5 : 100;
+    /**
+     * @param heap        the child's -Xmx (the other recommended flags as they are)
+     * @param compare     also answer the 0.3.0 way (client_java), at the sizes 0.3.0 could hold
+     */
+    private static Run mix(Benchmark.Options o, String mix, int bots, String heap, int scrapes, boolean compare)
+            throws Exception {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(o.java().toString()));
-        cmd.addAll(ProcessBench.JVM_FLAGS);
+        cmd.addAll(ProcessBench.JVM_FLAGS.stream().map(f -> f.startsWith("-Xmx") ? heap : f).toList());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScrapeHarness.class.getName(), mix,
                 Integer.toString(bots), Integer.toString(port)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(ProcessBench.ENV);
         Process p = pb.start();
-        String what = "scale, " + bots + " bots, " + mix + " mix";
+        boolean large = !compare;
+        // The ids name the full run's sizes, so a --tiny run prints the same rows.
+        String id = large ? "scale.1000" : "scale." + mix;
+        String what = "scale, " + bots + " bots, " + mix + " mix" + (large ? " (" + heap + ")" : "");
+        double rssTarget = large ? 512 : 192;
+        double scrapeTarget = large ? 500 : 100;
         List<Row> rows = new ArrayList<>();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            awaitReady(p);
+            double liveHeap = awaitReady(p) / (1024.0 * 1024);
             String url = "http://127.0.0.1:" + port;
-            Rss rss = new Rss(p.pid());
-            Thread sampler = Thread.ofPlatform().daemon().name("rss-" + mix).start(rss);
-            String body = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
-            long lines = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
-            rows.add(Row.info("scale." + mix + ".series", what + ": series (text lines)", lines, "series"));
+            Memory memory = new Memory(p.pid());
+            Thread sampler = Thread.ofPlatform().daemon().name("rss-" + mix).start(memory);
+            long lines = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofLines()).body().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+            rows.add(Row.info(id + ".series", what + ": series (text lines)", lines, "series"));
             for (ScrapeRuns.Variant v : ScrapeRuns.ALL) {
-                rows.addAll(ScrapeRuns.rows("scale." + mix, what, ScrapeRuns.measure(http, url + "/metrics", v, scrapes,
-                        Duration.ofMillis(20), p.toHandle()), 100));
+                rows.addAll(ScrapeRuns.rows(id, what, ScrapeRuns.measure(http, url + "/metrics", v, scrapes,
+                        Duration.ofMillis(20), p.toHandle()), scrapeTarget));
             }
             int pairs = o.tiny() ? 2 : 10;
             int ok = ScrapeRuns.concurrentPairs(http, url + "/metrics", pairs);
-            rows.add(Row.atLeast("scale." + mix + ".concurrent", what + ": two concurrent uncompressed scrapes, rounds"
+            rows.add(Row.atLeast(id + ".concurrent", what + ": two concurrent uncompressed scrapes, rounds"
                     + " answered (" + pairs + " rounds" + (p.isAlive() ? "" : ", process EXITED") + ")", ok, "rounds",
                     pairs));
-            for (ScrapeRuns.Variant v : List.of(ScrapeRuns.ALL.get(5), ScrapeRuns.ALL.get(0))) {
-                ScrapeRuns.Result r = ScrapeRuns.measure(http, url + "/clientjava", v, o.tiny() ? 3 : 20,
-                        Duration.ofMillis(20));
-                rows.add(Row.info("scale." + mix + ".clientjava." + (v.gzip() ? "om" : "text"), what + ", " + v.name()
-                        + " the 0.3.0 way (client_java snapshot + writer): p99" + (r.failed() > 0 ? " (" + r.failed()
-                        + " FAILED)" : ""), r.p99(), "ms"));
+            if (compare) {
+                for (ScrapeRuns.Variant v : List.of(ScrapeRuns.ALL.get(5), ScrapeRuns.ALL.get(0))) {
+                    ScrapeRuns.Result r = ScrapeRuns.measure(http, url + "/clientjava", v, o.tiny() ? 3 : 20,
+                            Duration.ofMillis(20));
+                    rows.add(Row.info(id + ".clientjava." + (v.gzip() ? "om" : "text"), what + ", " + v.name()
+                            + " the 0.3.0 way (client_java snapshot + writer): p99" + (r.failed() > 0 ? " ("
+                            + r.failed() + " FAILED)" : ""), r.p99(), "ms"));
+                }
             }
-            rss.stop();
+            memory.stop();
             sampler.join();
-            rows.add(Row.atMost("scale." + mix + ".rss", what + ": RSS max while scraped (recommended flags, -Xmx64m)",
-                    rss.max, "MiB", 192));
-            rows.add(Row.atLeast("scale." + mix + ".alive", what + ": process alive after all scrapes",
+            rows.add(Row.atMost(id + ".rss", what + ": RSS max while scraped (recommended flags, " + heap + ")",
+                    memory.rss, "MiB", rssTarget));
+            rows.add(Row.info(id + ".anon", what + ": anonymous memory (RssAnon) max while scraped", memory.anon,
+                    "MiB"));
+            rows.add(Row.info(id + ".heap", what + ": live heap once filled (after a full GC)", liveHeap, "MiB"));
+            if (large) {
+                rows.add(Row.info(id + ".heap.bot", what + ": live heap / bots", liveHeap * 1024 / bots, "KiB"));
+            }
+            rows.add(Row.atLeast(id + ".alive", what + ": process alive after all scrapes",
                     p.isAlive() ? 1 : 0, "1 = yes", 1));
+            return new Run(rows, bots, lines, liveHeap, memory.rss, memory.anon);
         } finally {
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }
-        return rows;
     }
 
-    private static void awaitReady(Process p) throws IOException {
+    /** Waits for the harness's ready line; returns the live heap it reports, in bytes. */
+    private static long awaitReady(Process p) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith("harness ready")) {
                 Thread.ofPlatform().daemon().start(() -> drain(out));
-                return;
+                return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         throw new IllegalStateException("scrape harness exited with " + p.exitValue());
@@ -114,13 +152,14 @@ final class ScaleScrapeBench {
         }
     }
 
-    /** VmRSS every 200 ms. */
-    private static final class Rss implements Runnable {
+    /** VmRSS and RssAnon every 200 ms. */
+    private static final class Memory implements Runnable {
         private final long pid;
         private volatile boolean stopped;
-        volatile double max;
+        volatile double rss;
+        volatile double anon;
 
-        Rss(long pid) {
+        Memory(long pid) {
             this.pid = pid;
         }
 
@@ -128,11 +167,8 @@ final class ScaleScrapeBench {
         public void run() {
             try {
                 while (!stopped) {
-                    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                        if (line.startsWith("VmRSS:")) {
-                            max = Math.max(max, Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
-                        }
-                    }
+                    rss = Math.max(rss, BenchSupport.statusMiB(pid, "VmRSS"));
+                    anon = Math.max(anon, BenchSupport.statusMiB(pid, "RssAnon"));
                     Thread.sleep(200);
                 }
             } catch (IOException | InterruptedException e) {

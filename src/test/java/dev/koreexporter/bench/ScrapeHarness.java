@@ -30,6 +30,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,8 @@ import java.util.zip.GZIPOutputStream;
  * by the exporter's own routes ({@code /metrics}) and, for comparison, by 0.3.0's way of answering
  * ({@code /clientjava}: a client_java snapshot of every series, written by client_java's writer on a platform
  * thread). No pollers: the scrape path under the recommended JVM flags, with one thread counting new sessions at
- * the pollers' rate.
+ * the pollers' rate. Prints {@code harness ready on PORT live-heap BYTES} (heap used after a full collection, once
+ * filled) when it answers.
  *
  * <pre>ScrapeHarness simulator|realistic BOTS PORT</pre>
  */
@@ -98,8 +100,11 @@ public final class ScrapeHarness {
                         }
                     });
                 }).build().start();
+        // Live heap before any scrape or new traffic: the series' state plus the JVM's and the server's own.
+        System.gc();
+        long liveHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         Thread.ofPlatform().daemon().name("traffic").start(() -> traffic(metrics, bots, realistic));
-        System.out.println("harness ready on " + server.port());
+        System.out.println("harness ready on " + server.port() + " live-heap " + liveHeap);
         Thread.currentThread().join();
     }
 

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
 
         assertEquals(new ExporterConfig.Server(9469, "0.0.0.0", null, Map.of(), 200), c.server());
         assertEquals(new ExporterConfig.Kore(URI.create("https://platform.kore.ai"), Duration.ofSeconds(30),
-                new ExporterConfig.RateLimit(60, 1800), null, MessagesApi.AUTO, 32L << 20,
+                new ExporterConfig.RateLimit(40, 1200), null, MessagesApi.AUTO, 32L << 20,
                 URI.create("https://platform.kore.ai")), c.kore());
         assertEquals(new ExporterConfig.Poll(Duration.ofSeconds(30), Duration.ofMinutes(20), Duration.ofHours(1),
                 Duration.ofSeconds(150), Duration.ofHours(1)), c.poll());

@@ -43,7 +43,9 @@ class BusyStreamRestartIT {
     @CsvSource({"PT2M30S, false", "PT10M, false", "PT10M, true"})
     void lateRecordsOfABusyStreamAreCountedOnceAcrossAGracefulRestart(Duration sweepInterval, boolean ignoreChannel) {
         ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", INTERVAL).set("poll.lookback", LOOKBACK)
-                .set("poll.backfill", IngestHarness.POLL.backfill()).set("poll.sweep-interval", sweepInterval).poll();
+                .set("poll.backfill", IngestHarness.POLL.backfill()).set("poll.sweep-interval", sweepInterval)
+                // Longer than any simulated session takes to be reported closed: every closed session counts.
+                .set("poll.session-horizon", Duration.ofHours(2)).poll();
         ManualClock clock = new ManualClock(T0);
         LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261203).withClock(clock)
@@ -64,7 +66,7 @@ class BusyStreamRestartIT {
             IngestHarness.Run second = h.start();
             second.cyclesUntil(T0.plus(Duration.ofMinutes(30)));
             sim.pauseTraffic();
-            // Until the last session (at most an hour long) has closed, landed and been looked up.
+            // Until the last session (at most an hour long) has closed, landed and been re-read.
             second.cyclesUntil(clock.instant().plus(Duration.ofHours(1)).plus(LOOKBACK).plus(sweepInterval)
                     .plus(INTERVAL.multipliedBy(2)));
             IngestGroundTruthIT.assertMatchesGroundTruth(h, h.totals(), false);

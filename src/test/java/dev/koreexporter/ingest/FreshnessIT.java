@@ -1,12 +1,16 @@
 package dev.koreexporter.ingest;
 
+import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.poll.BotPoller;
+import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.SimulatorOptions;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,13 +42,18 @@ class FreshnessIT {
     private final List<Instant> cycles = new ArrayList<>();
 
     private IngestHarness harness(double sessionsPerMinute, List<SimBot> bots) {
+        return harness(sessionsPerMinute, bots, IngestHarness.POLL);
+    }
+
+    private IngestHarness harness(double sessionsPerMinute, List<SimBot> bots, ExporterConfig.Poll poll) {
         ManualClock clock = new ManualClock(T0);
         LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults()
                 .withPort(0).withSeed(20261202).withClock(clock).withBots(bots)
-                .withHistory(Duration.ofHours(1)).withSessionsPerMinutePerBot(sessionsPerMinute)
+                .withHistory(poll.backfill()).withSessionsPerMinutePerBot(sessionsPerMinute)
                 .withMaxLateness(Duration.ofMinutes(15))
                 .withRateLimits(1_000_000, 10_000_000));
-        return new IngestHarness(clock, sim, stateDir, sim.bots().stream().map(IngestHarness::configOf).toList());
+        return new IngestHarness(clock, sim, stateDir, sim.bots().stream().map(IngestHarness::configOf).toList(),
+                ReadOptions.DEFAULT, poll);
     }
 
     private void cycle(IngestHarness h, IngestHarness.Run run) {
@@ -54,30 +63,38 @@ class FreshnessIT {
     }
 
     private ReferenceReader reference() {
-        return new ReferenceReader(IngestHarness.POLL.lookback(), IngestHarness.POLL.sweepInterval(), FLOOR);
+        return reference(IngestHarness.POLL);
+    }
+
+    private ReferenceReader reference(ExporterConfig.Poll poll) {
+        return new ReferenceReader(poll.lookback(), poll.sessionHorizon(), T0.minus(poll.backfill()));
     }
 
     /**
-     * The reported symptom: 744 sessions in the backfill hour (7.4 pages), about 250 (2.5 pages) in the
-     * lookback. Judged by the backfill the sessions stream was busy, so for 2.5 minutes after the start
-     * sessions that closed were counted only if they had started in the last interval. Judged by its lookback
-     * it is quiet: each of the first cycles counts exactly what a whole-lookback read counts.
+     * The reported symptom, with getSessions' pages of 1,000 and the session horizon (1 h) the sessions stream
+     * re-reads: 3,120 sessions in a 4 h backfill (3.1 pages), 780 in the horizon. Judged by the backfill the
+     * sessions stream would be busy, so for a sweep interval after the start sessions that closed would be counted
+     * only if they had started in the last interval. Judged by its horizon it is quiet: each of the first cycles
+     * counts exactly what a whole re-read counts.
      */
     @Test
     void aQuietBotCountsClosedSessionsWithinOneCycleAfterABackfillOfManyPages() {
-        try (IngestHarness h = harness(12.4, SimulatorOptions.DEMO_BOTS.subList(1, 2))) {
+        ExporterConfig.Poll poll = TestConfig.builder().set("poll.interval", IngestHarness.INTERVAL)
+                .set("poll.lookback", IngestHarness.POLL.lookback()).set("poll.backfill", Duration.ofHours(4)).poll();
+        int page = Endpoint.GET_SESSIONS.pageSize();
+        try (IngestHarness h = harness(13, SimulatorOptions.DEMO_BOTS.subList(1, 2), poll)) {
             SimBot bot = h.sim.bots().getFirst();
             long backfill = h.sim.groundTruth().sessions(bot.botId(), T0).stream()
-                    .filter(s -> !s.session().start().isBefore(FLOOR)).count();
-            assertTrue(backfill > 3 * 100, "the backfill hour holds more than three pages: " + backfill);
+                    .filter(s -> !s.session().start().isBefore(T0.minus(poll.backfill()))).count();
+            assertTrue(backfill > 3 * page, "the backfill holds more than three pages: " + backfill);
             IngestHarness.Run run = h.start();
             for (int k = 0; k < 5; k++) {
                 cycle(h, run);
                 Instant t = cycles.getLast();
-                long inLookback = h.sim.groundTruth().sessions(bot.botId(), t).stream()
-                        .filter(s -> !s.session().start().isBefore(t.minus(IngestHarness.POLL.lookback()))).count();
-                assertTrue(inLookback <= 3 * 100, "the lookback holds at most three pages: " + inLookback);
-                long expected = reference().counted(h.sim.groundTruth(), bot.botId(), cycles, false).stream()
+                long inHorizon = h.sim.groundTruth().sessions(bot.botId(), t).stream()
+                        .filter(s -> !s.session().start().isBefore(t.minus(poll.sessionHorizon()))).count();
+                assertTrue(inHorizon <= 3 * page, "the horizon holds at most three pages: " + inHorizon);
+                long expected = reference(poll).counted(h.sim.groundTruth(), bot.botId(), cycles, false).stream()
                         .filter(c -> c.kind() == RecordKind.SESSION && !c.at().isAfter(t)).count();
                 assertEquals(expected, run.metrics().sum("kore_sessions_total", "bot", bot.name()),
                         "closed sessions counted by cycle " + k + " at " + t);

@@ -17,8 +17,8 @@ import java.util.Set;
  * What a correct reader of a quiet bot counts, and when, computed from ground truth alone (README, "How it
  * reads Kore.ai"): every cycle reads each stream's whole lookback, {@code [previous cycle - lookback, now]}
  * (the first cycle: from the floor); a record is counted in the first cycle whose window holds its time once
- * Kore.ai shows it; an active session is followed and, once the window has moved past its start, looked up by
- * id in the cycles where follow-ups are due (the first, then once a sweep interval has passed since the last).
+ * Kore.ai shows it. Sessions are read the same way by start time over the session horizon, and counted in the
+ * first cycle whose window holds their start once Kore.ai shows them closed.
  */
 final class ReferenceReader {
     /** A record counted at {@code at}, in cycle {@code cycle} (0 = the first after the start). */
@@ -29,12 +29,12 @@ final class ReferenceReader {
     }
 
     private final Duration lookback;
-    private final Duration sweepInterval;
+    private final Duration horizon;
     private final Instant floor;
 
-    ReferenceReader(Duration lookback, Duration sweepInterval, Instant floor) {
+    ReferenceReader(Duration lookback, Duration horizon, Instant floor) {
         this.lookback = lookback;
-        this.sweepInterval = sweepInterval;
+        this.horizon = horizon;
         this.floor = floor;
     }
 
@@ -60,10 +60,14 @@ final class ReferenceReader {
     }
 
     private Instant from(List<Instant> cycles, int j) {
+        return from(cycles, j, lookback);
+    }
+
+    private Instant from(List<Instant> cycles, int j, Duration reach) {
         if (j == 0) {
             return floor;
         }
-        Instant f = cycles.get(j - 1).minus(lookback);
+        Instant f = cycles.get(j - 1).minus(reach);
         return f.isBefore(floor) ? floor : f;
     }
 
@@ -80,12 +84,9 @@ final class ReferenceReader {
 
     private void sessions(List<TruthSession> sessions, List<Instant> cycles, List<Counted> out) {
         Set<String> counted = new HashSet<>();
-        Set<String> followed = new HashSet<>();
-        Instant lastFollowUp = null;
         for (int j = 0; j < cycles.size(); j++) {
             Instant t = cycles.get(j);
-            Instant from = from(cycles, j);
-            boolean followUps = lastFollowUp == null || !t.isBefore(lastFollowUp.plus(sweepInterval));
+            Instant from = from(cycles, j, horizon);
             for (TruthSession s : sessions) {
                 Instant start = s.session().start();
                 String id = s.session().id();
@@ -97,15 +98,7 @@ final class ReferenceReader {
                 if (inWindow && closed) {
                     counted.add(id);
                     out.add(new Counted(RecordKind.SESSION, s.session().end(), t, j));
-                } else if (inWindow && !s.visibleActiveAt().isAfter(t)) {
-                    followed.add(id);
-                } else if (!inWindow && followUps && closed && followed.contains(id) && start.isBefore(from)) {
-                    counted.add(id);
-                    out.add(new Counted(RecordKind.SESSION, s.session().end(), t, j));
                 }
-            }
-            if (followUps) {
-                lastFollowUp = t;
             }
         }
     }

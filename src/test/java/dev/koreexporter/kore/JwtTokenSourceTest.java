@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,26 +41,55 @@ class JwtTokenSourceTest {
     }
 
     @Test
-    void tokenIsHs256WithAppIdSubjectAndShortExpiry() {
+    void tokenIsHs256WithAppIdSubjectJtiAndAtMostFiveMinutes() {
         var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
         Claims claims = verify(source.token(), TestClients.SECRET);
 
         assertEquals("cs-abc", claims.get("appId"));
         assertEquals("kore-exporter", claims.getSubject());
         assertEquals(T0, claims.getIssuedAt().toInstant());
-        assertEquals(T0.plus(Duration.ofMinutes(10)), claims.getExpiration().toInstant());
+        assertEquals(T0.plus(Duration.ofMinutes(5)), claims.getExpiration().toInstant());
+        // At least 128 random bits.
+        assertTrue(Base64.getUrlDecoder().decode(claims.getId()).length >= 16, claims.getId());
     }
 
+    /** Apps set to "Enforce JTI" refuse a token they have seen: every request gets one never sent before. */
     @Test
-    void tokenIsCachedThenReissuedBeforeExpiry() {
+    void everyTokenIsNewWithAJtiOfItsOwnEvenAtTheSameInstant() {
         var source = new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time);
-        String first = source.token();
+        Set<String> tokens = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            String token = source.token();
+            tokens.add(token);
+            ids.add(verify(token, TestClients.SECRET).getId());
+        }
+        assertEquals(1_000, tokens.size());
+        assertEquals(1_000, ids.size());
         time.advance(Duration.ofMinutes(8));
-        assertEquals(first, source.token());
-        time.advance(Duration.ofMinutes(1)); // one minute before expiry
-        String second = source.token();
-        assertNotEquals(first, second);
-        assertEquals(time.instant(), verify(second, TestClients.SECRET).getIssuedAt().toInstant());
+        assertEquals(time.instant(), verify(source.token(), TestClients.SECRET).getIssuedAt().toInstant());
+    }
+
+    /** A rotated secret is picked up without a restart: the file is read again after Kore.ai refused a token. */
+    @Test
+    void aSecretFromAFileIsReadAgainAfterARefusalOnly() throws Exception {
+        var file = Files.createTempFile("secret", ".txt");
+        try {
+            Files.writeString(file, TestClients.SECRET + "\n");
+            var bot = TestConfig.builder().set("bots[0].name", "b").set("bots[0].id", "st-b")
+                    .set("bots[0].client-id", "cs-abc").set("bots[0].client-secret-file", file).bot();
+            var source = new JwtTokenSource("cs-abc", bot.clientSecret(), time);
+            verify(source.token(), TestClients.SECRET);
+            String rotated = "rotated-secret-0123456789abcdef0123456789abcdef";
+            Files.writeString(file, rotated + "\n");
+            verify(source.token(), TestClients.SECRET); // not read again until Kore.ai refuses the old one
+            assertTrue(source.refused());
+            verify(source.token(), rotated);
+            assertFalse(new JwtTokenSource("cs-abc", new Secret(TestClients.SECRET), time).refused(),
+                    "a secret written in the config has no file to read again");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test
@@ -91,7 +122,8 @@ class JwtTokenSourceTest {
         assertEquals("HS256", header.get("alg").asText());
         assertEquals("cs-abc", payload.get("appId").asText());
         assertEquals(T0.getEpochSecond(), payload.get("iat").asLong());
-        assertEquals(T0.plusSeconds(600).getEpochSecond(), payload.get("exp").asLong());
+        assertEquals(T0.plusSeconds(300).getEpochSecond(), payload.get("exp").asLong());
+        assertTrue(payload.get("jti").asText().length() >= 22, "128 bits in base64url: " + payload);
     }
 
     @Test

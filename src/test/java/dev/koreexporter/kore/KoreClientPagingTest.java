@@ -101,7 +101,7 @@ class KoreClientPagingTest {
                 Instant to = Instant.parse(r.body().get("dateTo").asText());
                 assertEquals(expectedFrom, from, "no gap, no overlap");
                 assertTrue(Duration.between(from, to).compareTo(Duration.ofDays(7)) < 0);
-                assertEquals(100, r.body().get("limit").asInt());
+                assertEquals(1_000, r.body().get("limit").asInt());
                 expectedFrom = to;
             }
             assertEquals(window.to(), expectedFrom);

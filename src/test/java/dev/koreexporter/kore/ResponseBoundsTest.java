@@ -116,7 +116,7 @@ class ResponseBoundsTest {
 
     @Test
     void aGzipBombIsCutOffAtTheBoundAndFailsTheRequest() throws IOException {
-        // 64 MiB of zeros gzip to ~64 KiB; the sessions page size is already 100, so the request fails.
+        // 64 MiB of zeros gzip to ~64 KiB: cut off at every size asked, 1,000 down to 100, then the read fails.
         byte[] bomb = gzipZeros(64 << 20);
         assertTrue(bomb.length < MAX * 2, "bomb is " + bomb.length + " bytes");
         try (var fake = new FakeKore(time, r -> new Reply(200,
@@ -126,7 +126,10 @@ class ResponseBoundsTest {
                     () -> ids2(client.pages(Listing.SESSIONS, Query.of(hour))));
 
             assertInstanceOf(KoreApiException.TooLarge.class, e);
-            assertEquals(List.of("getSessions error"), listener.events);
+            assertEquals(List.of("getSessions error", "getSessions error", "getSessions error", "getSessions error",
+                    "getSessions error"), listener.events);
+            assertEquals(List.of(1_000, 500, 250, 125, 100),
+                    fake.requests.stream().map(r -> r.body().get("limit").asInt()).toList());
         }
     }
 
@@ -137,13 +140,14 @@ class ResponseBoundsTest {
             KoreApiException e = assertThrows(KoreApiException.class,
                     () -> ids(client.pages(Listing.MESSAGES_V2, Query.of(hour, "korevg"))));
 
-            assertTrue(e.getMessage().startsWith("getMessagesV2: no response"), e.getMessage());
-            // 1 attempt + 3 retries, each cut off (backoff waits run on the fake clock). The deadline also covers
-            // connecting (and, the first time, class loading), so a connection may be held a little less.
-            assertEquals(List.of("getMessagesV2 error", "getMessagesV2 error", "getMessagesV2 error",
-                    "getMessagesV2 error"), listener.events);
+            assertInstanceOf(KoreApiException.TimedOut.class, e);
+            assertTrue(e.getMessage().startsWith("getMessagesV2: no whole answer within kore.timeout"), e.getMessage());
+            // Three timeouts in a row, each at half the page size, each cut off; then the read fails for the cycle
+            // (README "How it reads Kore.ai"). The deadline also covers connecting (and, the first time, class
+            // loading), so a connection may be held a little less.
+            assertEquals(List.of("getMessagesV2 error", "getMessagesV2 error", "getMessagesV2 error"), listener.events);
             // The server notices the last close up to 100 ms later.
-            await().atMost(Duration.ofSeconds(5)).until(() -> trickle.connections.size() == 4);
+            await().atMost(Duration.ofSeconds(5)).until(() -> trickle.connections.size() == 3);
             for (Duration held : trickle.connections) {
                 assertTrue(held.compareTo(timeout.plusSeconds(1)) <= 0, "a connection was held " + held.toMillis() + " ms");
             }

@@ -192,8 +192,9 @@ class BotPollerTest {
         assertEquals(recent, run.metrics().sum("kore_messages_total", "direction", "outgoing"));
     }
 
+    /** README "How it reads Kore.ai": sessions are re-read by start time over poll.session-horizon (1 h here). */
     @Test
-    void followsAnActiveSessionPastTheLookbackAndCountsItOnceWhenClosed() {
+    void aSessionReportedClosedWithinTheSessionHorizonIsCountedOnceAndOneReportedLaterIsNot() {
         Instant start = T0.plusSeconds(60);
         Session active = new Session("long", "korevg", start, null, true, null, "interactive", null, List.of("en"));
         Session closed = new Session("long", "korevg", start, start.plus(Duration.ofMinutes(45)), false,
@@ -203,6 +204,9 @@ class BotPollerTest {
         Session quick = new Session("quick", "korevg", start, start.plusSeconds(30), false,
                 Containment.SELF_SERVICE, "interactive", 4, List.of("en"));
         api.addSession(quick, start.plusSeconds(200));
+        Session late = new Session("late", "korevg", start, start.plus(Duration.ofMinutes(50)), false,
+                Containment.DROP_OFF, "interactive", 9, List.of("en"));
+        api.addSession(late, start.plus(Duration.ofMinutes(62)));
 
         Run run = new Run();
         run.cyclesUntil(start.plus(Duration.ofMinutes(60)));
@@ -211,10 +215,14 @@ class BotPollerTest {
         assertEquals(1, m.sum("kore_sessions_total", "containment", "agent"));
         assertEquals(1, m.sum("kore_sessions_total", "containment", "selfService"));
         assertEquals(2, m.sum("kore_sessions_total"));
-        assertFalse(api.lookups.isEmpty(), "the long session was looked up by id once the window moved past it");
-        assertTrue(api.lookups.stream().allMatch(ids -> ids.equals(List.of("long"))));
+        assertTrue(api.lookups.isEmpty(), "no session is looked up by id: " + api.lookups);
         assertEquals(0.5, m.value("kore_containment_ratio", "bot", "billing", "containment", "agent"));
         assertEquals(0.0, m.value("kore_containment_ratio", "bot", "billing", "containment", "dropOff"));
+
+        // Reported closed 62 min after its start: after the horizon and the cycle that re-read its start last.
+        run.cyclesUntil(start.plus(Duration.ofMinutes(90)));
+        assertEquals(0, run.metrics().sum("kore_sessions_total", "containment", "dropOff"));
+        assertEquals(2, run.metrics().sum("kore_sessions_total"));
     }
 
     @Test

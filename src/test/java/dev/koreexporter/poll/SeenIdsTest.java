@@ -101,7 +101,7 @@ class SeenIdsTest {
 
         assertTrue(ledger.seen("messages:", SeenIds.hash("ms-1")));
         assertFalse(ledger.seen("messages:", SeenIds.hash("ms-3")));
-        ledger.remember("messages:korevg", SeenIds.hash("ms-3"), "ms-3", T0);
+        ledger.remember("messages:korevg", SeenIds.hash("ms-3"), T0);
         assertEquals(3, ledger.seenCount());
     }
 }

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +41,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class FaultHarness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-20T12:00:00Z");
     static final Duration INTERVAL = Duration.ofMinutes(1);
+    /**
+     * The fault suite's polling. Its session horizon is longer than any simulated session takes to be reported closed
+     * (under 2 h), so every closed session counts whatever the faults delay; the horizon's own tests set theirs
+     * ({@link #poll}).
+     */
     static final ExporterConfig.Poll POLL = TestConfig.builder().set("poll.interval", INTERVAL)
-            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1)).poll();
+            .set("poll.lookback", Duration.ofMinutes(20)).set("poll.backfill", Duration.ofHours(1))
+            .set("poll.session-horizon", Duration.ofHours(2)).poll();
     /** The first start's floor: older records are never counted. */
     static final Instant FLOOR = T0.minus(POLL.backfill());
 
@@ -49,9 +56,12 @@ final class FaultHarness implements AutoCloseable {
     final LabSimulator sim;
     final Path stateDir;
     final ExporterConfig.Kore kore;
-    final List<ExporterConfig.Bot> bots;
+    /** The bots the pollers of runs started from now on poll (default: the simulator's, secrets inline). */
+    List<ExporterConfig.Bot> bots;
     /** What the pollers of runs started from now on read and count (default: {@link ReadOptions#DEFAULT}). */
     ReadOptions options = ReadOptions.DEFAULT;
+    /** How the pollers of runs started from now on poll (interval and backfill stay {@link #POLL}'s). */
+    ExporterConfig.Poll poll = POLL;
     private final List<Run> runs = new ArrayList<>();
 
     /** Simulator and exporter both at Kore.ai's limits (60/min, 1800/h), pages small enough to need many calls. */
@@ -64,11 +74,20 @@ final class FaultHarness implements AutoCloseable {
     }
 
     FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout) {
+        this(stateDir, simOptions, timeout, (keys, sim) -> keys);
+    }
+
+    /**
+     * @param koreKeys sets further {@code kore.*} keys (with the simulator started): by default the exporter's rate
+     *                 limits are the simulator's, its base URL the simulator's
+     */
+    FaultHarness(Path stateDir, SimulatorOptions simOptions, Duration timeout,
+                 BiFunction<TestConfig, LabSimulator, TestConfig> koreKeys) {
         this.sim = LabSimulator.start(simOptions.withClock(clock));
         this.stateDir = stateDir;
-        this.kore = TestConfig.builder().set("kore.base-url", sim.baseUrl()).set("kore.timeout", timeout)
+        this.kore = koreKeys.apply(TestConfig.builder().set("kore.base-url", sim.baseUrl()).set("kore.timeout", timeout)
                 .set("kore.rate-limit.per-minute", simOptions.perMinute())
-                .set("kore.rate-limit.per-hour", simOptions.perHour()).kore();
+                .set("kore.rate-limit.per-hour", simOptions.perHour()), sim).kore();
         this.bots = sim.bots().stream().map(FaultHarness::configOf).toList();
     }
 
@@ -108,7 +127,7 @@ final class FaultHarness implements AutoCloseable {
                         .sleeper(clockSleeper()).build();
                 clients.add(client);
                 Supplier<BotPoller> poller = () -> {
-                    BotPoller p = new BotPoller(bot, POLL, Duration.ofHours(1), client, options, metrics,
+                    BotPoller p = new BotPoller(bot, poll, Duration.ofHours(1), client, options, metrics,
                             TurnTracer.NONE, store, local);
                     metrics.registerApiBudget(bot.name(), client::budgetUsed);
                     return p;
@@ -213,7 +232,7 @@ final class FaultHarness implements AutoCloseable {
         Instant paused = clock.instant();
         sim.pauseTraffic();
         run.cycles(Duration.ofMinutes(80));
-        run.cyclesUntil(sim.groundTruth().lastClosureReported(paused).plus(POLL.sweepInterval()).plus(INTERVAL));
+        run.cyclesUntil(sim.groundTruth().lastClosureReported(paused).plus(poll.sweepInterval()).plus(INTERVAL));
         return run.round();
     }
 

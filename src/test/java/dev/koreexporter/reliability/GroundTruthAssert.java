@@ -1,5 +1,6 @@
 package dev.koreexporter.reliability;
 
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.ingest.ExpectedMetrics;
 import dev.koreexporter.model.Message;
 import dev.koreexporter.simulator.SimBot;
@@ -7,6 +8,7 @@ import dev.koreexporter.simulator.lab.GroundTruth;
 import dev.koreexporter.simulator.lab.LabSimulator;
 import dev.koreexporter.simulator.lab.TruthMessage;
 import dev.koreexporter.simulator.lab.TruthSession;
+import dev.koreexporter.testing.HorizonTruth;
 
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +51,15 @@ final class GroundTruthAssert {
 
     private static void assertExact(LabSimulator sim, Instant floor, Instant asOf, Map<String, Double> exported,
                                     boolean includeDeveloper, Predicate<SimBot> which) {
+        assertExact(sim, FaultHarness.POLL, floor, asOf, exported, includeDeveloper, which);
+    }
+
+    /**
+     * The same, for pollers with {@code poll}'s session horizon (README "How it reads Kore.ai"): the sessions reported
+     * closed within it after their start, the first read one interval after the start of the run.
+     */
+    static void assertExact(LabSimulator sim, ExporterConfig.Poll poll, Instant floor, Instant asOf,
+                            Map<String, Double> exported, boolean includeDeveloper, Predicate<SimBot> which) {
         GroundTruth truth = sim.groundTruth();
         for (SimBot bot : sim.bots().stream().filter(which).toList()) {
             List<Message> messages = truth.messages(bot.botId(), floor, asOf, asOf).stream()
@@ -70,11 +81,9 @@ final class GroundTruthAssert {
             assertEquals(byChannelDirection, family(exported, "kore_messages_total", bot.name()),
                     "messages of " + bot.name());
 
-            List<TruthSession> closed = truth.sessions(bot.botId(), asOf).stream()
-                    .filter(s -> s.counted(includeDeveloper) && s.session().closed()
-                            && !s.session().start().isBefore(floor)
-                            && !s.visibleClosedAt().isAfter(asOf))
-                    .toList();
+            List<TruthSession> closed = HorizonTruth.counted(truth, bot.botId(), floor,
+                    floor.plus(poll.backfill()).plus(poll.interval()), poll.sessionHorizon(),
+                    poll.sweepInterval().plus(poll.interval().multipliedBy(2)), asOf, includeDeveloper);
             assertFalse(closed.isEmpty(), "sessions closed for " + bot.name());
             Map<String, Double> byContainment = new TreeMap<>();
             closed.forEach(s -> byContainment.merge(s.session().containment().wireName(), 1.0, Double::sum));

@@ -74,15 +74,17 @@ final class ProcessCounts {
 
     /**
      * A config polling {@code bots} of the simulator at {@code simPort} every second, state in {@code stateDir}.
-     * Sessions are closed by an inactivity timeout long after they end, so many are active longer than the lookback
-     * and only a by-id lookup sees them close: a short {@code sweep-interval} makes that lookup come within seconds
-     * (README "How it reads Kore.ai", freshness), so the tests need not wait the default 2.5 minutes after a freeze.
+     * Sessions are closed by an inactivity timeout long after they end; a session horizon longer than any simulated
+     * session takes to be reported closed (under 2 h) counts every closed session, as ground truth's
+     * {@code countedSessionsClosed} does (README "How it reads Kore.ai"). A short {@code sweep-interval} keeps re-reads
+     * within seconds, so the tests need not wait the default 2.5 minutes after a freeze.
      */
     static String config(int exporterPort, int simPort, Path stateDir, List<SimBot> bots) {
         StringBuilder y = new StringBuilder()
                 .append("server:\n  port: ").append(exporterPort).append("\n  host: 127.0.0.1\n")
                 .append("kore:\n  base-url: http://127.0.0.1:").append(simPort).append("\n  timeout: 30s\n")
                 .append("poll:\n  interval: 1s\n  lookback: 20m\n  backfill: 2h\n  sweep-interval: 5s\n")
+                .append("  session-horizon: 2h\n")
                 .append("state:\n  dir: ").append(stateDir).append("\n")
                 .append("bots:\n");
         for (SimBot b : bots) {

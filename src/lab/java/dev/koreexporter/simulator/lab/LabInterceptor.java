@@ -7,21 +7,31 @@ import dev.koreexporter.simulator.AuthFailure;
 import dev.koreexporter.simulator.Reply;
 import dev.koreexporter.simulator.ServedRecords;
 import dev.koreexporter.simulator.Serving;
+import dev.koreexporter.simulator.SimBot;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Counts every request in the statistics and serves it with the faults that apply to it. */
 final class LabInterceptor implements ApiInterceptor {
     private final FaultControl faults;
     private final RequestStats stats;
     private final BrokenRecords broken;
+    /** Client secrets rotated since the start, by bot id. */
+    private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     LabInterceptor(FaultControl faults, RequestStats stats, BrokenRecords broken) {
         this.faults = faults;
         this.stats = stats;
         this.broken = broken;
+    }
+
+    /** From now on the bot's app has {@code secret}: tokens signed with the one before are refused. */
+    void rotateClientSecret(String botId, String secret) {
+        secrets.put(botId, secret);
     }
 
     @Override
@@ -51,6 +61,12 @@ final class LabInterceptor implements ApiInterceptor {
                             ? Math.min(tenant.pageCap(), FaultType.SMALL_PAGE) : tenant.pageCap())
                     .withPagesOverlap(tenant.pagesOverlap() || applied.has(FaultType.PAGE_SHIFT))
                     .withReversed(tenant.reversed() || applied.has(FaultType.UNORDERED));
+        }
+
+        @Override
+        public SimBot app(SimBot bot) {
+            String rotated = secrets.get(bot.botId());
+            return rotated == null ? bot : bot.withClientSecret(rotated);
         }
 
         @Override

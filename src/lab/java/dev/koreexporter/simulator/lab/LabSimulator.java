@@ -18,12 +18,15 @@ public final class LabSimulator implements AutoCloseable {
     private final GroundTruth truth;
     private final FaultControl faults;
     private final RequestStats stats;
+    private final LabInterceptor interceptor;
 
-    private LabSimulator(KoreSimulator simulator, GroundTruth truth, FaultControl faults, RequestStats stats) {
+    private LabSimulator(KoreSimulator simulator, GroundTruth truth, FaultControl faults, RequestStats stats,
+                         LabInterceptor interceptor) {
         this.simulator = simulator;
         this.truth = truth;
         this.faults = faults;
         this.stats = stats;
+        this.interceptor = interceptor;
     }
 
     public static LabSimulator start(SimulatorOptions options) {
@@ -32,9 +35,10 @@ public final class LabSimulator implements AutoCloseable {
         RequestStats stats = new RequestStats();
         BrokenRecords broken = new BrokenRecords();
         GroundTruth truth = new GroundTruth(traffic, broken);
-        KoreSimulator simulator = KoreSimulator.start(traffic, new LabInterceptor(faults, stats, broken),
+        LabInterceptor interceptor = new LabInterceptor(faults, stats, broken);
+        KoreSimulator simulator = KoreSimulator.start(traffic, interceptor,
                 new AdminService(options.bots(), stats, truth, faults, options.clock()));
-        return new LabSimulator(simulator, truth, faults, stats);
+        return new LabSimulator(simulator, truth, faults, stats, interceptor);
     }
 
     public GroundTruth groundTruth() {
@@ -72,6 +76,14 @@ public final class LabSimulator implements AutoCloseable {
 
     public SimulatorOptions options() {
         return simulator.options();
+    }
+
+    /**
+     * The bot's app gets a new client secret, as when its owner rotates it in Kore.ai: from now on tokens signed with
+     * the one before are refused with 401.
+     */
+    public void rotateClientSecret(String botId, String secret) {
+        interceptor.rotateClientSecret(botId, secret);
     }
 
     /** No new sessions start from now on (simulated time); sessions already running still finish. */

@@ -52,9 +52,6 @@ public final class SeriesStore {
     private final SnapshotCollector collector = new SnapshotCollector(this);
     /** The bots whose series scrapes see, asked when scraped: all but with state shared by replicas. */
     private volatile Predicate<String> exported = bot -> true;
-    /** Bots dropped while the process stops ({@link #stopping}). */
-    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
 
     /**
      * @param buckets            histogram bucket bounds by metric name ({@code metrics.buckets}); the catalogue's
@@ -93,16 +90,7 @@ public final class SeriesStore {
 
     /** Whether scrapes see the series of {@code bot} now (null: the process's own). */
     boolean exported(String bot) {
-        return bot == null || !stopped.contains(bot) && exported.test(bot);
-    }
-
-    /**
-     * The process is stopping: a bot dropped from now on is hidden from scrapes (another process may take it over and
-     * show it) but kept for the OTLP push's last export, which runs once every bot's final checkpoint is written and
-     * must carry the final counts (README "OTLP metrics").
-     */
-    public void stopping() {
-        stopping = true;
+        return bot == null || exported.test(bot);
     }
 
     /** Adds {@code amount} to a counter. */
@@ -208,10 +196,6 @@ public final class SeriesStore {
 
     /** Removes every series of the bot: scrapes no longer show it (until it records again). */
     public void drop(String bot) {
-        if (stopping) {
-            stopped.add(bot);
-            return;
-        }
         SeriesOwner o = bots.remove(bot);
         if (o != null) {
             synchronized (o.lock) {
@@ -307,7 +291,7 @@ public final class SeriesStore {
                 exponential, exemplarsSince());
         List<MetricData> out = new ArrayList<>();
         for (Family f : byMeter) {
-            MetricData m = writer.family(f, bot -> bot == null || exported.test(bot));
+            MetricData m = writer.family(f, this::exported);
             if (m != null) {
                 out.add(m);
             }
