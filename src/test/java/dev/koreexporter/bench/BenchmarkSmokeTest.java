@@ -61,7 +61,7 @@ class BenchmarkSmokeTest {
             "scale.1000.protobuf.bytes", "scale.1000.protobuf.cpu", "scale.1000.text.p99", "scale.1000.text.p50",
             "scale.1000.text.bytes", "scale.1000.text.cpu", "scale.1000.concurrent", "scale.1000.rss",
             "scale.1000.anon", "scale.1000.heap", "scale.1000.heap.bot", "scale.1000.alive", "scale.bot.heap",
-            "scale.series10k.heap", "scale.series10k.anon", "scale.loadavg", "replicas.db.writes",
+            "scale.series10k.heap", "scale.series10k.anon", "scale.loadavg", "replicas.db.writes", "replicas.db.requests",
             "replicas.db.wal", "replicas.checkpoint.bytes", "replicas.checkpoint.stored", "replicas.takeover", "api.minute", "api.hour", "api.throttled");
 
     @Test
