@@ -2,8 +2,10 @@ package dev.koreexporter.poll;
 
 import dev.koreexporter.config.Shard;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -110,13 +112,12 @@ public final class FileCheckpointStore implements CheckpointStore {
         Files.createDirectories(dir);
         Path target = file(botName);
         Path temp = dir.resolve(botName + ".checkpoint.json.tmp");
-        byte[] bytes = CheckpointJson.bytes(checkpoint);
         try (FileChannel ch = Modes.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
+            // Streamed to the file, never held whole (CheckpointJson#write); the channel stays open for the fsync.
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+            CheckpointJson.write(checkpoint, out);
+            out.flush();
             ch.force(true);
         }
         try {

@@ -52,7 +52,15 @@ public final class Benchmark {
         }
         quietLogs();
         Options options = new Options(tiny, sections, javaLauncher(), exporterLaunch(tiny));
-        List<Row> rows = run(options, System.out);
+        List<Row> rows;
+        try {
+            rows = run(options, System.out);
+        } catch (IllegalStateException e) {
+            // A process under test died or never answered: say which, without a stack trace.
+            System.err.println("benchmark stopped: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         print(rows, System.out);
     }
 

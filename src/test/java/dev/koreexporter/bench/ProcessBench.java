@@ -31,6 +31,11 @@ final class ProcessBench {
     static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
     /** Sessions per minute per bot that make about 100,000 voice turns an hour per bot (about 5.4 turns a session). */
     static final double BUSY_RATE = 300;
+    /**
+     * The heap the busy run needs: a busy bot's first hour holds its seen ids for the hour and a 10,000-message page,
+     * ~15 MB of heap each; three at {@code -Xmx64m} ran out of memory (README "Performance and sizing").
+     */
+    static final String BUSY_HEAP = "-Xmx96m";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ProcessBench() {
@@ -104,7 +109,7 @@ final class ProcessBench {
         // The same options as `kore-exporter.jar simulator --port N --rate R` (SimulatorCommand).
         try (LabSimulator sim = LabSimulator.start(SimulatorOptions.defaults().withPort(0)
                 .withSessionsPerMinutePerBot(rate))) {
-            Exporter exporter = Exporter.start(o, sim, dir, List.of());
+            Exporter exporter = Exporter.start(o, sim, dir, List.of(BUSY_HEAP));
             try {
                 // Not ready: at this load the first cycle's backfill alone waits minutes for the rate limit.
                 exporter.await("/health/live", Duration.ofSeconds(60));
@@ -116,6 +121,7 @@ final class ProcessBench {
                 int maxThreads = 0;
                 while (System.nanoTime() - start < length.toNanos()) {
                     Thread.sleep(1000);
+                    exporter.checkAlive(dir);
                     double rss = exporter.rssMiB();
                     maxRss = Math.max(maxRss, rss);
                     maxHeap = Math.max(maxHeap, exporter.heapMiB());
@@ -128,11 +134,12 @@ final class ProcessBench {
                 double[] steady = rssAfterWarmUp.stream().mapToDouble(Double::doubleValue).toArray();
                 double growth = steady.length < 2 ? 0 : steady[steady.length - 1] - steady[0];
                 double turnsPerHour = rate * 60 * 5.4;
-                System.out.println("footprint: exporter JVM flags " + String.join(" ", JVM_FLAGS) + ", env " + ENV);
+                System.out.println("footprint: exporter JVM flags " + String.join(" ", JVM_FLAGS) + " " + BUSY_HEAP
+                        + ", env " + ENV);
                 return List.of(
                         Row.info("footprint.load", "footprint: simulated load, turns/h per bot (3 bots)", turnsPerHour,
                                 "turns/h"),
-                        Row.atMost("footprint.rss", "footprint: RSS after warm-up, max (recommended flags)",
+                        Row.atMost("footprint.rss", "footprint: RSS after warm-up, max (recommended flags, " + BUSY_HEAP + ")",
                                 Arrays.stream(steady).max().orElse(maxRss), "MiB", 112),
                         Row.info("footprint.rss.peak", "footprint: RSS peak incl. first backfill", maxRss, "MiB"),
                         Row.info("footprint.heap", "footprint: heap used, max sampled", maxHeap, "MiB"),
@@ -214,6 +221,15 @@ final class ProcessBench {
                 Thread.sleep(10);
             }
             throw new IllegalStateException("exporter: no 200 from " + path + " within " + timeout);
+        }
+
+        /** Fails, naming the exit code and the log, once the exporter has exited. */
+        void checkAlive(Path dir) {
+            if (!process.isAlive()) {
+                int code = process.exitValue();
+                throw new IllegalStateException("the exporter exited with " + code
+                        + (code == 3 ? " (out of memory)" : "") + "; its log: " + dir.resolve("exporter.log"));
+            }
         }
 
         double rssMiB() throws IOException {

@@ -52,6 +52,23 @@ class FileCheckpointStoreTest {
     }
 
     @Test
+    void aCheckpointStreamedToItsFileHasTheBytesEveryStoreKeeps() throws Exception {
+        long[] ids = new long[200_000];
+        for (int i = 0; i < ids.length; i += 2) {
+            ids[i] = 0x9E3779B97F4A7C15L * (i + 1);
+            ids[i + 1] = 1_796_000_000_000L + i;
+        }
+        Checkpoint cp = new Checkpoint(Checkpoint.VERSION, "st-1", 1, Map.of("messages:rtm", 5L), Map.of(), Map.of(),
+                List.of(), Map.of("messages:rtm", ids), null);
+        FileCheckpointStore store = new FileCheckpointStore(dir);
+
+        store.save("busy", cp);
+
+        assertArrayEquals(CheckpointJson.bytes(cp), Files.readAllBytes(dir.resolve("busy.checkpoint.json")));
+        assertArrayEquals(ids, store.load("busy").orElseThrow().seenHashes().get("messages:rtm"));
+    }
+
+    @Test
     void aBotsLockIsHeldUntilClosedAndOtherBotsAreIndependent() throws Exception {
         FileCheckpointStore store = new FileCheckpointStore(dir);
         FileCheckpointStore other = new FileCheckpointStore(dir);
