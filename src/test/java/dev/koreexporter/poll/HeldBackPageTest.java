@@ -3,16 +3,12 @@ package dev.koreexporter.poll;
 import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.Listing;
-import dev.koreexporter.kore.PageAt;
-import dev.koreexporter.kore.Query;
-import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.metrics.KoreMetrics;
 import dev.koreexporter.model.Containment;
-import dev.koreexporter.model.KoreRecord;
-import dev.koreexporter.model.Page;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TappedKoreApi;
 import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -27,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,53 +51,22 @@ class HeldBackPageTest {
     private final ManualClock clock = new ManualClock(T0);
     private final FakeKoreApi api = new FakeKoreApi(clock, PAGE);
 
-    /** The kore API of one run, telling how many session pages each of its reads handed out. */
-    private static final class SessionPages implements KoreApi {
-        final KoreApi api;
-        final List<int[]> reads = new ArrayList<>();
-
-        SessionPages(KoreApi api) {
-            this.api = api;
-        }
-
-        @Override
-        public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
-            return api.pages(listing, query);
-        }
-
-        @Override
-        public <T extends KoreRecord> Iterable<PageAt<T>> read(Listing<T> listing, Query query, ReadPosition from) {
-            Iterable<PageAt<T>> pages = api.read(listing, query, from);
-            if (listing != Listing.SESSIONS) {
-                return pages;
-            }
-            int[] handed = new int[1];
-            reads.add(handed);
-            return () -> {
-                Iterator<PageAt<T>> it = pages.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public PageAt<T> next() {
-                        handed[0]++;
-                        return it.next();
-                    }
-                };
-            };
-        }
-    }
-
     private final class Run {
         final PrometheusRegistry registry = new PrometheusRegistry();
-        final SessionPages kore;
+        /** How many session pages each read of this run handed out. */
+        final List<int[]> reads = new ArrayList<>();
+        final KoreApi kore;
         final BotPoller poller;
 
         Run(KoreApi api, Path dir) {
-            kore = new SessionPages(api);
+            kore = new TappedKoreApi(api, (listing, query, from) -> {
+                if (listing != Listing.SESSIONS) {
+                    return null;
+                }
+                int[] handed = new int[1];
+                reads.add(handed);
+                return page -> handed[0]++;
+            });
             poller = new BotPoller(BOT, POLL, Duration.ofHours(1), kore, ReadOptions.DEFAULT,
                     new KoreMetrics(registry, Map.of(), "test", clock), TurnTracer.NONE,
                     new FileCheckpointStore(dir), clock);
@@ -135,15 +99,15 @@ class HeldBackPageTest {
         Path crashed = crashedStateDir.resolve("billing.checkpoint.json");
         // As the third page is handed out, the files on disk are what a kill -9 leaves: two pages counted.
         AtomicReference<Run> first = new AtomicReference<>();
-        first.set(new Run(new InterruptingApi(api, 3, () -> copy(file, crashed)), stateDir));
+        first.set(new Run(TappedKoreApi.interruptedAt(api, 3, () -> copy(file, crashed)), stateDir));
         clock.advance(POLL.interval());
         first.get().poller.runCycle();
-        assertEquals(List.of(pages), first.get().kore.reads.stream().map(r -> r[0]).toList(),
+        assertEquals(List.of(pages), first.get().reads.stream().map(r -> r[0]).toList(),
                 "the first cycle read every page of active sessions");
 
         Run restarted = new Run(api, crashedStateDir);
         restarted.cyclesUntil(T0.plus(Duration.ofSeconds(30)).plus(POLL.interval()));
-        assertEquals(pages - 2, restarted.kore.reads.getFirst()[0],
+        assertEquals(pages - 2, restarted.reads.getFirst()[0],
                 "the restarted read resumes after the two pages of active sessions the killed process read");
 
         restarted.cyclesUntil(T0.plus(Duration.ofMinutes(15)));

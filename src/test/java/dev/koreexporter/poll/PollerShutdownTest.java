@@ -9,6 +9,7 @@ import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TappedKoreApi;
 import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.SpanRef;
 import dev.koreexporter.tracing.TurnTracer;
@@ -103,7 +104,7 @@ class PollerShutdownTest {
         addTurns(12);
         AtomicReference<BotPoller> poller = new AtomicReference<>();
         // SIGTERM arrives while the second page of a read is handed out.
-        KoreApi stoppedMidRead = new InterruptingApi(api, 2, () -> poller.get().stopAndCheckpoint());
+        KoreApi stoppedMidRead = TappedKoreApi.interruptedAt(api, 2, () -> poller.get().stopAndCheckpoint());
         List<String> lines = new ArrayList<>();
         Handler capture = new Handler() {
             @Override

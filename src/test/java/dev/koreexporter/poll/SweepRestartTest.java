@@ -10,6 +10,7 @@ import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.testing.ManualClock;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TappedKoreApi;
 import dev.koreexporter.testing.TestConfig;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -179,7 +180,7 @@ class SweepRestartTest {
     void aCheckpointWrittenMidReadStaysReadableBy020And030AndTheirWriteBackIsReadAsNoReadUnderWay() throws Exception {
         busyTraffic();
         AtomicReference<Run> first = new AtomicReference<>();
-        first.set(new Run(new InterruptingApi(api, 3, () -> first.get().poller.stopAndCheckpoint())));
+        first.set(new Run(TappedKoreApi.interruptedAt(api, 3, () -> first.get().poller.stopAndCheckpoint())));
         clock.advance(POLL.interval());
         first.get().poller.runCycle();
         Path file = stateDir.resolve("billing.checkpoint.json");

@@ -5,14 +5,10 @@ import dev.koreexporter.kore.ApiRequestListener;
 import dev.koreexporter.kore.Endpoint;
 import dev.koreexporter.kore.KoreApi;
 import dev.koreexporter.kore.KoreClient;
-import dev.koreexporter.kore.Listing;
-import dev.koreexporter.kore.PageAt;
 import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.ReadPosition;
 import dev.koreexporter.kore.RequestLog;
 import dev.koreexporter.metrics.KoreMetrics;
-import dev.koreexporter.model.KoreRecord;
-import dev.koreexporter.model.Page;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.BotPoller;
 import dev.koreexporter.poll.FileCheckpointStore;
@@ -20,6 +16,7 @@ import dev.koreexporter.poll.FileRequestLog;
 import dev.koreexporter.poll.ReadOptions;
 import dev.koreexporter.simulator.lab.RequestStats;
 import dev.koreexporter.testing.MetricsText;
+import dev.koreexporter.testing.TappedKoreApi;
 import dev.koreexporter.tracing.TurnTracer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
@@ -29,10 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,51 +72,15 @@ class ProgressRestartIT {
     }
 
     /** The bot's client, recording every read of a window and the pages it handed out. */
-    private record Recording(KoreClient client, List<Read> reads) implements KoreApi {
-        @Override
-        public <T extends KoreRecord> Iterable<Page<T>> pages(Listing<T> listing, Query query) {
-            return client.pages(listing, query);
-        }
-
-        @Override
-        public <T extends KoreRecord> Iterable<PageAt<T>> read(Listing<T> listing, Query query, ReadPosition from) {
-            Iterable<PageAt<T>> pages = client.read(listing, query, from);
+    private static KoreApi recording(KoreApi client, List<Read> reads) {
+        return new TappedKoreApi(client, (listing, query, from) -> {
             if (query.window() == null) {
-                return pages;
+                return null;
             }
             Read read = new Read(listing.endpoint(), query, from);
             reads.add(read);
-            return () -> {
-                Iterator<PageAt<T>> it = pages.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public PageAt<T> next() {
-                        read.pages++;
-                        return it.next();
-                    }
-                };
-            };
-        }
-
-        @Override
-        public Map<String, Long> pageHints() {
-            return client.pageHints();
-        }
-
-        @Override
-        public void restorePageHints(Map<String, Long> hints) {
-            client.restorePageHints(hints);
-        }
-
-        @Override
-        public Optional<Instant> serverTime() {
-            return client.serverTime();
-        }
+            return page -> read.pages++;
+        });
     }
 
     /** One process lifetime of the harness's one bot, killed at its {@code killAt}-th answer from {@code killOn}. */
@@ -148,7 +107,7 @@ class ProgressRestartIT {
                             throw new Killed();
                         }
                     }).build();
-            poller = new BotPoller(bot, FaultHarness.POLL, Duration.ofHours(1), new Recording(client, reads),
+            poller = new BotPoller(bot, FaultHarness.POLL, Duration.ofHours(1), recording(client, reads),
                     ReadOptions.DEFAULT, metrics, TurnTracer.NONE, new FileCheckpointStore(h.stateDir), h.clock);
         }
 
