@@ -9,12 +9,9 @@ import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.model.KoreRecord;
-import dev.koreexporter.model.AgentAiConversation;
-import dev.koreexporter.model.Message;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.Stream;
-import dev.koreexporter.poll.Streams;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,10 +27,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The checks of one bot (README "First run against your tenant"): the first page of each of the bot's streams, as
- * the exporter would read them (the same {@link Streams}), through the same client with retries off: one getSessions
- * page, one page per channel (two when getMessagesV2 is missing), one page without a channel, one Agent AI page and
- * at most one lookup by id, so never more than {@link #MAX_REQUESTS}. Nothing is counted and no state is written.
+ * The checks of one bot (README "First run against your tenant"): the first page of each of the bot's streams, the
+ * streams the daemon reads ({@link Stream#all}), through the same client with retries off, the listings in the order
+ * the exporter reads them. Every stream is checked alike (its count, the page size served, its share of the budget);
+ * sessions, messages and Agent AI add what only they show. Then one messages page without a channel and at most one
+ * lookup of sessions by id: never more than {@link #MAX_REQUESTS}. Nothing is counted and no state is written.
  */
 final class BotDoctor implements AutoCloseable {
     static final int MAX_REQUESTS = 14;
@@ -41,7 +40,7 @@ final class BotDoctor implements AutoCloseable {
 
     private final ExporterConfig config;
     private final ExporterConfig.Bot bot;
-    private final Streams streams;
+    private final List<Stream<?>> streams;
     private final KoreClient client;
     private final Clock clock;
     private final Budget budget;
@@ -49,16 +48,23 @@ final class BotDoctor implements AutoCloseable {
     /** Assumption warnings by check name, each a list of findings joined into one line. */
     private final Map<String, List<String>> assumptions = new LinkedHashMap<>();
     private final Set<String> messageSessions = new LinkedHashSet<>();
+    /** Endpoints that answered 404: a stream reads its next listing instead, as the exporter would. */
+    private final Set<Endpoint> missing = EnumSet.noneOf(Endpoint.class);
+    private List<Session> listedSessions = List.of();
+    private PageSummary sessionsSummary;
     private int requests;
     private Instant now;
     private Instant from;
-    /** getMessagesV2 answered 404: every channel is read with v1, as the exporter would. */
-    private boolean v2Missing;
 
     BotDoctor(ExporterConfig config, ExporterConfig.Bot bot, Clock clock, Sleeper sleeper) {
+        this(config, bot, Stream.all(bot, config.kore().messagesApi()), clock, sleeper);
+    }
+
+    /** Checks {@code streams}, the first of which (the daemon's: sessions) also shows whether the JWT is accepted. */
+    BotDoctor(ExporterConfig config, ExporterConfig.Bot bot, List<Stream<?>> streams, Clock clock, Sleeper sleeper) {
         this.config = config;
         this.bot = bot;
-        this.streams = Streams.of(bot, config.kore().messagesApi());
+        this.streams = List.copyOf(streams);
         this.client = KoreClient.builder(config.kore(), bot, clock).sleeper(sleeper)
                 .listener((endpoint, code, duration) -> requests++).build();
         this.clock = clock;
@@ -67,14 +73,20 @@ final class BotDoctor implements AutoCloseable {
 
     /** Every check name this bot reports, in report order (assumption warnings follow them). */
     List<String> checkNames() {
-        List<String> names = new ArrayList<>(List.of("auth", streams.sessions().key()));
-        streams.messages().forEach(s -> names.add(s.key()));
-        names.add(ChannelsCheck.NAME);
-        if (streams.conversations() != null) {
-            names.add("agentai");
+        List<String> names = new ArrayList<>(List.of("auth"));
+        for (int i = 0; i < streams.size(); i++) {
+            names.add(streams.get(i).check());
+            if (channelsCheckFollows(i)) {
+                names.add(ChannelsCheck.NAME);
+            }
         }
         names.addAll(List.of("clock", "budget", PageTimeCheck.NAME));
         return names;
+    }
+
+    /** The channels check follows the last of the streams read by channel. */
+    private boolean channelsCheckFollows(int i) {
+        return streams.get(i).channel() != null && (i + 1 == streams.size() || streams.get(i + 1).channel() == null);
     }
 
     BotReport run() throws InterruptedException {
@@ -82,112 +94,149 @@ final class BotDoctor implements AutoCloseable {
         Duration window = config.poll().backfill().compareTo(MAX_WINDOW) > 0 ? MAX_WINDOW : config.poll().backfill();
         from = now.minus(window);
         List<CheckResult> out = new ArrayList<>();
-        Stream<Session> sessions = streams.sessions();
-        KoreClient.Answer<Session> listing = ask(sessions.listings().getFirst(),
-                sessions.query(new TimeWindow(from, now)));
-        if (listing.status() < 200 || listing.status() >= 300) {
-            out.add(CheckResult.fail("auth", "getSessions: " + listing.problem()));
+        FirstPage<?> first = firstPage(streams.getFirst());
+        KoreClient.Answer<?> auth = first.answer();
+        String endpoint = first.listing().endpoint().label();
+        if (auth.status() < 200 || auth.status() >= 300) {
+            out.add(CheckResult.fail("auth", endpoint + ": " + auth.problem()));
             checkNames().stream().skip(1).forEach(n -> out.add(CheckResult.fail(n, "skipped: auth failed")));
             return new BotReport(bot.name(), out, requests);
         }
-        out.add(CheckResult.ok("auth", "JWT accepted (getSessions answered " + listing.status() + ")"));
-        int limit = sessions.listings().getFirst().pageSize();
-        PageSummary summary = listing.ok() ? PageSummary.sessions(listing.page(), limit) : null;
-        out.add(sessionsCheck(listing, summary, limit));
-        for (Stream<Message> messages : streams.messages()) {
-            out.add(messagesCheck(messages));
+        out.add(CheckResult.ok("auth", "JWT accepted (" + endpoint + " answered " + auth.status() + ")"));
+        for (int i = 0; i < streams.size(); i++) {
+            out.add(streamCheck(i == 0 ? first : firstPage(streams.get(i))));
+            if (channelsCheckFollows(i)) {
+                out.add(channelsCheck(streams.get(i)));
+            }
         }
-        out.add(channelsCheck());
-        if (streams.conversations() != null) {
-            out.add(agentAiCheck(streams.conversations()));
+        if (sessionsSummary != null) {
+            activeSessions(listedSessions, sessionsSummary);
         }
-        if (summary != null) {
-            activeSessions(listing.page().page().records(), summary);
-        }
-        out.add(ClockCheck.of(listing));
+        out.add(ClockCheck.of(auth));
         out.add(budget.check());
         out.add(pageTime.check(config.kore().timeout()));
         assumptions.forEach((name, findings) -> out.add(CheckResult.warn(name, String.join("; ", findings))));
         return new BotReport(bot.name(), out, requests);
     }
 
-    private CheckResult sessionsCheck(KoreClient.Answer<Session> listing, PageSummary p, int limit) {
-        if (p == null) {
-            budget.stream(streams.sessions(), 0, limit);
-            return CheckResult.fail("sessions", "getSessions: " + listing.problem());
-        }
-        budget.stream(streams.sessions(), p.count(), p.capped() ? p.received() : limit);
-        pageSizes("getSessions", p, "the exporter advances skip by what it receives, so counts stay exact at more"
-                + " requests (the budget check counts pages of " + p.received() + ")");
-        String pages = p.capped() ? "pages of " + p.received() + " (asked " + limit + ")"
-                : p.more() ? "pages of " + limit : "all on one page (up to " + limit + ")";
-        return CheckResult.ok("sessions", "getSessions answers: " + p.countText() + " sessions started in the last "
-                + duration(from, now) + " (poll.backfill), " + p.active() + " active on the first page; " + pages);
+    /**
+     * The first page of {@code stream} as the exporter reads it: its listings in turn, the next only after a 404 of
+     * the one before (remembered for the bot's other streams). The answer is null when doctor's request limit came
+     * first.
+     *
+     * @param prefix what the check says first: which endpoint is not available, or nothing
+     */
+    private record FirstPage<T extends KoreRecord>(Stream<T> stream, Listing<T> listing, KoreClient.Answer<T> answer,
+                                                   TimeWindow window, String prefix) {
     }
 
-    /** The stream's listings in turn, the next only after a 404 of the one before, as the exporter reads them. */
-    private CheckResult messagesCheck(Stream<Message> stream) throws InterruptedException {
-        String check = stream.key();
+    private <T extends KoreRecord> FirstPage<T> firstPage(Stream<T> stream) throws InterruptedException {
         String prefix = "";
-        for (Listing<Message> listing : stream.listings()) {
-            boolean last = listing == stream.listings().getLast();
-            String endpoint = listing.endpoint().label();
-            if (v2Missing && listing.endpoint() == Endpoint.GET_MESSAGES_V2 && !last) {
-                prefix = notAvailable();
+        List<Listing<T>> listings = stream.listings();
+        for (int i = 0; i < listings.size(); i++) {
+            Listing<T> listing = listings.get(i);
+            boolean last = i == listings.size() - 1;
+            TimeWindow window = window(listing);
+            if (missing.contains(listing.endpoint()) && !last) {
+                prefix = notAvailable(listing, listings.get(i + 1));
                 continue;
             }
             if (spent()) {
-                return prefix.isEmpty() ? skipped(check) : CheckResult.warn(check, prefix + endpoint
-                        + " not checked: doctor's limit of " + MAX_REQUESTS + " requests for this bot reached");
+                return new FirstPage<>(stream, listing, null, window, prefix);
             }
-            KoreClient.Answer<Message> answer = ask(listing, stream.query(new TimeWindow(from, now)));
-            if (answer.status() == 404 && listing.endpoint() == Endpoint.GET_MESSAGES_V2) {
-                if (!last) {
-                    v2Missing = true;
-                    prefix = notAvailable();
-                    continue;
-                }
-                budget.stream(stream, 0, listing.pageSize());
-                return CheckResult.fail(check, endpoint + ": " + answer.problem()
-                        + " (not on this tenant?): set kore.messages-api to auto or v1");
+            KoreClient.Answer<T> answer = ask(listing, stream.query(window));
+            if (answer.status() == 404 && !last) {
+                missing.add(listing.endpoint());
+                prefix = notAvailable(listing, listings.get(i + 1));
+                continue;
             }
-            return messagesResult(stream, listing, answer, prefix);
+            return new FirstPage<>(stream, listing, answer, window, prefix);
         }
-        throw new IllegalStateException("stream " + check + " reads no listing");
+        throw new IllegalStateException("stream " + stream.key() + " reads no listing");
     }
 
-    private static String notAvailable() {
-        return "getMessagesV2 not available, the exporter will use " + MessagesApi.V1.wireName() + "; ";
+    /** {@code poll.backfill} up to now; whole UTC days, at most 7 up to today, for a listing read by day (one request). */
+    private TimeWindow window(Listing<?> listing) {
+        if (listing.paging() != Listing.Paging.DAYS) {
+            return new TimeWindow(from, now);
+        }
+        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (!first.isAfter(last.minusDays(7))) {
+            first = last.minusDays(6);
+        }
+        return new TimeWindow(first.atStartOfDay(ZoneOffset.UTC).toInstant(), now);
     }
 
-    private CheckResult messagesResult(Stream<Message> stream, Listing<Message> listing,
-                                       KoreClient.Answer<Message> answer, String prefix) {
-        String check = stream.key();
-        String endpoint = listing.endpoint().label();
-        if (!answer.ok()) {
-            budget.stream(stream, 0, listing.pageSize());
-            return CheckResult.fail(check, prefix + endpoint + ": " + answer.problem());
+    private static String notAvailable(Listing<?> listing, Listing<?> next) {
+        // kore.messages-api names getMessages "v1".
+        String instead = next.endpoint() == Endpoint.GET_MESSAGES ? MessagesApi.V1.wireName() : next.endpoint().label();
+        return listing.endpoint().label() + " not available, the exporter will use " + instead + "; ";
+    }
+
+    /** What every stream's check says (its count, the page size served, the budget), then what its kind adds. */
+    private CheckResult streamCheck(FirstPage<?> read) {
+        String check = read.stream().check();
+        String endpoint = read.listing().endpoint().label();
+        int limit = read.listing().pageSize();
+        if (read.answer() == null) {
+            return read.prefix().isEmpty() ? skipped(check) : CheckResult.warn(check, read.prefix() + endpoint
+                    + " not checked: doctor's limit of " + MAX_REQUESTS + " requests for this bot reached");
         }
-        PageSummary p = PageSummary.messages(answer.page(), listing.pageSize());
-        budget.stream(stream, p.count(), p.capped() ? p.received() : listing.pageSize());
+        if (!read.answer().ok()) {
+            budget.stream(read.stream(), 0, limit);
+            String hint = read.answer().status() == 404 && read.listing().endpoint() == Endpoint.GET_MESSAGES_V2
+                    ? " (not on this tenant?): set kore.messages-api to auto or v1" : "";
+            return CheckResult.fail(check, read.prefix() + endpoint + ": " + read.answer().problem() + hint);
+        }
+        PageSummary p = PageSummary.of(read.answer().page(), limit);
+        budget.stream(read.stream(), p.count(), p.capped() ? p.received() : limit);
+        pageSizes(endpoint, p, read.listing().paging() == Listing.Paging.DAYS
+                ? "the exporter pages on until hasMore is false, so counts stay exact"
+                : "the exporter advances skip by what it receives, so counts stay exact at more requests (the budget"
+                        + " check counts pages of " + p.received() + ")");
+        return switch (read.stream().kind().label()) {
+            case SESSION -> sessionsResult(read, p);
+            case MESSAGE -> messagesResult(read, p);
+            case CONVERSATION -> agentAiResult(read, p);
+            default -> CheckResult.ok(check, read.prefix() + endpoint + " answers: " + p.countText() + " records in the"
+                    + " last " + duration(read.window().from(), now));
+        };
+    }
+
+    private CheckResult sessionsResult(FirstPage<?> read, PageSummary p) {
+        listedSessions = read.answer().page().page().records().stream()
+                .filter(Session.class::isInstance).map(Session.class::cast).toList();
+        sessionsSummary = p;
+        int limit = read.listing().pageSize();
+        String pages = p.capped() ? "pages of " + p.received() + " (asked " + limit + ")"
+                : p.more() ? "pages of " + limit : "all on one page (up to " + limit + ")";
+        return CheckResult.ok(read.stream().check(), read.prefix() + read.listing().endpoint().label() + " answers: "
+                + p.countText() + " sessions started in the last " + duration(from, now) + " (poll.backfill), "
+                + p.active() + " active on the first page; " + pages);
+    }
+
+    private CheckResult messagesResult(FirstPage<?> read, PageSummary p) {
+        String check = read.stream().check();
+        String channel = read.stream().channel();
+        String endpoint = read.listing().endpoint().label();
+        String prefix = read.prefix();
         messageSessions.addAll(p.sessionIds());
         Set<String> others = new LinkedHashSet<>(p.channels());
-        others.remove(stream.channel());
+        others.remove(channel);
         if (!others.isEmpty()) {
-            assume("assumption:channel-filter", endpoint + " with channelType " + stream.channel() + " also returned"
+            assume("assumption:channel-filter", endpoint + " with channelType " + channel + " also returned"
                     + " messages of " + String.join(", ", others) + ": the exporter counts each message once per bot,"
                     + " under the channel its record names");
         }
         if (p.ascending() != 1) {
-            assume("assumption:ordering", endpoint + " pages for " + stream.channel() + " are not oldest first"
+            assume("assumption:ordering", endpoint + " pages for " + channel + " are not oldest first"
                     + " although forward: true was asked: counts are unaffected, as every page of a window is read"
                     + " and records are de-duplicated by id");
         }
-        pageSizes(endpoint, p, "the exporter advances skip by what it receives, so counts stay exact at more"
-                + " requests (the budget check counts pages of " + p.received() + ")");
         String found = endpoint + ": " + p.countText() + " messages in the last " + duration(from, now);
         if (p.count() == 0) {
-            return CheckResult.warn(check, prefix + found + ": is channelType " + stream.channel()
+            return CheckResult.warn(check, prefix + found + ": is channelType " + channel
                     + " right, and does this channel carry traffic?");
         }
         String latency = p.withLatency() + " of " + p.outgoing() + " outgoing on the first page with a latency object";
@@ -198,44 +247,28 @@ final class BotDoctor implements AutoCloseable {
         return new CheckResult(check, prefix.isEmpty() ? Status.OK : Status.WARN, prefix + found + ", " + latency);
     }
 
-    /** One page of the messages listing the exporter reads, without a channel (README, the channels check). */
-    private CheckResult channelsCheck() throws InterruptedException {
+    private CheckResult agentAiResult(FirstPage<?> read, PageSummary p) {
+        String endpoint = read.listing().endpoint().label();
+        if (p.ascending() != 1) {
+            assume("assumption:ordering", endpoint + " pages are not oldest first: the exporter then reads every"
+                    + " Agent AI day from page 1 (exact, at more requests)");
+        }
+        LocalDate first = LocalDate.ofInstant(read.window().from(), ZoneOffset.UTC);
+        LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        String days = first.equals(last) ? first.toString() : first + ".." + last;
+        return CheckResult.ok(read.stream().check(), read.prefix() + endpoint + " answers: " + p.countText()
+                + " conversations on " + days + " (UTC days)");
+    }
+
+    /** One page of the listing {@code stream} reads, without a channel (README, the channels check). */
+    private <T extends KoreRecord> CheckResult channelsCheck(Stream<T> stream) throws InterruptedException {
         if (spent()) {
             return skipped(ChannelsCheck.NAME);
         }
-        List<Listing<Message>> listings = streams.messages().getFirst().listings();
-        Listing<Message> listing = v2Missing ? listings.getLast() : listings.getFirst();
-        KoreClient.Answer<Message> answer = ask(listing, Query.of(new TimeWindow(from, now)));
+        Listing<T> listing = stream.listings().stream().filter(l -> !missing.contains(l.endpoint())).findFirst()
+                .orElse(stream.listings().getLast());
+        KoreClient.Answer<?> answer = ask(listing, Query.of(new TimeWindow(from, now)));
         return ChannelsCheck.of(listing.endpoint().label(), duration(from, now), answer, bot.channels());
-    }
-
-    private CheckResult agentAiCheck(Stream<AgentAiConversation> stream) throws InterruptedException {
-        if (spent()) {
-            return skipped("agentai");
-        }
-        // Whole UTC days, at most 7 up to today: one request.
-        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
-        LocalDate last = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        if (!first.isAfter(last.minusDays(7))) {
-            first = last.minusDays(6);
-        }
-        Listing<AgentAiConversation> listing = stream.listings().getFirst();
-        KoreClient.Answer<AgentAiConversation> answer = ask(listing,
-                stream.query(new TimeWindow(first.atStartOfDay(ZoneOffset.UTC).toInstant(), now)));
-        if (!answer.ok()) {
-            budget.stream(stream, 0, listing.pageSize());
-            return CheckResult.fail("agentai", "aaconversation: " + answer.problem());
-        }
-        PageSummary p = PageSummary.conversations(answer.page(), listing.pageSize());
-        budget.stream(stream, p.count(), p.capped() ? p.received() : listing.pageSize());
-        if (p.ascending() != 1) {
-            assume("assumption:ordering", "aaconversation pages are not oldest first: the exporter then reads every"
-                    + " Agent AI day from page 1 (exact, at more requests)");
-        }
-        pageSizes("aaconversation", p, "the exporter pages on until hasMore is false, so counts stay exact");
-        String days = first.equals(last) ? first.toString() : first + ".." + last;
-        return CheckResult.ok("agentai", "aaconversation answers: " + p.countText() + " conversations on " + days
-                + " (UTC days)");
     }
 
     private void pageSizes(String endpoint, PageSummary p, String consequence) {

@@ -27,14 +27,17 @@ final class ChannelsCheck {
      * @param answer    its answer
      * @param configured the bot's {@code channels}
      */
-    static CheckResult of(String endpoint, String window, KoreClient.Answer<Message> answer, List<String> configured) {
+    static CheckResult of(String endpoint, String window, KoreClient.Answer<?> answer, List<String> configured) {
         if (!answer.ok()) {
             return CheckResult.warn(NAME, endpoint + " without channelType: " + answer.problem()
                     + ": the channels with messages cannot be listed (the exporter always names the channel)");
         }
         Map<String, Integer> messages = new TreeMap<>();
         Map<String, Integer> withLatency = new TreeMap<>();
-        for (Message m : answer.page().page().records()) {
+        for (Object record : answer.page().page().records()) {
+            if (!(record instanceof Message m)) {
+                continue;
+            }
             String channel = m.channel() == null ? "unknown" : m.channel();
             messages.merge(channel, 1, Integer::sum);
             if (m.direction() == Direction.OUTGOING && m.latency() != null) {

@@ -1,7 +1,6 @@
 package dev.koreexporter.doctor;
 
 import dev.koreexporter.kore.dto.WirePage;
-import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.Direction;
 import dev.koreexporter.model.KoreRecord;
 import dev.koreexporter.model.Message;
@@ -15,46 +14,41 @@ import java.util.Set;
 /**
  * What one listing page shows: how many records it holds and how many the server says match, whether it is
  * capped below the limit asked, whether its records come in time order, and (messages) their latency,
- * channels and sessions, (sessions) how many are active and their ids.
+ * channels and sessions, (sessions) how many are active.
  *
  * @param received   records on the page
  * @param matching   the server's {@code total}/{@code totalResults}, or -1 when it sent none
  * @param more       {@code moreAvailable}/{@code hasMore}
  * @param limit      the page size asked for
  * @param ascending  records oldest first (1), newest first (-1), neither (0); 1 for fewer than two distinct times
+ * @param sessionIds the sessions of a messages page, newest first
  */
 record PageSummary(int received, long matching, boolean more, int limit, int ascending, int outgoing,
                    int withLatency, int active, Set<String> channels, List<String> sessionIds) {
 
-    static PageSummary messages(WirePage<Message> page, int limit) {
+    /** The summary of any listing's page; messages and sessions add what only they have. */
+    static PageSummary of(WirePage<? extends KoreRecord> page, int limit) {
         int outgoing = 0;
         int latency = 0;
+        int active = 0;
         Set<String> channels = new LinkedHashSet<>();
         Set<String> sessions = new LinkedHashSet<>();
-        for (Message m : page.page().records()) {
-            if (m.direction() == Direction.OUTGOING) {
-                outgoing++;
-                latency += m.latency() != null ? 1 : 0;
-            }
-            channels.add(m.channel());
-            if (m.sessionId() != null) {
-                sessions.add(m.sessionId());
+        for (KoreRecord r : page.page().records()) {
+            if (r instanceof Message m) {
+                if (m.direction() == Direction.OUTGOING) {
+                    outgoing++;
+                    latency += m.latency() != null ? 1 : 0;
+                }
+                channels.add(m.channel());
+                if (m.sessionId() != null) {
+                    sessions.add(m.sessionId());
+                }
+            } else if (r instanceof Session s && s.active()) {
+                active++;
             }
         }
         return new PageSummary(page.page().received(), page.total(), page.more(), limit, order(page), outgoing,
-                latency, 0, channels, List.copyOf(sessions).reversed());
-    }
-
-    static PageSummary sessions(WirePage<Session> page, int limit) {
-        List<Session> sessions = page.page().records();
-        int active = (int) sessions.stream().filter(Session::active).count();
-        return new PageSummary(page.page().received(), page.total(), page.more(), limit, order(page), 0, 0, active,
-                Set.of(), sessions.stream().map(Session::id).toList());
-    }
-
-    static PageSummary conversations(WirePage<AgentAiConversation> page, int limit) {
-        return new PageSummary(page.page().received(), page.total(), page.more(), limit, order(page), 0, 0, 0,
-                Set.of(), List.of());
+                latency, active, channels, List.copyOf(sessions).reversed());
     }
 
     /** Served fewer than asked while saying more follow: the server caps pages below the documented size. */

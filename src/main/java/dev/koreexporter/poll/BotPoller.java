@@ -54,7 +54,7 @@ public final class BotPoller implements BotGauges, Poller {
         this.clock = clock;
         this.metrics = metrics;
         this.api = api;
-        this.streams = Streams.of(bot, options.messagesApi()).all();
+        this.streams = Stream.all(bot, options.messagesApi());
         this.streams.forEach(s -> byKey.put(s.key(), s));
         this.lookback = poll.lookback();
         Map<String, Duration> reaches = new HashMap<>();

@@ -1,6 +1,8 @@
 package dev.koreexporter.poll;
 
 import dev.koreexporter.config.ExporterConfig;
+import dev.koreexporter.config.MessagesApi;
+import dev.koreexporter.kore.Listing;
 import dev.koreexporter.metrics.TurnExemplar;
 import dev.koreexporter.model.AgentAiConversation;
 import dev.koreexporter.model.KoreRecord;
@@ -13,18 +15,21 @@ import dev.koreexporter.tracing.SpanRef;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * How the poller counts one kind of record, as data (README "Development", "How it reads Kore.ai"): its
- * {@code kind} label; the checkpoint keys its ids are de-duplicated across ({@code scope}: every key starting with
- * it, so a message is counted once per bot whichever channel's stream read it); what a record not seen before means
- * ({@link Rule}); how a counted one reaches the meters and the tracer ({@link Sink}); the time its delay is counted
- * from; and how far back its streams re-read ({@link Reach}). The one read-and-count path ({@link StreamReader},
- * {@link RecordCounter}) serves every kind.
+ * One kind of record, as data (README "Development", "How it reads Kore.ai"): its {@code kind} label; the checkpoint
+ * keys its ids are de-duplicated across ({@code scope}: every key starting with it, so a message is counted once per
+ * bot whichever channel's stream read it); the name of {@code doctor}'s check of its streams ({@code check}, the
+ * channel appended); which streams a bot reads it from and through which listings ({@link Plan}); what a record not
+ * seen before means ({@link Rule}); how a counted one reaches the meters and the tracer ({@link Sink}); the time its
+ * delay is counted from; and how far back its streams re-read ({@link Reach}). The one read-and-count path
+ * ({@link StreamReader}, {@link RecordCounter}) serves every kind, and {@code doctor} checks every stream; a new kind
+ * is a constant here, listed in {@link #ALL}.
  */
-public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T> rule, Sink<T> sink,
-                                         Function<T, Instant> countedFrom, Reach reach) {
+public record Kind<T extends KoreRecord>(RecordKind label, String scope, String check, Plan<T> plan, Rule<T> rule,
+                                         Sink<T> sink, Function<T, Instant> countedFrom, Reach reach) {
 
     /**
      * Sessions are counted once, when listed closed. getSessions lists them by start time, and Kore.ai reports a
@@ -34,7 +39,8 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
      * getSessions lists active sessions at all. Developer sessions are left out whatever their times (when first
      * seen, even active); sessions with impossible times are rejected.
      */
-    public static final Kind<Session> SESSIONS = new Kind<>(RecordKind.SESSION, "sessions",
+    public static final Kind<Session> SESSIONS = new Kind<>(RecordKind.SESSION, "sessions", "sessions",
+            (bot, messagesApi) -> List.of(new Source<>(null, List.of(Listing.SESSIONS))),
             (s, includeDeveloper) -> s.developer() && !includeDeveloper ? Verdict.EXCLUDE
                     : s.badTimes() ? Verdict.REJECT : s.active() ? Verdict.NOT_FINAL : Verdict.COUNT,
             (s, out) -> {
@@ -45,18 +51,26 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
             Session::end, Reach.SESSION_HORIZON);
 
     /**
-     * Messages of every channel, counted once per bot; a turn is traced. Invalid latency values count as one
-     * rejection of the message, which is still counted with its valid values.
+     * Messages, a stream per channel (getMessagesV2, or getMessages v1 as {@code kore.messages-api} says), counted
+     * once per bot; a turn is traced. Invalid latency values count as one rejection of the message, which is still
+     * counted with its valid values.
      */
-    public static final Kind<Message> MESSAGES = new Kind<>(RecordKind.MESSAGE, "messages:",
+    public static final Kind<Message> MESSAGES = new Kind<>(RecordKind.MESSAGE, "messages:", "messages:",
+            (bot, messagesApi) -> bot.channels().stream()
+                    .map(c -> new Source<>(c, messageListings(messagesApi))).toList(),
             (m, includeDeveloper) -> m.developer() && !includeDeveloper ? Verdict.EXCLUDE : Verdict.COUNT,
             Kind::message, Message::createdOn, Reach.LOOKBACK);
 
     /** Agent AI conversations (bots with an account id), each counted once. */
     public static final Kind<AgentAiConversation> CONVERSATIONS = new Kind<>(RecordKind.CONVERSATION,
-            "conversations", (c, includeDeveloper) -> Verdict.COUNT,
+            "conversations", "agentai", (bot, messagesApi) -> bot.accountId() == null ? List.of()
+                    : List.of(new Source<>(null, List.of(Listing.CONVERSATIONS))),
+            (c, includeDeveloper) -> Verdict.COUNT,
             (c, out) -> out.metrics().conversation(out.bot().name(), c), AgentAiConversation::startTime,
             Reach.LOOKBACK);
+
+    /** Every kind, in the order a cycle reads their streams. */
+    public static final List<Kind<?>> ALL = List.of(SESSIONS, MESSAGES, CONVERSATIONS);
 
     private static final Rejection SEGMENT_BAD_VALUE = new Rejection(RecordKind.SEGMENT, RejectionReason.BAD_VALUE);
 
@@ -84,6 +98,16 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
         }
     }
 
+    /** The streams a bot reads a kind from: none, one, or one per channel. */
+    @FunctionalInterface
+    public interface Plan<T extends KoreRecord> {
+        List<Source<T>> of(ExporterConfig.Bot bot, MessagesApi messagesApi);
+    }
+
+    /** One stream of a kind: its channel (null for kinds not read by channel) and its listings, the first first. */
+    public record Source<T extends KoreRecord>(String channel, List<Listing<T>> listings) {
+    }
+
     /** The verdict on a record; {@code includeDeveloper} is {@code filters.include-developer}. */
     @FunctionalInterface
     public interface Rule<T> {
@@ -99,6 +123,19 @@ public record Kind<T extends KoreRecord>(RecordKind label, String scope, Rule<T>
     /** The checkpoint key of this kind's stream of {@code channel} (null for kinds not read by channel). */
     public String key(String channel) {
         return channel == null ? scope : scope + channel;
+    }
+
+    /** The streams {@code bot} reads this kind from. */
+    List<Stream<T>> streams(ExporterConfig.Bot bot, MessagesApi messagesApi) {
+        return plan.of(bot, messagesApi).stream().map(s -> Stream.of(this, s.channel(), s.listings())).toList();
+    }
+
+    private static List<Listing<Message>> messageListings(MessagesApi messagesApi) {
+        return switch (messagesApi) {
+            case AUTO -> List.of(Listing.MESSAGES_V2, Listing.MESSAGES_V1);
+            case V2 -> List.of(Listing.MESSAGES_V2);
+            case V1 -> List.of(Listing.MESSAGES_V1);
+        };
     }
 
     private static void message(Message m, Meters out) {

@@ -1,7 +1,15 @@
 package dev.koreexporter.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.koreexporter.config.ConfigLoader;
+import dev.koreexporter.config.ExporterConfig;
 import dev.koreexporter.kore.Endpoint;
+import dev.koreexporter.kore.Listing;
+import dev.koreexporter.kore.Sleeper;
+import dev.koreexporter.model.RecordKind;
+import dev.koreexporter.model.Session;
+import dev.koreexporter.poll.Kind;
+import dev.koreexporter.poll.Stream;
 import dev.koreexporter.simulator.SimBot;
 import dev.koreexporter.simulator.lab.Fault;
 import dev.koreexporter.simulator.lab.FaultType;
@@ -332,6 +340,46 @@ class DoctorTest {
             CheckResult fast = check(report, "billing-voice", "page-time");
             assertEquals(Status.OK, fast.status(), fast.detail());
             assertEquals(0, report.exitCode());
+        }
+    }
+
+    /**
+     * doctor checks the streams the daemon reads, whatever their kind: a stream of a kind it has no words for (here
+     * sessions read again under another label) is checked like any other, and its requests count in the budget.
+     */
+    @Test
+    void aStreamOfAKindDoctorDoesNotNameIsCheckedAndBudgeted() throws Exception {
+        try (DoctorHarness h = new DoctorHarness()) {
+            ExporterConfig config = ConfigLoader.load(h.config(), Map.of()).config();
+            ExporterConfig.Bot bot = config.bots().stream().filter(b -> b.name().equals("support-ivr")).findFirst()
+                    .orElseThrow();
+            Kind<Session> extra = new Kind<>(RecordKind.SEGMENT, "extra", "extra", (b, api) -> List.of(),
+                    (s, includeDeveloper) -> Kind.Verdict.COUNT, (s, out) -> { }, Session::start,
+                    Kind.Reach.LOOKBACK);
+            List<Stream<?>> daemons = Stream.all(bot, config.kore().messagesApi());
+            List<Stream<?>> more = new ArrayList<>(daemons);
+            more.add(new Stream<>("extra", extra, null, List.of(Listing.SESSIONS)));
+            BotReport plain;
+            BotReport withExtra;
+            try (BotDoctor doctor = new BotDoctor(config, bot, daemons, h.clock, Sleeper.SYSTEM)) {
+                plain = doctor.run();
+            }
+            try (BotDoctor doctor = new BotDoctor(config, bot, more, h.clock, Sleeper.SYSTEM)) {
+                withExtra = doctor.run();
+            }
+            List<String> names = withExtra.checks().stream().map(CheckResult::check).toList();
+            assertEquals(names.indexOf("clock") - 1, names.indexOf("extra"), names.toString());
+            CheckResult check = withExtra.checks().get(names.indexOf("extra"));
+            assertEquals(Status.OK, check.status(), check.toString());
+            CheckResult sessions = withExtra.checks().get(names.indexOf("sessions"));
+            assertEquals(number(sessions.detail(), "answers: (\\d+) sessions"),
+                    number(check.detail(), "getSessions answers: (\\d+) records"), check.detail());
+            assertEquals(plain.requests() + 1, withExtra.requests());
+            // At poll.interval 30s one page a cycle: 120 more requests an hour.
+            long before = number(plain.checks().stream().filter(c -> c.check().equals("budget")).findFirst()
+                    .orElseThrow().detail(), "about (\\d+) requests/h");
+            long after = number(withExtra.checks().get(names.indexOf("budget")).detail(), "about (\\d+) requests/h");
+            assertEquals(before + 120, after);
         }
     }
 }

@@ -78,7 +78,7 @@ class SeenIdsTest {
                 {"version":1,"botId":"st-1","floor":%d,"watermarks":{"messages:korevg":%d},
                  "seen":{"messages:korevg":{"ms-1":%d,"ms-2":%d}},"activeSessions":{},"closedSessions":[]}
                 """.formatted(t, t, t, t));
-        BotLedger ledger = new BotLedger(bot, new FileCheckpointStore(dir), Streams.of(bot, MessagesApi.AUTO).all(),
+        BotLedger ledger = new BotLedger(bot, new FileCheckpointStore(dir), Stream.all(bot, MessagesApi.AUTO),
                 new SweepPlanner(Duration.ofMinutes(20), Duration.ofSeconds(30)), T0, Duration.ofHours(1), T0,
                 new CheckpointWrites.Commits() {
                     @Override
