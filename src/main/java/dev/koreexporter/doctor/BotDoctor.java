@@ -9,6 +9,7 @@ import dev.koreexporter.kore.Query;
 import dev.koreexporter.kore.Sleeper;
 import dev.koreexporter.kore.Ticker;
 import dev.koreexporter.model.KoreRecord;
+import dev.koreexporter.model.RecordKind;
 import dev.koreexporter.model.Session;
 import dev.koreexporter.model.TimeWindow;
 import dev.koreexporter.poll.Stream;
@@ -30,8 +31,9 @@ import java.util.Set;
  * The checks of one bot (README "First run against your tenant"): the first page of each of the bot's streams, the
  * streams the daemon reads ({@link Stream#all}), through the same client with retries off, the listings in the order
  * the exporter reads them. Every stream is checked alike (its count, the page size served, its share of the budget);
- * sessions, messages and Agent AI add what only they show. Then one messages page without a channel and at most one
- * lookup of sessions by id: never more than {@link #MAX_REQUESTS}. Nothing is counted and no state is written.
+ * sessions, messages and Agent AI add what only they show. After the last messages stream, one messages page without
+ * a channel; after every stream, at most one lookup of sessions by id: never more than {@link #MAX_REQUESTS}
+ * requests. Nothing is counted and no state is written.
  */
 final class BotDoctor implements AutoCloseable {
     static final int MAX_REQUESTS = 14;
@@ -84,9 +86,13 @@ final class BotDoctor implements AutoCloseable {
         return names;
     }
 
-    /** The channels check follows the last of the streams read by channel. */
+    /** The channels check follows the last messages stream, and asks its listing. */
     private boolean channelsCheckFollows(int i) {
-        return streams.get(i).channel() != null && (i + 1 == streams.size() || streams.get(i + 1).channel() == null);
+        return messages(streams.get(i)) && (i + 1 == streams.size() || !messages(streams.get(i + 1)));
+    }
+
+    private static boolean messages(Stream<?> stream) {
+        return stream.kind().label() == RecordKind.MESSAGE;
     }
 
     BotReport run() throws InterruptedException {
@@ -191,17 +197,18 @@ final class BotDoctor implements AutoCloseable {
         }
         PageSummary p = PageSummary.of(read.answer().page(), limit);
         budget.stream(read.stream(), p.count(), p.capped() ? p.received() : limit);
-        pageSizes(endpoint, p, read.listing().paging() == Listing.Paging.DAYS
-                ? "the exporter pages on until hasMore is false, so counts stay exact"
-                : "the exporter advances skip by what it receives, so counts stay exact at more requests (the budget"
-                        + " check counts pages of " + p.received() + ")");
-        return switch (read.stream().kind().label()) {
+        CheckResult result = switch (read.stream().kind().label()) {
             case SESSION -> sessionsResult(read, p);
             case MESSAGE -> messagesResult(read, p);
             case CONVERSATION -> agentAiResult(read, p);
             default -> CheckResult.ok(check, read.prefix() + endpoint + " answers: " + p.countText() + " records in the"
                     + " last " + duration(read.window().from(), now));
         };
+        pageSizes(endpoint, p, read.listing().paging() == Listing.Paging.DAYS
+                ? "the exporter pages on until hasMore is false, so counts stay exact"
+                : "the exporter advances skip by what it receives, so counts stay exact at more requests (the budget"
+                        + " check counts pages of " + p.received() + ")");
+        return result;
     }
 
     private CheckResult sessionsResult(FirstPage<?> read, PageSummary p) {
@@ -260,7 +267,7 @@ final class BotDoctor implements AutoCloseable {
                 + " conversations on " + days + " (UTC days)");
     }
 
-    /** One page of the listing {@code stream} reads, without a channel (README, the channels check). */
+    /** One page of the listing the messages stream {@code stream} reads, without a channel (README, the channels check). */
     private <T extends KoreRecord> CheckResult channelsCheck(Stream<T> stream) throws InterruptedException {
         if (spent()) {
             return skipped(ChannelsCheck.NAME);

@@ -87,6 +87,4 @@ final class RecordMapping {
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
-
-
 }
